@@ -1,0 +1,85 @@
+import * as fs from 'node:fs';
+import { App } from 'cdk8s';
+import { DEFAULT_ENVIRONMENT } from '../../stacks/config/presets';
+import { ConfigError } from '../../stacks/config/problems';
+import { EnvironmentConfig } from '../../stacks/config/schema';
+import { parseEnvironmentYaml } from '../../stacks/config/validate';
+import { MlopsPlatform } from '../../stacks/platform';
+import { RenderedPlatform, renderPlatform } from '../../stacks/render';
+import { OutputFile, outputFiles, writeOutput } from './output';
+import { PULUMI_SECRET_ANNOTATION } from '../../constructs/core/secrets';
+
+export interface SynthOptions {
+  /** Path of an environment file. @default - the dev preset */
+  readonly configPath?: string;
+  readonly outDir: string;
+}
+
+export interface SynthResult {
+  readonly rendered: RenderedPlatform;
+  readonly files: readonly OutputFile[];
+  readonly objectCount: number;
+  readonly bytes: number;
+}
+
+/** Reads an environment file; a missing or unreadable file is a config error like any other. */
+export function readEnvironmentFile(configPath: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(configPath, 'utf8');
+  } catch (err) {
+    const reason =
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
+    throw new ConfigError(
+      [
+        {
+          path: '',
+          message: `The environment file ${reason}. Check the path given with --config.`,
+        },
+      ],
+      configPath,
+    );
+  }
+  return parseEnvironmentYaml(text, configPath);
+}
+
+/** Renders an environment for the cdk8s engine, without writing. */
+export function renderEnvironment(environment: unknown, source: string): RenderedPlatform {
+  const app = new App();
+  const platform = new MlopsPlatform(app, 'Platform', {
+    environment: environment as EnvironmentConfig,
+    source,
+  });
+  const rendered = renderPlatform(platform);
+  const pulumiSecrets = rendered.layers
+    .flatMap((l) => l.objects)
+    .filter((o) => o.kind === 'Secret' && o.metadata.annotations?.[PULUMI_SECRET_ANNOTATION]);
+  if (pulumiSecrets.length > 0) {
+    throw new ConfigError(
+      pulumiSecrets.map((s) => ({
+        path: '',
+        message: `Secret ${s.metadata.namespace}/${s.metadata.name} takes its values from Pulumi secret config, which only \`pulumi up\` can fill. For cdk8s synth use a secret source of type existing or generated.`,
+      })),
+      source,
+    );
+  }
+  return rendered;
+}
+
+/**
+ * Validates the environment, renders it and writes `outDir`. Nothing is written unless every
+ * step before succeeds; the directory is then replaced as a whole.
+ */
+export function synth(opts: SynthOptions): SynthResult {
+  const source = opts.configPath ?? 'the default dev environment';
+  const environment = opts.configPath ? readEnvironmentFile(opts.configPath) : DEFAULT_ENVIRONMENT;
+  const rendered = renderEnvironment(environment, source);
+  const files = outputFiles(rendered);
+  writeOutput(opts.outDir, files);
+  return {
+    rendered,
+    files,
+    objectCount: rendered.layers.reduce((n, l) => n + l.objects.length, 0),
+    bytes: files.reduce((n, f) => n + Buffer.byteLength(f.content), 0),
+  };
+}

@@ -1,0 +1,68 @@
+import { IConstruct } from 'constructs';
+
+/** One pinned upstream image. Versions are data: each component lists its images in `versions.ts`. */
+export interface ImageRef {
+  /** Registry host, e.g. `quay.io`. */
+  readonly registry: string;
+  /** Path inside the registry, e.g. `minio/minio`. */
+  readonly repository: string;
+  /** The upstream release tag. Never `latest`. */
+  readonly tag: string;
+  /** Content digest (`sha256:...`) where upstream publishes one we have verified. */
+  readonly digest?: string;
+}
+
+/** Construct context key: a registry that mirrors every upstream image under the same path. */
+export const REGISTRY_MIRROR_CONTEXT = 'mlops-blueprint:registryMirror';
+
+/**
+ * The image reference as a container runtime pulls it. With a mirror, the upstream registry host is
+ * replaced and the repository path kept: `quay.io/minio/minio:T` becomes `<mirror>/minio/minio:T`.
+ */
+export function imageReference(ref: ImageRef, registryMirror?: string): string {
+  const registry = registryMirror ? registryMirror.replace(/\/+$/, '') : ref.registry;
+  const digest = ref.digest ? `@${ref.digest}` : '';
+  return `${registry}/${ref.repository}:${ref.tag}${digest}`;
+}
+
+const boms = new WeakMap<IConstruct, Set<string>>();
+
+/**
+ * Every image the platform can run, collected while constructs resolve their images. This includes
+ * images that only appear in flags, ConfigMaps or custom resources, which a scan of pod specs would
+ * miss; it is what an air-gapped install mirrors.
+ */
+export class BillOfMaterials {
+  /** The bill of the construct tree `scope` belongs to. */
+  public static of(scope: IConstruct): BillOfMaterials {
+    return new BillOfMaterials(scope.node.root);
+  }
+
+  private constructor(private readonly root: IConstruct) {}
+
+  public add(image: string): void {
+    let set = boms.get(this.root);
+    if (!set) {
+      set = new Set();
+      boms.set(this.root, set);
+    }
+    set.add(image);
+  }
+
+  /** Sorted, so that the output is deterministic. */
+  public images(): string[] {
+    return [...(boms.get(this.root) ?? [])].sort();
+  }
+}
+
+/**
+ * Resolves an image for use in `scope`: applies the registry mirror set in the construct context
+ * and records the result in the bill of materials. Call it for every image a component deploys or
+ * names, including images passed in flags or config.
+ */
+export function resolveImage(scope: IConstruct, ref: ImageRef): string {
+  const mirror: unknown = scope.node.tryGetContext(REGISTRY_MIRROR_CONTEXT);
+  const image = imageReference(ref, typeof mirror === 'string' && mirror ? mirror : undefined);
+  BillOfMaterials.of(scope).add(image);
+  return image;
+}

@@ -1,0 +1,247 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { resolveImage } from './images';
+import { ComponentLabelOptions, standardLabels } from './labels';
+import { JOB_RESOURCES, toResourceRequirements } from './resources';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
+import { CORE_IMAGES } from './versions';
+
+/** Annotation on a Secret whose values the Pulumi engine fills from stack secret config. */
+export const PULUMI_SECRET_ANNOTATION = 'mlops-blueprint.dev/pulumi-secret-config';
+
+/** What a consumer asks for: a Secret in its namespace that holds the named keys. */
+export interface SecretRequest {
+  readonly namespace: string;
+  /** Name of the Secret when this library creates it (generated or Pulumi-filled). */
+  readonly secretName: string;
+  /** The keys the consumer reads, e.g. `['rootUser', 'rootPassword']`. */
+  readonly keys: readonly string[];
+  readonly labels: ComponentLabelOptions;
+}
+
+/** A Secret a consumer can read: its name and where each requested key lives in it. */
+export interface SecretBinding {
+  readonly secretName: string;
+  /** The `secretKeyRef` for a requested key. */
+  keyRef(key: string): k8s.SecretKeySelector;
+  /** The key inside the Secret that holds the requested `key`. */
+  keyName(key: string): string;
+  /** How the Secret comes to exist, for reports. */
+  readonly origin: 'existing' | 'generated' | 'pulumi';
+}
+
+/**
+ * Where a credential comes from. No source takes a literal value: a Secret the user manages, a
+ * Pulumi secret, or a value generated inside the cluster once and never overwritten.
+ */
+export abstract class SecretSource {
+  /**
+   * A Secret the user creates and rotates. `keys` maps the keys a consumer reads to the keys of
+   * that Secret where they differ.
+   */
+  public static existing(secretName: string, keys: Record<string, string> = {}): SecretSource {
+    return new ExistingSecretSource(secretName, keys);
+  }
+
+  /** Random values, generated in the cluster the first time and never regenerated. */
+  public static generated(): SecretSource {
+    return new GeneratedSecretSource();
+  }
+
+  /**
+   * Values from Pulumi stack secret config (`pulumi config set --secret <configKey>`), filled in by
+   * the Pulumi engine. `configKeys` maps each requested key to its config key.
+   */
+  public static pulumiConfig(configKeys: Record<string, string>): SecretSource {
+    return new PulumiSecretSource(configKeys);
+  }
+
+  public abstract readonly origin: SecretBinding['origin'];
+
+  /** Creates whatever makes the Secret exist and returns how to read it. */
+  public abstract bind(scope: Construct, id: string, request: SecretRequest): SecretBinding;
+}
+
+function binding(
+  origin: SecretBinding['origin'],
+  secretName: string,
+  keyMap: Record<string, string>,
+  keys: readonly string[],
+): SecretBinding {
+  const keyName = (key: string): string => {
+    if (!keys.includes(key)) throw new Error(`secret ${secretName} was not asked for key ${key}`);
+    return keyMap[key] ?? key;
+  };
+  return {
+    origin,
+    secretName,
+    keyName,
+    keyRef: (key) => ({ name: secretName, key: keyName(key) }),
+  };
+}
+
+class ExistingSecretSource extends SecretSource {
+  public readonly origin = 'existing';
+  public constructor(
+    private readonly secretName: string,
+    private readonly keys: Record<string, string>,
+  ) {
+    super();
+  }
+
+  public bind(_scope: Construct, _id: string, request: SecretRequest): SecretBinding {
+    return binding('existing', this.secretName, this.keys, request.keys);
+  }
+}
+
+class GeneratedSecretSource extends SecretSource {
+  public readonly origin = 'generated';
+
+  public bind(scope: Construct, id: string, request: SecretRequest): SecretBinding {
+    new GeneratedSecret(scope, id, request);
+    return binding('generated', request.secretName, {}, request.keys);
+  }
+}
+
+class PulumiSecretSource extends SecretSource {
+  public readonly origin = 'pulumi';
+  public constructor(private readonly configKeys: Record<string, string>) {
+    super();
+  }
+
+  public bind(scope: Construct, id: string, request: SecretRequest): SecretBinding {
+    const missing = request.keys.filter((k) => !this.configKeys[k]);
+    if (missing.length > 0) {
+      throw new Error(
+        `Pulumi secret ${request.secretName} needs a config key for: ${missing.join(', ')}`,
+      );
+    }
+    const mapping = Object.fromEntries(request.keys.map((k) => [k, this.configKeys[k]]));
+    // The Secret is declared without data; the Pulumi engine fills stringData from the
+    // annotated config keys, so the value never passes through the construct tree.
+    new k8s.KubeSecret(scope, id, {
+      metadata: {
+        name: request.secretName,
+        namespace: request.namespace,
+        labels: standardLabels(request.labels),
+        annotations: { [PULUMI_SECRET_ANNOTATION]: JSON.stringify(mapping) },
+      },
+      type: 'Opaque',
+    });
+    return binding('pulumi', request.secretName, {}, request.keys);
+  }
+}
+
+/** Returns the Pulumi config key mapping of a Secret manifest, if it is Pulumi-filled. */
+export function pulumiSecretConfigKeys(manifest: {
+  metadata?: { annotations?: Record<string, string> };
+}): Record<string, string> | undefined {
+  const raw = manifest.metadata?.annotations?.[PULUMI_SECRET_ANNOTATION];
+  return raw ? (JSON.parse(raw) as Record<string, string>) : undefined;
+}
+
+const GENERATOR_SCRIPT = [
+  'set -euo pipefail',
+  'if kubectl get secret "$SECRET_NAME" --namespace "$POD_NAMESPACE" >/dev/null 2>&1; then',
+  '  echo "Secret $SECRET_NAME exists; leaving it unchanged."',
+  '  exit 0',
+  'fi',
+  'args=()',
+  'for key in $SECRET_KEYS; do',
+  '  value=$(head -c 64 /dev/urandom | base64 -w0 | tr -dc "A-Za-z0-9")',
+  '  printf "%s" "${value:0:40}" > "/tmp/$key"',
+  '  args+=("--from-file=$key=/tmp/$key")',
+  'done',
+  'if kubectl create secret generic "$SECRET_NAME" --namespace "$POD_NAMESPACE" "${args[@]}"; then',
+  '  echo "Secret $SECRET_NAME created."',
+  'else',
+  '  # Another run may have won the race; what matters is that the Secret exists.',
+  '  kubectl get secret "$SECRET_NAME" --namespace "$POD_NAMESPACE" >/dev/null',
+  'fi',
+].join('\n');
+
+/**
+ * A Job that creates a Secret with random values if, and only if, it does not exist yet. It can
+ * read only that Secret and create Secrets in its namespace, so re-applying the manifests (or a
+ * re-run of the Job) never rotates a credential under a running workload.
+ */
+export class GeneratedSecret extends Construct {
+  public readonly secretName: string;
+
+  public constructor(scope: Construct, id: string, request: SecretRequest) {
+    super(scope, id);
+    this.secretName = request.secretName;
+    const name = `${request.secretName}-generator`;
+    const labels = standardLabels({ ...request.labels, component: 'secret-generator' });
+    const namespace = request.namespace;
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name, namespace, labels },
+      automountServiceAccountToken: false,
+    });
+    new k8s.KubeRole(this, 'Role', {
+      metadata: { name, namespace, labels },
+      rules: [
+        {
+          apiGroups: [''],
+          resources: ['secrets'],
+          resourceNames: [request.secretName],
+          verbs: ['get'],
+        },
+        // create cannot be narrowed by resourceNames; the Job only ever creates its own Secret.
+        { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      ],
+    });
+    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata: { name, namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name, namespace }],
+    });
+    new k8s.KubeJob(this, 'Job', {
+      metadata: { name, namespace, labels },
+      spec: {
+        backoffLimit: 6,
+        activeDeadlineSeconds: 600,
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: name,
+            automountServiceAccountToken: true,
+            restartPolicy: 'Never',
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext({
+              runAsUser: 65532,
+              runAsGroup: 65532,
+              fsGroup: 65532,
+            }),
+            containers: [
+              {
+                name: 'generate',
+                image: resolveImage(this, CORE_IMAGES.kubectl),
+                command: ['/bin/bash', '-c', GENERATOR_SCRIPT],
+                env: [
+                  { name: 'SECRET_NAME', value: request.secretName },
+                  { name: 'SECRET_KEYS', value: [...request.keys].join(' ') },
+                  { name: 'HOME', value: '/tmp' },
+                  {
+                    name: 'POD_NAMESPACE',
+                    valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
+                  },
+                ],
+                resources: toResourceRequirements(JOB_RESOURCES),
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
+            volumes: [
+              {
+                name: 'tmp',
+                emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') },
+              },
+            ],
+          },
+        },
+      },
+    });
+  }
+}

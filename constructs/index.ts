@@ -1,0 +1,5 @@
+export * from './core';
+export * from './minio';
+export * from './namespaces';
+export * from './object-store';
+export * from './tenant';

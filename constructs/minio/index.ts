@@ -1,0 +1,3 @@
+export * from './minio';
+export * from './names';
+export * from './versions';

@@ -1,0 +1,2 @@
+export * from './external-s3';
+export * from './object-store';

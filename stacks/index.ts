@@ -1,0 +1,4 @@
+export * from './config';
+export * from './names';
+export * from './platform';
+export * from './render';

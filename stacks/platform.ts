@@ -1,0 +1,130 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { REGISTRY_MIRROR_CONTEXT } from '../constructs/core/images';
+import { ILayerCharts, LAYERS, LAYERS_CONTEXT, Layer, LayerInfo } from '../constructs/core/layers';
+import { NetworkPeer } from '../constructs/core/network';
+import { IObjectStore } from '../constructs/core/object-store';
+import { SecretSource } from '../constructs/core/secrets';
+import { MeshInjection, PlatformNamespace } from '../constructs/namespaces/namespace';
+import { ObjectStore } from '../constructs/object-store/object-store';
+import { Tenant } from '../constructs/tenant/tenant';
+import { DEFAULT_ENVIRONMENT, ResolvedEnvironment, resolveEnvironment } from './config/presets';
+import { EnvironmentConfig, SecretSourceConfig } from './config/schema';
+import { validateEnvironment } from './config/validate';
+import { PLATFORM_NAMESPACES, TENANT_LABEL } from './names';
+
+export interface MlopsPlatformProps {
+  /**
+   * The environment, as written in an environment file or Pulumi stack config. It is validated
+   * here: an invalid environment throws a `ConfigError` listing every problem.
+   * @default DEFAULT_ENVIRONMENT (name dev, preset dev)
+   */
+  readonly environment?: EnvironmentConfig;
+  /** Where the environment came from, for error messages. @default 'environment' */
+  readonly source?: string;
+}
+
+/** Maps a configured secret source to the construct-level one. */
+export function secretSourceFrom(config: SecretSourceConfig): SecretSource {
+  switch (config.type) {
+    case 'generated':
+      return SecretSource.generated();
+    case 'existing':
+      return SecretSource.existing(config.secretName, config.keys ?? {});
+    case 'pulumi':
+      return SecretSource.pulumiConfig(config.configKeys);
+  }
+}
+
+/**
+ * The whole platform for one environment: one cdk8s Chart per install layer, each depending on
+ * the one before, with the components wired to each other by typed references.
+ */
+export class MlopsPlatform extends Construct implements ILayerCharts {
+  public readonly environment: ResolvedEnvironment;
+  public readonly objectStore: IObjectStore;
+  public readonly namespaces: ReadonlyMap<string, PlatformNamespace>;
+  public readonly tenants: readonly Tenant[];
+  private readonly charts = new Map<Layer, Chart>();
+
+  public constructor(scope: Construct, id: string, props: MlopsPlatformProps = {}) {
+    super(scope, id);
+    const env = resolveEnvironment(
+      validateEnvironment(props.environment ?? DEFAULT_ENVIRONMENT, props.source),
+    );
+    this.environment = env;
+    this.node.setContext(LAYERS_CONTEXT, this);
+    if (env.registryMirror) this.node.setContext(REGISTRY_MIRROR_CONTEXT, env.registryMirror);
+
+    let previous: Chart | undefined;
+    for (const info of LAYERS) {
+      const chart = new Chart(this, info.id, { disableResourceNameHashes: true });
+      if (previous) chart.addDependency(previous);
+      this.charts.set(info.layer, chart);
+      previous = chart;
+    }
+
+    const mesh: MeshInjection = env.istio.revision ? { revision: env.istio.revision } : {};
+    const namespaces = new Map<string, PlatformNamespace>();
+    const namespace = (name: string, owner: string): PlatformNamespace => {
+      const ns = new PlatformNamespace(this.chartFor(Layer.NAMESPACES), `Namespace-${name}`, {
+        name,
+        owner,
+        meshInjection: mesh,
+      });
+      namespaces.set(name, ns);
+      return ns;
+    };
+
+    const store = env.objectStore;
+    const storeContext = { namespace: () => namespace(PLATFORM_NAMESPACES.objectStore, 'minio') };
+    this.objectStore =
+      store.type === 'minio'
+        ? ObjectStore.minio({
+            buckets: store.buckets,
+            storageGiB: store.storageGiB,
+            ...(store.storageClassName ? { storageClassName: store.storageClassName } : {}),
+            rootCredentials: secretSourceFrom(store.rootCredentials),
+            resources: store.resources,
+          }).bind(this.chartFor(Layer.PLATFORM), 'ObjectStore', storeContext)
+        : ObjectStore.s3({
+            endpoint: store.endpoint,
+            region: store.region,
+            bucket: store.bucket,
+            ...(store.extraBuckets ? { extraBuckets: store.extraBuckets } : {}),
+            credentials: store.credentials,
+          }).bind(this.chartFor(Layer.PLATFORM), 'ObjectStore', storeContext);
+
+    this.tenants = env.tenants.map(
+      (t) =>
+        new Tenant(this.chartFor(Layer.TENANTS), `Tenant-${t.name}`, {
+          name: t.name,
+          owner: t.owner,
+          members: t.members ?? [],
+          groups: t.groups ?? [],
+          ...(t.quota ? { quota: t.quota } : {}),
+          meshInjection: mesh,
+          tenantLabel: TENANT_LABEL,
+        }),
+    );
+    if (this.tenants.length > 0) {
+      // Teams read and write datasets and artifacts in the object store.
+      this.objectStore.grantAccess(
+        'object-store-from-tenants',
+        NetworkPeer.namespacesWithLabel(TENANT_LABEL),
+      );
+    }
+    this.namespaces = namespaces;
+  }
+
+  public chartFor(layer: Layer): Chart {
+    const chart = this.charts.get(layer);
+    if (!chart) throw new Error(`no chart for layer ${layer}`);
+    return chart;
+  }
+
+  /** The layer charts in install order. */
+  public layerCharts(): { info: LayerInfo; chart: Chart }[] {
+    return LAYERS.map((info) => ({ info, chart: this.chartFor(info.layer) }));
+  }
+}
