@@ -1,0 +1,17 @@
+/** A cert-manager issuer reference, as a Certificate's `spec.issuerRef` names it. */
+export interface IssuerRef {
+  readonly name: string;
+  readonly kind: 'Issuer' | 'ClusterIssuer';
+  /** @default 'cert-manager.io' */
+  readonly group: string;
+}
+
+/**
+ * Something that issues certificates: a ClusterIssuer this platform creates or one the cluster
+ * already has. Components ask for certificates from an `ICertificateIssuer`, never by name.
+ */
+export interface ICertificateIssuer {
+  readonly issuerRef: IssuerRef;
+  /** Namespaces the issuer serves; `undefined` for a ClusterIssuer (every namespace). */
+  readonly namespace?: string;
+}

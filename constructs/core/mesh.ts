@@ -1,0 +1,59 @@
+import { NetworkPeer } from './network';
+
+/**
+ * An HTTP route through the platform's ingress gateway: requests for `prefix` on the gateway's
+ * hosts go to `destination`.
+ */
+export interface GatewayRoute {
+  /** Namespace of the routed service; the VirtualService is created there. */
+  readonly namespace: string;
+  /** URI prefix, e.g. `/dex/`. */
+  readonly prefix: string;
+  /** Rewrite the matched prefix to this value. @default - no rewrite */
+  readonly rewrite?: string;
+  readonly destination: { readonly host: string; readonly port: number };
+  /** @default - the mesh default */
+  readonly timeoutSeconds?: number;
+}
+
+/** The platform's ingress gateway: where users enter, over HTTPS. */
+export interface IGateway {
+  /** Host names the gateway serves, e.g. `['kubeflow.example.com']`. */
+  readonly hosts: readonly string[];
+  /** `<namespace>/<name>` of the Istio Gateway, as VirtualServices list it in `spec.gateways`. */
+  readonly gatewayRef: string;
+  /** Namespace the gateway pods run in. */
+  readonly namespace: string;
+  /** Labels of the gateway pods (`istio: ingressgateway`), for policies that target them. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Network peer matching the gateway pods, for allows in the namespaces it routes to. */
+  readonly peer: NetworkPeer;
+  /** Adds a VirtualService bound to this gateway. */
+  addRoute(id: string, route: GatewayRoute): void;
+}
+
+/** An ext-authz HTTP provider in the mesh config (the OIDC auth proxy registers itself here). */
+export interface ExtAuthzHttpProvider {
+  readonly name: string;
+  /** FQDN of the authorization service, e.g. `oauth2-proxy.oauth2-proxy.svc.cluster.local`. */
+  readonly service: string;
+  readonly port: number;
+  readonly includeRequestHeadersInCheck?: readonly string[];
+  readonly headersToUpstreamOnAllow?: readonly string[];
+  readonly headersToDownstreamOnDeny?: readonly string[];
+}
+
+/** The service mesh as other components see it, whether this platform installed it or not. */
+export interface IMesh {
+  /** Namespace of the control plane and of mesh-wide policy (`istio-system`). */
+  readonly rootNamespace: string;
+  /** Namespace labels that turn on sidecar injection for a namespace. */
+  readonly injectionLabels: Readonly<Record<string, string>>;
+  /** Network peer matching the control plane pods, for allows to istiod. */
+  readonly controlPlanePeer: NetworkPeer;
+  /**
+   * Registers an ext-authz provider in the mesh config. Only a mesh this platform installs can
+   * do this; an external mesh throws with instructions for its operator.
+   */
+  addExtensionProvider(provider: ExtAuthzHttpProvider): void;
+}
