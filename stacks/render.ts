@@ -1,5 +1,7 @@
+import { ApiObject } from 'cdk8s';
 import { BillOfMaterials } from '../constructs/core/images';
 import { LayerInfo } from '../constructs/core/layers';
+import { Prerequisites, SecretPrerequisite } from '../constructs/core/prerequisites';
 import { MlopsPlatform } from './platform';
 
 /** A Kubernetes object as plain JSON. */
@@ -26,6 +28,8 @@ export interface RenderedPlatform {
   readonly layers: readonly RenderedLayer[];
   /** Every image the platform can run, sorted. */
   readonly images: readonly string[];
+  /** Secrets the user creates before installing. */
+  readonly requiredSecrets: readonly SecretPrerequisite[];
 }
 
 /**
@@ -39,13 +43,20 @@ export function renderPlatform(platform: MlopsPlatform): RenderedPlatform {
   if (errors.length > 0) {
     throw new Error(`The construct tree is invalid:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
   }
+  // Each ApiObject renders itself; the layer order is the charts' order. cdk8s's Chart.toJson()
+  // would re-resolve dependencies for the whole app on every call and expand each chart
+  // dependency into one dependency per pair of objects, which is quadratic in the tenants layer.
   const layers = platform.layerCharts().map(({ info, chart }) => ({
     info,
-    objects: chart.toJson() as KubeObject[],
+    objects: chart.node
+      .findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject)
+      .map((o) => o.toJson() as KubeObject),
   }));
   return {
     environment: platform.environment.name,
     layers,
     images: BillOfMaterials.of(platform).images(),
+    requiredSecrets: Prerequisites.of(platform).secrets(),
   };
 }

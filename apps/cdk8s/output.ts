@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
+import { dump } from 'js-yaml';
+import { Layer } from '../../constructs/core/layers';
 import { KubeObject, RenderedPlatform } from '../../stacks/render';
 
 export interface OutputFile {
@@ -10,9 +11,14 @@ export interface OutputFile {
   readonly mode?: number;
 }
 
+/** YAML without line folding or anchors; strings YAML 1.1 would read as other types are quoted. */
+function stringify(value: unknown): string {
+  return dump(value, { lineWidth: -1, noRefs: true });
+}
+
 /** Objects as a multi-document YAML stream; stable for the same input. */
 export function toYaml(objects: readonly KubeObject[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+  return objects.map(stringify).join('---\n');
 }
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
@@ -54,6 +60,20 @@ export function outputFiles(rendered: RenderedPlatform): OutputFile[] {
     content: toYaml(l.objects),
   }));
 
+  // Checked once the namespaces exist, since a required Secret lives in one of them.
+  const prerequisites =
+    rendered.requiredSecrets.length > 0
+      ? [
+          '# Secrets the environment references but does not create: they must exist before the rest.',
+          'missing=0',
+          ...rendered.requiredSecrets.map(
+            (s) =>
+              `"$KUBECTL" -n ${s.namespace} get secret ${s.name} >/dev/null 2>&1 || { echo "Missing Secret ${s.namespace}/${s.name} (keys: ${s.keys.join(', ')}; used by ${s.purpose})" >&2; missing=1; }`,
+          ),
+          '[ "$missing" = 0 ] || { echo "Create the missing Secrets, then run this script again." >&2; exit 1; }',
+          '',
+        ]
+      : [];
   const script = [
     '#!/usr/bin/env bash',
     `# Installs the "${rendered.environment}" environment layer by layer. Each layer is applied with`,
@@ -64,11 +84,15 @@ export function outputFiles(rendered: RenderedPlatform): OutputFile[] {
     'KUBECTL="${KUBECTL:-kubectl}"',
     'TIMEOUT="${TIMEOUT:-600s}"',
     '',
+
+    // Without a namespaces layer, check before anything is applied.
+    ...(layers.some((l) => l.info.layer === Layer.NAMESPACES) ? [] : prerequisites),
     ...layers.flatMap((l) => [
       `echo "==> ${l.info.id}: ${l.info.description}"`,
       `"$KUBECTL" apply --server-side --field-manager=mlops-blueprint -f ${l.info.id}.k8s.yaml`,
       ...waitsFor(l.objects),
       '',
+      ...(l.info.layer === Layer.NAMESPACES ? prerequisites : []),
     ]),
     `echo "Environment ${rendered.environment} is installed."`,
     '',

@@ -8,6 +8,7 @@ export * from './mesh';
 export * from './network';
 export * from './object-store';
 export * from './policy';
+export * from './prerequisites';
 export * from './resources';
 export * from './secrets';
 export * from './security';

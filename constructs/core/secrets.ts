@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { resolveImage } from './images';
+import { Prerequisites } from './prerequisites';
 import { ComponentLabelOptions, standardLabels } from './labels';
 import { JOB_RESOURCES, toResourceRequirements } from './resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
@@ -89,8 +90,15 @@ class ExistingSecretSource extends SecretSource {
     super();
   }
 
-  public bind(_scope: Construct, _id: string, request: SecretRequest): SecretBinding {
-    return binding('existing', this.secretName, this.keys, request.keys);
+  public bind(scope: Construct, _id: string, request: SecretRequest): SecretBinding {
+    const bound = binding('existing', this.secretName, this.keys, request.keys);
+    Prerequisites.of(scope).requireSecret({
+      namespace: request.namespace,
+      name: this.secretName,
+      keys: request.keys.map((k) => bound.keyName(k)),
+      purpose: `${request.labels.name} ${request.labels.component}`,
+    });
+    return bound;
   }
 }
 

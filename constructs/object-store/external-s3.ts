@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { NetworkPeer } from '../core/network';
+import { Prerequisites } from '../core/prerequisites';
 import { IObjectStore, S3CredentialsRef } from '../core/object-store';
 
 export interface ExternalS3Props {
@@ -43,6 +44,12 @@ export class ExternalS3 extends Construct implements IObjectStore {
     this.region = props.region;
     this.buckets = [props.bucket, ...(props.extraBuckets ?? [])];
     this.credentials = props.credentials;
+    Prerequisites.of(this).requireSecret({
+      namespace: props.credentials.namespace,
+      name: props.credentials.secretName,
+      keys: [props.credentials.accessKeyKey, props.credentials.secretKeyKey],
+      purpose: 'object store clients',
+    });
   }
 
   /** Traffic to an external endpoint leaves through egress; there is no ingress to open. */

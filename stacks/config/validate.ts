@@ -36,7 +36,7 @@ export function parseEnvironmentYaml(text: string, source: string): unknown {
       const where = line ? `line ${line.line}, column ${line.col}` : 'the file';
       return {
         path: '',
-        message: `YAML at ${where}: ${e.message.split('\n')[0]}. Fix the syntax at that position.`,
+        message: `YAML at ${where}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}. Fix the syntax at that position.`,
       };
     });
     throw new ConfigError(problems, source);

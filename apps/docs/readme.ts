@@ -1,0 +1,53 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CORE_IMAGES } from '../../constructs/core/versions';
+import { ImageRef, imageReference } from '../../constructs/core/images';
+import { MINIO_VERSIONS } from '../../constructs/minio/versions';
+import { CONFIG_RULES } from '../../stacks/config/rules';
+
+/** Every pinned image, by component, for the README's version table. */
+export const VERSION_CATALOG: Record<string, Record<string, ImageRef>> = {
+  core: CORE_IMAGES,
+  minio: MINIO_VERSIONS,
+};
+
+export function versionsTable(): string {
+  const rows = Object.entries(VERSION_CATALOG).flatMap(([component, refs]) =>
+    Object.entries(refs).map(
+      ([role, ref]) => `| ${component} | ${role} | \`${imageReference(ref)}\` |`,
+    ),
+  );
+  return ['| component | image | reference |', '|---|---|---|', ...rows].join('\n');
+}
+
+export function rulesTable(): string {
+  return [
+    '| rule | what it checks |',
+    '|---|---|',
+    ...CONFIG_RULES.map((r) => `| \`${r.id}\` | ${r.description} |`),
+  ].join('\n');
+}
+
+const SECTIONS: Record<string, () => string> = {
+  versions: versionsTable,
+  'config-rules': rulesTable,
+};
+
+/** Replaces each generated section of `text` with what the code says now. */
+export function updateReadme(text: string): string {
+  let out = text;
+  for (const [name, render] of Object.entries(SECTIONS)) {
+    const begin = `<!-- BEGIN generated:${name} -->`;
+    const end = `<!-- END generated:${name} -->`;
+    const i = out.indexOf(begin);
+    const j = out.indexOf(end);
+    if (i < 0 || j < i) throw new Error(`README.md has no generated section ${name}`);
+    out = `${out.slice(0, i + begin.length)}\n${render()}\n${out.slice(j)}`;
+  }
+  return out;
+}
+
+if (require.main === module) {
+  const file = path.resolve(__dirname, '..', '..', '..', 'README.md');
+  fs.writeFileSync(file, updateReadme(fs.readFileSync(file, 'utf8')));
+}

@@ -1,0 +1,163 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../../apps/cdk8s/cli';
+import { synth } from '../../../apps/cdk8s/synth';
+import { writeOutput } from '../../../apps/cdk8s/output';
+import { REPO_ROOT } from '../../helpers';
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-synth-'));
+}
+function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = main(
+    args,
+    (m: string) => out.push(m),
+    (m: string) => err.push(m),
+  );
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+function snapshotDir(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]),
+  );
+}
+
+describe('npm run synth', () => {
+  test('writes one file per non-empty layer in install order, the install script, kustomization and images', () => {
+    const dir = path.join(tmp(), 'dist');
+    const r = run(['--config', path.join(REPO_ROOT, 'stacks/dev.yaml'), '--out', dir]);
+    expect(r.code).toBe(0);
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      '02-namespaces.k8s.yaml',
+      '06-platform.k8s.yaml',
+      '07-tenants.k8s.yaml',
+      'images.txt',
+      'install.sh',
+      'kustomization.yaml',
+    ]);
+    const script = fs.readFileSync(path.join(dir, 'install.sh'), 'utf8');
+    const order = ['02-namespaces', '06-platform', '07-tenants'].map((l) =>
+      script.indexOf(`-f ${l}.k8s.yaml`),
+    );
+    expect(order.every((p, i) => p > 0 && (i === 0 || p > order[i - 1]))).toBe(true);
+    expect(script).toContain(
+      '"$KUBECTL" -n minio wait --for=condition=Complete --timeout="$TIMEOUT" job/minio-bucket-provisioner',
+    );
+    expect(script).toContain(
+      '"$KUBECTL" -n minio rollout status statefulset/minio --timeout="$TIMEOUT"',
+    );
+    expect(fs.statSync(path.join(dir, 'install.sh')).mode & 0o111).not.toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8')).toContain(
+      'resources:\n  - 02-namespaces.k8s.yaml\n  - 06-platform.k8s.yaml\n  - 07-tenants.k8s.yaml\n',
+    );
+    expect(fs.readFileSync(path.join(dir, 'images.txt'), 'utf8').trim().split('\n')).toEqual([
+      'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z@sha256:a7fe349ef4bd8521fb8497f55c6042871b2ae640607cf99d9bede5e9bdf11727',
+      'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z@sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e',
+      'registry.k8s.io/kubectl:v1.34.1',
+    ]);
+    expect(r.out).toMatch(/Synthesized environment dev: \d+ objects, 3 images\./);
+  });
+
+  test('the same environment gives byte-identical output', () => {
+    const a = path.join(tmp(), 'a');
+    const b = path.join(tmp(), 'b');
+    synth({ configPath: path.join(REPO_ROOT, 'stacks/prod.yaml'), outDir: a });
+    synth({ configPath: path.join(REPO_ROOT, 'stacks/prod.yaml'), outDir: b });
+    expect(snapshotDir(a)).toEqual(snapshotDir(b));
+  });
+
+  test('prod: required Secrets are checked by the install script once namespaces exist', () => {
+    const dir = path.join(tmp(), 'dist');
+    synth({ configPath: path.join(REPO_ROOT, 'stacks/prod.yaml'), outDir: dir });
+    const script = fs.readFileSync(path.join(dir, 'install.sh'), 'utf8');
+    const check = script.indexOf('"$KUBECTL" -n minio get secret minio-root-credentials');
+    expect(check).toBeGreaterThan(script.indexOf('-f 02-namespaces.k8s.yaml'));
+    expect(check).toBeLessThan(script.indexOf('-f 06-platform.k8s.yaml'));
+    expect(script).toContain('keys: password, username; used by minio server');
+    // Every image follows the registry mirror of prod.yaml.
+    const images = fs.readFileSync(path.join(dir, 'images.txt'), 'utf8').trim().split('\n');
+    expect(images.every((i) => i.startsWith('registry.example.com/mlops/'))).toBe(true);
+  });
+
+  test('an invalid file fails before anything is written and leaves the previous output untouched', () => {
+    const dir = path.join(tmp(), 'dist');
+    expect(run(['--out', dir]).code).toBe(0);
+    const before = snapshotDir(dir);
+    const r = run([
+      '--config',
+      path.join(REPO_ROOT, 'test/fixtures/config/invalid/prod-missing.yaml'),
+      '--out',
+      dir,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('is not a valid environment (4 problems)');
+    expect(r.err).toContain('Nothing was written.');
+    expect(snapshotDir(dir)).toEqual(before);
+    expect(fs.readdirSync(path.dirname(dir))).toEqual(['dist']);
+  });
+
+  test('an invalid file with no previous output creates nothing', () => {
+    const parent = tmp();
+    const r = run([
+      '--config',
+      path.join(REPO_ROOT, 'test/fixtures/config/invalid/typos.yaml'),
+      '--out',
+      path.join(parent, 'dist'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(fs.readdirSync(parent)).toEqual([]);
+  });
+
+  test('a missing file and bad arguments are reported clearly', () => {
+    const missing = run(['--config', '/nonexistent.yaml', '--out', path.join(tmp(), 'd')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain(
+      'The environment file does not exist. Check the path given with --config.',
+    );
+    const bad = run(['--bogus']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('Usage: npm run synth');
+  });
+
+  test('a Pulumi-filled secret cannot be synthesized for plain manifests', () => {
+    const file = path.join(tmp(), 'env.yaml');
+    fs.writeFileSync(
+      file,
+      'name: dev\npreset: dev\nobjectStore:\n  type: minio\n  rootCredentials:\n    type: pulumi\n    configKeys: { rootUser: u, rootPassword: p }\n',
+    );
+    const r = run(['--config', file, '--out', path.join(tmp(), 'd')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(
+      'Secret minio/minio-root-credentials takes its values from Pulumi secret config',
+    );
+  });
+});
+
+describe('writeOutput', () => {
+  test('a failure while writing restores the previous directory and leaves no temporary files', () => {
+    const parent = tmp();
+    const dir = path.join(parent, 'dist');
+    writeOutput(dir, [{ name: 'a.yaml', content: 'old' }]);
+    expect(() =>
+      writeOutput(dir, [
+        { name: 'b.yaml', content: 'new' },
+        { name: 'no/such/dir.yaml', content: 'x' },
+      ]),
+    ).toThrow();
+    expect(snapshotDir(dir)).toEqual({ 'a.yaml': 'old' });
+    expect(fs.readdirSync(parent)).toEqual(['dist']);
+  });
+
+  test('replaces the whole directory, so stale layer files disappear', () => {
+    const dir = path.join(tmp(), 'dist');
+    writeOutput(dir, [{ name: 'old-layer.k8s.yaml', content: 'x' }]);
+    writeOutput(dir, [{ name: 'new-layer.k8s.yaml', content: 'y' }]);
+    expect(fs.readdirSync(dir)).toEqual(['new-layer.k8s.yaml']);
+  });
+});

@@ -1,0 +1,79 @@
+import { SecretSource, pulumiSecretConfigKeys } from '../../../constructs/core/secrets';
+import { findObject, testChart } from '../../helpers';
+
+const request = {
+  namespace: 'minio',
+  secretName: 'root-creds',
+  keys: ['rootUser', 'rootPassword'],
+  labels: { name: 'minio', component: 'server' },
+};
+
+describe('SecretSource', () => {
+  test('existing: nothing is created and keys map to the user Secret', () => {
+    const { chart, synth } = testChart();
+    const b = SecretSource.existing('my-creds', { rootPassword: 'password' }).bind(
+      chart,
+      'S',
+      request,
+    );
+    expect(synth()).toEqual([]);
+    expect(b.keyRef('rootUser')).toEqual({ name: 'my-creds', key: 'rootUser' });
+    expect(b.keyRef('rootPassword')).toEqual({ name: 'my-creds', key: 'password' });
+    expect(() => b.keyRef('other')).toThrow('secret my-creds was not asked for key other');
+  });
+
+  test('generated: a Job that creates the Secret once, with RBAC limited to it', () => {
+    const { chart, synth } = testChart();
+    const b = SecretSource.generated().bind(chart, 'S', request);
+    expect(b.origin).toBe('generated');
+    expect(b.keyRef('rootPassword')).toEqual({ name: 'root-creds', key: 'rootPassword' });
+    const objects = synth();
+    expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'Job']);
+    expect(objects.some((o) => o.kind === 'Secret')).toBe(false);
+    const role = findObject(objects, 'Role', 'minio', 'root-creds-generator');
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['secrets'], resourceNames: ['root-creds'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+    ]);
+    const job = findObject(objects, 'Job', 'minio', 'root-creds-generator');
+    const pod = job.spec.template.spec;
+    expect(pod.serviceAccountName).toBe('root-creds-generator');
+    const c = pod.containers[0];
+    expect(c.image).toBe('registry.k8s.io/kubectl:v1.34.1');
+    const script: string = c.command[2];
+    // Never overwrite: the script exits before generating when the Secret exists.
+    expect(script.indexOf('kubectl get secret')).toBeLessThan(script.indexOf('/dev/urandom'));
+    expect(script).toContain('exit 0');
+    expect(c.env).toEqual(
+      expect.arrayContaining([
+        { name: 'SECRET_NAME', value: 'root-creds' },
+        { name: 'SECRET_KEYS', value: 'rootUser rootPassword' },
+      ]),
+    );
+    expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+  });
+
+  test('pulumi: an empty Secret annotated with the config keys the engine fills', () => {
+    const { chart, synth } = testChart();
+    SecretSource.pulumiConfig({ rootUser: 'minioUser', rootPassword: 'minioPassword' }).bind(
+      chart,
+      'S',
+      request,
+    );
+    const secret = findObject(synth(), 'Secret', 'minio', 'root-creds');
+    expect(secret.data).toBeUndefined();
+    expect(secret.stringData).toBeUndefined();
+    expect(pulumiSecretConfigKeys(secret)).toEqual({
+      rootUser: 'minioUser',
+      rootPassword: 'minioPassword',
+    });
+  });
+
+  test('pulumi: every requested key needs a config key', () => {
+    const { chart } = testChart();
+    expect(() => SecretSource.pulumiConfig({ rootUser: 'u' }).bind(chart, 'S', request)).toThrow(
+      'Pulumi secret root-creds needs a config key for: rootPassword',
+    );
+  });
+});

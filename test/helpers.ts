@@ -1,0 +1,75 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, Chart, Testing } from 'cdk8s';
+import { parseEnvironmentYaml } from '../stacks/config/validate';
+import { EnvironmentConfig } from '../stacks/config/schema';
+import { MlopsPlatform } from '../stacks/platform';
+import { KubeObject, RenderedPlatform, renderPlatform } from '../stacks/render';
+
+export type Obj = KubeObject & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The one object of `kind` named `name` (in `namespace`, if given); fails the test otherwise. */
+export function findObject(
+  objects: readonly KubeObject[],
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+): Obj {
+  const found = objects.filter(
+    (o) =>
+      o.kind === kind &&
+      o.metadata.name === name &&
+      (namespace === undefined || o.metadata.namespace === namespace),
+  );
+  if (found.length !== 1) {
+    throw new Error(`expected one ${kind} ${namespace ?? '*'}/${name}, found ${found.length}`);
+  }
+  return found[0] as Obj;
+}
+
+export function objectsOfKind(objects: readonly KubeObject[], kind: string): Obj[] {
+  return objects.filter((o) => o.kind === kind) as Obj[];
+}
+
+/** A chart for construct tests, with `synth()` returning its objects. */
+export function testChart(): { app: App; chart: Chart; synth: () => Obj[] } {
+  const app = Testing.app();
+  const chart = new Chart(app, 'Test');
+  return { app, chart, synth: () => Testing.synth(chart) as Obj[] };
+}
+
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
+export function readEnvironment(file: string): EnvironmentConfig {
+  const full = path.join(REPO_ROOT, file);
+  return parseEnvironmentYaml(fs.readFileSync(full, 'utf8'), file) as EnvironmentConfig;
+}
+
+export function renderEnv(environment?: EnvironmentConfig): RenderedPlatform {
+  const platform = new MlopsPlatform(new App(), 'Platform', environment ? { environment } : {});
+  return renderPlatform(platform);
+}
+
+export function allObjects(rendered: RenderedPlatform): Obj[] {
+  return rendered.layers.flatMap((l) => l.objects) as Obj[];
+}
+
+/** The environments every integration test runs over. */
+export const ENVIRONMENTS: readonly { name: string; env?: EnvironmentConfig }[] = [
+  { name: 'default (no file)' },
+  { name: 'stacks/dev.yaml', env: readEnvironment('stacks/dev.yaml') },
+  { name: 'stacks/prod.yaml', env: readEnvironment('stacks/prod.yaml') },
+];
+
+/** Pod specs of every workload kind, with where they are. */
+export function podSpecs(objects: readonly KubeObject[]): { owner: Obj; spec: Obj }[] {
+  const out: { owner: Obj; spec: Obj }[] = [];
+  for (const o of objects as Obj[]) {
+    if (o.kind === 'Pod') out.push({ owner: o, spec: o.spec });
+    else if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].includes(o.kind)) {
+      out.push({ owner: o, spec: o.spec.template.spec });
+    } else if (o.kind === 'CronJob')
+      out.push({ owner: o, spec: o.spec.jobTemplate.spec.template.spec });
+  }
+  return out;
+}

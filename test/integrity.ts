@@ -1,0 +1,198 @@
+import { RenderedPlatform } from '../stacks/render';
+import { Obj, podSpecs } from './helpers';
+
+/** Kinds the API server knows without a CRD (what this platform may emit). */
+const BUILT_IN_GROUPS = new Set([
+  'v1',
+  'apps/v1',
+  'batch/v1',
+  'rbac.authorization.k8s.io/v1',
+  'networking.k8s.io/v1',
+  'policy/v1',
+  'autoscaling/v2',
+  'apiextensions.k8s.io/v1',
+  'admissionregistration.k8s.io/v1',
+  'scheduling.k8s.io/v1',
+  'storage.k8s.io/v1',
+  'coordination.k8s.io/v1',
+]);
+const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+const BUILT_IN_CLUSTER_ROLES = new Set(['admin', 'edit', 'view', 'cluster-admin']);
+
+const key = (kind: string, ns: string | undefined, name: string): string =>
+  `${kind}/${ns ?? ''}/${name}`;
+const matches = (selector: Record<string, string>, labels: Record<string, string> = {}): boolean =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+/**
+ * Checks that the objects of a rendered platform refer to each other correctly. Returns one line
+ * per problem; an empty list means the platform holds together.
+ */
+export function checkIntegrity(rendered: RenderedPlatform): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const crdsSoFar = new Set<string>();
+  const all = rendered.layers.flatMap((l) => l.objects) as Obj[];
+  const byKey = new Set(all.map((o) => key(o.kind, o.metadata.namespace, o.metadata.name)));
+  const has = (kind: string, ns: string | undefined, name: string): boolean =>
+    byKey.has(key(kind, ns, name));
+  const pods = podSpecs(all);
+  const generatedSecrets = new Set(
+    pods.flatMap(({ owner, spec }) =>
+      owner.kind === 'Job'
+        ? spec.containers
+            .flatMap((c: Obj) => c.env ?? [])
+            .filter((e: Obj) => e.name === 'SECRET_NAME')
+            .map((e: Obj) => key('Secret', owner.metadata.namespace, e.value))
+        : [],
+    ),
+  );
+  const required = new Set(rendered.requiredSecrets.map((s) => key('Secret', s.namespace, s.name)));
+  const secretExists = (ns: string | undefined, name: string): boolean =>
+    has('Secret', ns, name) ||
+    generatedSecrets.has(key('Secret', ns, name)) ||
+    required.has(key('Secret', ns, name));
+
+  for (const layer of rendered.layers) {
+    for (const o of layer.objects as Obj[]) {
+      const id = `${layer.info.id} ${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+      const k = key(o.kind, o.metadata.namespace, o.metadata.name);
+      if (seen.has(k)) problems.push(`${id}: declared twice`);
+      seen.add(k);
+
+      if (!BUILT_IN_GROUPS.has(o.apiVersion)) {
+        const group = o.apiVersion.split('/')[0];
+        if (![...crdsSoFar].some((c) => c === `${group}/${o.kind}`)) {
+          problems.push(`${id}: no CRD for ${o.apiVersion} ${o.kind} in an earlier layer`);
+        }
+      }
+      const ns = o.metadata.namespace;
+      if (ns && !SYSTEM_NAMESPACES.has(ns) && !seen.has(key('Namespace', undefined, ns))) {
+        problems.push(`${id}: namespace ${ns} is not created in this or an earlier layer`);
+      }
+    }
+    // CRDs of this layer serve the next layers only.
+    for (const o of layer.objects as Obj[]) {
+      if (o.kind === 'CustomResourceDefinition')
+        crdsSoFar.add(`${o.spec.group}/${o.spec.names.kind}`);
+    }
+  }
+
+  for (const { owner, spec } of pods) {
+    const ns = owner.metadata.namespace;
+    const id = `${owner.kind} ${ns}/${owner.metadata.name}`;
+    if (owner.kind !== 'Pod' && owner.kind !== 'CronJob' && owner.kind !== 'Job') {
+      if (!matches(owner.spec.selector.matchLabels, owner.spec.template.metadata.labels)) {
+        problems.push(`${id}: selector does not match its pod template`);
+      }
+    }
+    const sa = spec.serviceAccountName;
+    if (sa && !has('ServiceAccount', ns, sa))
+      problems.push(`${id}: ServiceAccount ${sa} does not exist`);
+    const claimTemplates = new Set(
+      (owner.spec.volumeClaimTemplates ?? []).map((t: Obj) => t.metadata.name),
+    );
+    const containers: Obj[] = [...(spec.initContainers ?? []), ...spec.containers];
+    const mounts = new Set(
+      containers.flatMap((c) => (c.volumeMounts ?? []).map((m: Obj) => m.name)),
+    );
+    const volumes = new Set((spec.volumes ?? []).map((v: Obj) => v.name));
+    for (const m of mounts) {
+      if (!volumes.has(m) && !claimTemplates.has(m))
+        problems.push(`${id}: volume mount ${String(m)} has no volume`);
+    }
+    for (const v of spec.volumes ?? []) {
+      if (v.configMap && !has('ConfigMap', ns, v.configMap.name) && !v.configMap.optional) {
+        problems.push(`${id}: ConfigMap ${v.configMap.name} does not exist`);
+      }
+      if (v.secret && !secretExists(ns, v.secret.secretName) && !v.secret.optional) {
+        problems.push(`${id}: Secret ${v.secret.secretName} does not exist`);
+      }
+      if (
+        v.persistentVolumeClaim &&
+        !has('PersistentVolumeClaim', ns, v.persistentVolumeClaim.claimName)
+      ) {
+        problems.push(
+          `${id}: PersistentVolumeClaim ${v.persistentVolumeClaim.claimName} does not exist`,
+        );
+      }
+    }
+    for (const c of containers) {
+      for (const e of c.env ?? []) {
+        const s = e.valueFrom?.secretKeyRef;
+        if (s && !secretExists(ns, s.name) && !s.optional)
+          problems.push(`${id}: Secret ${s.name} (env ${e.name}) does not exist`);
+        const cm = e.valueFrom?.configMapKeyRef;
+        if (cm && !has('ConfigMap', ns, cm.name) && !cm.optional)
+          problems.push(`${id}: ConfigMap ${cm.name} (env ${e.name}) does not exist`);
+      }
+      for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) {
+        const port = probe?.httpGet?.port;
+        if (typeof port === 'string' && !(c.ports ?? []).some((p: Obj) => p.name === port)) {
+          problems.push(`${id}: probe port ${port} is not a port of container ${c.name}`);
+        }
+      }
+    }
+  }
+
+  for (const svc of all.filter((o) => o.kind === 'Service')) {
+    const ns = svc.metadata.namespace;
+    const id = `Service ${ns}/${svc.metadata.name}`;
+    if (!svc.spec.selector) continue;
+    const backends = pods.filter(
+      (p) =>
+        p.owner.metadata.namespace === ns &&
+        matches(svc.spec.selector, (p.owner.spec.template ?? p.owner).metadata?.labels),
+    );
+    if (backends.length === 0) {
+      problems.push(`${id}: selector matches no pod template`);
+      continue;
+    }
+    const containerPorts: Obj[] = backends.flatMap((b) =>
+      b.spec.containers.flatMap((c: Obj) => c.ports ?? []),
+    );
+    for (const p of svc.spec.ports) {
+      const target = p.targetPort ?? p.port;
+      const ok =
+        typeof target === 'string'
+          ? containerPorts.some((cp) => cp.name === target)
+          : containerPorts.some((cp) => cp.containerPort === target);
+      if (!ok)
+        problems.push(
+          `${id}: port ${p.name ?? p.port} targets ${String(target)}, which no backend container exposes`,
+        );
+    }
+  }
+
+  for (const rb of all.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')) {
+    const ns = rb.metadata.namespace;
+    const id = `${rb.kind} ${ns ?? ''}/${rb.metadata.name}`;
+    const ref = rb.roleRef;
+    const roleOk =
+      ref.kind === 'Role'
+        ? has('Role', ns, ref.name)
+        : has('ClusterRole', undefined, ref.name) || BUILT_IN_CLUSTER_ROLES.has(ref.name);
+    if (!roleOk) problems.push(`${id}: ${ref.kind} ${ref.name} does not exist`);
+    for (const s of rb.subjects ?? []) {
+      if (s.kind === 'ServiceAccount' && !has('ServiceAccount', s.namespace, s.name)) {
+        problems.push(`${id}: ServiceAccount ${s.namespace}/${s.name} does not exist`);
+      }
+    }
+  }
+
+  for (const np of all.filter((o) => o.kind === 'NetworkPolicy')) {
+    const sel = np.spec.podSelector.matchLabels ?? {};
+    if (Object.keys(sel).length === 0) continue;
+    const ns = np.metadata.namespace;
+    if (
+      !pods.some(
+        (p) =>
+          p.owner.metadata.namespace === ns &&
+          matches(sel, (p.owner.spec.template ?? p.owner).metadata?.labels),
+      )
+    ) {
+      problems.push(`NetworkPolicy ${ns}/${np.metadata.name}: podSelector matches no pod`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,164 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError } from '../../../stacks/config/problems';
+import {
+  resolveValidEnvironment,
+  parseEnvironmentYaml,
+  validateEnvironment,
+} from '../../../stacks/config/validate';
+import { CONFIG_RULES } from '../../../stacks/config/rules';
+import { REPO_ROOT } from '../../helpers';
+
+const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/config');
+
+function load(kind: 'valid' | 'invalid', file: string): unknown {
+  return parseEnvironmentYaml(fs.readFileSync(path.join(FIXTURES, kind, file), 'utf8'), file);
+}
+
+function problems(file: string): string[] {
+  try {
+    validateEnvironment(load('invalid', file), file);
+  } catch (err) {
+    if (err instanceof ConfigError)
+      return err.problems.map((p) => p.message + (p.rule ? ` [${p.rule}]` : ''));
+    throw err;
+  }
+  throw new Error(`${file} was accepted`);
+}
+
+describe('valid environments', () => {
+  const files = fs.readdirSync(path.join(FIXTURES, 'valid')).sort();
+  test.each([...files, '../../../../stacks/dev.yaml', '../../../../stacks/prod.yaml'])(
+    '%s validates and resolves',
+    (file) => {
+      const env = resolveValidEnvironment(load('valid', file), file);
+      expect(env.domain).toMatch(/\./);
+      expect(env.objectStore.type).toMatch(/^(minio|s3)$/);
+    },
+  );
+});
+
+const INVALID: Record<string, string[]> = {
+  'typos.yaml': [
+    '`objectStore.storageGb` is not a known setting. Did you mean `storageGiB`? Known keys here: type, storageGiB, storageClassName, buckets, rootCredentials, resources.',
+    '`tennants` is not a known setting. Did you mean `tenants`? Known keys here: name, preset, domain, images, tls, certManager, mesh, identity, kubeflow, pipelines, serving, objectStore, tenants.',
+  ],
+  'bad-values.yaml': [
+    '`name` is not a valid name (got "Dev_Env"). Use lower-case letters, digits and hyphens, start and end with a letter or digit, at most 63 characters.',
+    '`preset` must be one of dev, prod (got "production"). Use one of the listed values.',
+    '`domain` is not a host name (got "https://kubeflow.example.com"). Use a lower-case DNS name such as kubeflow.example.com, without scheme or path.',
+    '`objectStore.storageGiB` must be at least 1 (got number -5). Give a whole number of GiB from 1 to 100000.',
+    '`objectStore.buckets[0].name` is not a valid S3 bucket name (got "ML_Pipeline"). Use 3 to 63 lower-case letters, digits, dots and hyphens.',
+    '`tenants[0].owner` is not an email address (got "alice"). Use a full address such as admin@example.com.',
+    '`tenants[0].quota.cpu` is not a Kubernetes quantity (got "lots"). Use a value such as 500m or 2 for CPU and 512Mi or 4Gi for memory.',
+  ],
+  'literal-credentials.yaml': [
+    '`identity.dex.staticUsers[0].password` is not a known setting. Plain-text passwords are never accepted. Give passwordHash (a bcrypt hash) or passwordSecret (a Secret reference).',
+    '`objectStore.rootPassword` is not a known setting. Credentials are never written in the environment file. Set rootCredentials to { type: existing, secretName: ... }, { type: pulumi, ... } or { type: generated }.',
+  ],
+  'wrong-union.yaml': [
+    '`tls.issuer.type` must be one of selfSigned, ca, acme, external (got "letsencrypt"). Use one of the listed values.',
+    '`objectStore.type` is required. Set it to one of minio, s3.',
+  ],
+  'prod-missing.yaml': [
+    '`domain` is required for the prod preset. Set it to the host users open, such as kubeflow.example.com. [PROD-DOMAIN]',
+    '`tls.issuer` is required for the prod preset. Choose type acme, ca or external. [PROD-TLS-ISSUER]',
+    '`identity` is required for the prod preset. Set identity.provider to dex (with connectors) or external. [PROD-IDENTITY]',
+    '`objectStore.rootCredentials` is required for the prod preset. Choose { type: existing, secretName: ... }, { type: pulumi, configKeys: ... } or, knowingly, { type: generated }. [PROD-OBJECT-STORE-CREDENTIALS]',
+  ],
+  'prod-insecure.yaml': [
+    '`domain` must be a public host name for the prod preset (got "kubeflow.localhost"). Use the DNS name users reach the platform by. [PROD-DOMAIN]',
+    '`tls.issuer.type` must not be selfSigned for the prod preset (got "selfSigned"). Browsers reject a self-signed gateway certificate; choose acme, ca or external. [PROD-TLS-ISSUER]',
+    '`identity.dex.staticUsers` are not allowed for the prod preset (got a list of 1). Log in through a connector, or set identity.dex.allowStaticUsers.reason to say why static users are acceptable. [PROD-STATIC-USERS]',
+  ],
+  'cross-field.yaml': [
+    '`identity.external` is required when identity.provider is external. Give issuerUrl, clientId and clientSecret of your OIDC provider. [IDENTITY-PROVIDER-MATCH]',
+    '`identity.dex` must not be set when identity.provider is external (got an object). Remove it; an external provider replaces Dex entirely. [IDENTITY-PROVIDER-MATCH]',
+    '`identity.dex.staticUsers[0]` needs exactly one of passwordHash and passwordSecret. Give a bcrypt passwordHash or a passwordSecret reference, not both and not neither. [STATIC-USER-PASSWORD]',
+    '`mesh.istio.gateway` is required for ACME HTTP-01 with an external Istio. Name the namespace and selector of the ingress gateway that serves port 80, or use a dns01 solver. [ACME-HTTP01-GATEWAY]',
+    '`tenants[1].name` repeats the name of tenants[0] (got "team-a"). Give every tenant its own name. [TENANT-NAMES]',
+    '`tenants[2].name` is a namespace the platform or Kubernetes owns (got "kubeflow"). Choose another name for the team. [TENANT-NAMES]',
+    '`tenants[0].members[0].user` is the tenant owner, who is already admin (got "a@example.com"). Remove the owner from members. [TENANT-MEMBERS]',
+    '`objectStore.buckets[1].name` names a bucket listed before (got "data"). List each bucket once. [BUCKET-NAMES]',
+  ],
+};
+
+describe('invalid environments fail with every problem, each with path, value and fix', () => {
+  test.each(Object.entries(INVALID))('%s', (file, expected) => {
+    expect(problems(file)).toEqual(expected);
+  });
+
+  test('every invalid fixture is in the table', () => {
+    const files = fs
+      .readdirSync(path.join(FIXTURES, 'invalid'))
+      .filter((f) => !['duplicate-key.yaml', 'syntax.yaml', 'empty.yaml'].includes(f));
+    expect(files.sort()).toEqual(Object.keys(INVALID).sort());
+  });
+
+  test('YAML syntax errors and duplicate keys carry their position', () => {
+    expect(() => load('invalid', 'duplicate-key.yaml')).toThrow(
+      'YAML at line 3, column 1: Map keys must be unique. Fix the syntax at that position.',
+    );
+    expect(() => load('invalid', 'syntax.yaml')).toThrow(/YAML at line 1, column 7: /);
+    expect(() => load('invalid', 'empty.yaml')).toThrow(
+      'The environment file is empty. Give at least name and preset.',
+    );
+  });
+
+  test('the error message names the source and counts the problems', () => {
+    expect(() =>
+      validateEnvironment(load('invalid', 'prod-missing.yaml'), 'stacks/prod.yaml'),
+    ).toThrow(
+      /^stacks\/prod.yaml is not a valid environment \(4 problems\):\n {2}- `domain` is required/,
+    );
+  });
+
+  test('non-objects are rejected', () => {
+    expect(() => validateEnvironment(['a'], 'x')).toThrow(
+      'The environment must be a mapping of keys to values (got a list of 1). Change it to a mapping of keys to values.',
+    );
+  });
+});
+
+describe('cross-field rules', () => {
+  test('have unique IDs and descriptions', () => {
+    const ids = CONFIG_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of CONFIG_RULES) expect(r.description.length).toBeGreaterThan(10);
+  });
+});
+
+describe('presets', () => {
+  test('dev fills everything', () => {
+    const env = resolveValidEnvironment({ name: 'dev', preset: 'dev' });
+    expect(env).toMatchObject({
+      domain: 'kubeflow.localhost',
+      tls: { issuer: { type: 'selfSigned' } },
+      certManager: { mode: 'managed' },
+      istio: { mode: 'managed' },
+      identity: { provider: 'dex' },
+      kubeflow: {
+        dashboard: true,
+        notebooks: true,
+        katib: true,
+        training: true,
+        modelRegistry: false,
+      },
+      pipelines: { enabled: true, database: { type: 'managed', storageGiB: 10 } },
+      serving: { enabled: true, deploymentMode: 'Serverless' },
+      objectStore: {
+        type: 'minio',
+        storageGiB: 10,
+        buckets: [{ name: 'mlpipeline', versioning: true }],
+        rootCredentials: { type: 'generated' },
+      },
+      tenants: [],
+    });
+  });
+
+  test('prod keeps what the file states and sizes for production', () => {
+    const env = resolveValidEnvironment(load('valid', 'prod-static-users-with-reason.yaml'));
+    expect(env.objectStore).toMatchObject({ type: 'minio', storageGiB: 100 });
+    expect(env.tls.issuer).toEqual({ type: 'ca', secretName: 'lab-root-ca' });
+  });
+});

@@ -1,0 +1,127 @@
+import { App, Chart } from 'cdk8s';
+import { Tenant } from '../../constructs/tenant/tenant';
+import { LAYERS, Layer } from '../../constructs/core/layers';
+import { MlopsPlatform } from '../../stacks/platform';
+import { renderPlatform } from '../../stacks/render';
+import { TENANT_LABEL } from '../../stacks/names';
+import { ConfigError } from '../../stacks/config/problems';
+import { allObjects, findObject, podSpecs, renderEnv, readEnvironment } from '../helpers';
+
+describe('MlopsPlatform', () => {
+  test('builds one chart per layer, each depending on the one before', () => {
+    const platform = new MlopsPlatform(new App(), 'Platform');
+    const charts = platform.layerCharts();
+    expect(charts.map((c) => c.info.id)).toEqual(LAYERS.map((l) => l.id));
+    charts.forEach(({ chart }, i) => {
+      const deps = chart.node.dependencies;
+      expect(deps).toEqual(i === 0 ? [] : [charts[i - 1].chart]);
+    });
+  });
+
+  test('with no environment it is the dev preset', () => {
+    const platform = new MlopsPlatform(new App(), 'Platform');
+    expect(platform.environment.name).toBe('dev');
+    expect(platform.environment.preset).toBe('dev');
+    expect(platform.objectStore.implementation).toBe('minio');
+  });
+
+  test('an invalid environment throws every problem before any chart exists', () => {
+    const app = new App();
+    expect(
+      () => new MlopsPlatform(app, 'Platform', { environment: { name: 'p', preset: 'prod' } }),
+    ).toThrow(ConfigError);
+    expect(app.charts).toEqual([]);
+  });
+
+  test('objects land in their layer: namespaces and policies in 02, MinIO in 06, tenants in 07', () => {
+    const r = renderEnv(readEnvironment('stacks/dev.yaml'));
+    const layerOf = (kind: string, ns: string | undefined, name: string) =>
+      r.layers.find((l) =>
+        l.objects.some(
+          (o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === ns,
+        ),
+      )?.info.layer;
+    expect(layerOf('Namespace', undefined, 'minio')).toBe(Layer.NAMESPACES);
+    expect(layerOf('NetworkPolicy', 'minio', 'default-deny-ingress')).toBe(Layer.NAMESPACES);
+    expect(layerOf('StatefulSet', 'minio', 'minio')).toBe(Layer.PLATFORM);
+    expect(layerOf('Namespace', undefined, 'team-demo')).toBe(Layer.TENANTS);
+  });
+
+  test('every platform workload is restricted and has requests and a memory limit', () => {
+    for (const env of [undefined, readEnvironment('stacks/prod.yaml')]) {
+      for (const { owner, spec } of podSpecs(allObjects(renderEnv(env)))) {
+        expect([owner.metadata.name, spec.securityContext?.runAsNonRoot]).toEqual([
+          owner.metadata.name,
+          true,
+        ]);
+        for (const c of spec.containers) {
+          expect(c.securityContext).toMatchObject({
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ['ALL'] },
+            seccompProfile: { type: 'RuntimeDefault' },
+          });
+          expect(c.resources.requests.cpu).toBeDefined();
+          expect(c.resources.requests.memory).toBeDefined();
+          expect(c.resources.limits.memory).toBeDefined();
+          expect(c.image).not.toMatch(/:latest$/);
+        }
+      }
+    }
+  });
+
+  test('tenants reach the object store through one policy selecting every tenant namespace', () => {
+    const objects = allObjects(renderEnv(readEnvironment('stacks/prod.yaml')));
+    const allow = findObject(objects, 'NetworkPolicy', 'minio', 'allow-object-store-from-tenants');
+    expect(allow.spec.ingress[0].from).toEqual([
+      { namespaceSelector: { matchExpressions: [{ key: TENANT_LABEL, operator: 'Exists' }] } },
+    ]);
+    expect(
+      findObject(objects, 'Namespace', undefined, 'fraud-detection').metadata.labels?.[
+        TENANT_LABEL
+      ],
+    ).toBe('fraud-detection');
+  });
+
+  test('an external S3 store creates no MinIO and no storage namespace, and is a prerequisite', () => {
+    const r = renderEnv({
+      name: 'x',
+      preset: 'dev',
+      objectStore: {
+        type: 's3',
+        endpoint: 'https://s3.example.com',
+        region: 'r1',
+        bucket: 'art',
+        credentials: {
+          secretName: 's3',
+          namespace: 'kubeflow',
+          accessKeyKey: 'a',
+          secretKeyKey: 'b',
+        },
+      },
+    });
+    expect(allObjects(r)).toEqual([]);
+    expect(r.requiredSecrets).toEqual([
+      { namespace: 'kubeflow', name: 's3', keys: ['a', 'b'], purpose: 'object store clients' },
+    ]);
+  });
+
+  test('teams can compose the constructs in their own cdk8s app', () => {
+    const app = new App();
+    const platform = new MlopsPlatform(app, 'Platform');
+    const own = new Chart(app, 'TeamExtras');
+    new Tenant(own, 'Ml', { name: 'team-ml', owner: 'ml@example.com', tenantLabel: TENANT_LABEL });
+    expect(
+      renderPlatform(platform)
+        .layers.flatMap((l) => l.objects)
+        .some((o) => o.metadata.name === 'team-ml'),
+    ).toBe(false);
+    expect(
+      own
+        .toJson()
+        .some(
+          (o: { kind: string; metadata: { name: string } }) =>
+            o.kind === 'Namespace' && o.metadata.name === 'team-ml',
+        ),
+    ).toBe(true);
+  });
+});
