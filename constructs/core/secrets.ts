@@ -18,6 +18,17 @@ export interface SecretRequest {
   /** The keys the consumer reads, e.g. `['rootUser', 'rootPassword']`. */
   readonly keys: readonly string[];
   readonly labels: ComponentLabelOptions;
+  /**
+   * Further namespaces that need the same values under the same name, e.g. an OIDC client secret
+   * that both the identity provider and the auth proxy read.
+   * @default []
+   */
+  readonly sharedWith?: readonly string[];
+}
+
+/** Every namespace a request needs the Secret in, the primary one first. */
+function namespacesOf(request: SecretRequest): string[] {
+  return [request.namespace, ...(request.sharedWith ?? []).filter((n) => n !== request.namespace)];
 }
 
 /** A Secret a consumer can read: its name and where each requested key lives in it. */
@@ -92,12 +103,14 @@ class ExistingSecretSource extends SecretSource {
 
   public bind(scope: Construct, _id: string, request: SecretRequest): SecretBinding {
     const bound = binding('existing', this.secretName, this.keys, request.keys);
-    Prerequisites.of(scope).requireSecret({
-      namespace: request.namespace,
-      name: this.secretName,
-      keys: request.keys.map((k) => bound.keyName(k)),
-      purpose: `${request.labels.name} ${request.labels.component}`,
-    });
+    for (const namespace of namespacesOf(request)) {
+      Prerequisites.of(scope).requireSecret({
+        namespace,
+        name: this.secretName,
+        keys: request.keys.map((k) => bound.keyName(k)),
+        purpose: `${request.labels.name} ${request.labels.component}`,
+      });
+    }
     return bound;
   }
 }
@@ -127,14 +140,16 @@ class PulumiSecretSource extends SecretSource {
     const mapping = Object.fromEntries(request.keys.map((k) => [k, this.configKeys[k]]));
     // The Secret is declared without data; the Pulumi engine fills stringData from the
     // annotated config keys, so the value never passes through the construct tree.
-    new k8s.KubeSecret(scope, id, {
-      metadata: {
-        name: request.secretName,
-        namespace: request.namespace,
-        labels: standardLabels(request.labels),
-        annotations: { [PULUMI_SECRET_ANNOTATION]: JSON.stringify(mapping) },
-      },
-      type: 'Opaque',
+    namespacesOf(request).forEach((namespace, i) => {
+      new k8s.KubeSecret(scope, i === 0 ? id : `${id}-${namespace}`, {
+        metadata: {
+          name: request.secretName,
+          namespace,
+          labels: standardLabels(request.labels),
+          annotations: { [PULUMI_SECRET_ANNOTATION]: JSON.stringify(mapping) },
+        },
+        type: 'Opaque',
+      });
     });
     return binding('pulumi', request.secretName, {}, request.keys);
   }
@@ -150,22 +165,26 @@ export function pulumiSecretConfigKeys(manifest: {
 
 const GENERATOR_SCRIPT = [
   'set -euo pipefail',
-  'if kubectl get secret "$SECRET_NAME" --namespace "$POD_NAMESPACE" >/dev/null 2>&1; then',
-  '  echo "Secret $SECRET_NAME exists; leaving it unchanged."',
-  '  exit 0',
+  'secret() { kubectl get secret "$SECRET_NAME" --namespace "$1" "${@:2}"; }',
+  'if secret "$POD_NAMESPACE" >/dev/null 2>&1; then',
+  '  echo "Secret $SECRET_NAME exists in $POD_NAMESPACE; keeping its values."',
+  '  for key in $SECRET_KEYS; do',
+  '    secret "$POD_NAMESPACE" -o "jsonpath={.data.$key}" | base64 -d > "/tmp/$key"',
+  '  done',
+  'else',
+  '  for key in $SECRET_KEYS; do',
+  '    value=$(head -c 64 /dev/urandom | base64 -w0 | tr -dc "A-Za-z0-9")',
+  '    printf "%s" "${value:0:40}" > "/tmp/$key"',
+  '  done',
   'fi',
   'args=()',
-  'for key in $SECRET_KEYS; do',
-  '  value=$(head -c 64 /dev/urandom | base64 -w0 | tr -dc "A-Za-z0-9")',
-  '  printf "%s" "${value:0:40}" > "/tmp/$key"',
-  '  args+=("--from-file=$key=/tmp/$key")',
+  'for key in $SECRET_KEYS; do args+=("--from-file=$key=/tmp/$key"); done',
+  'for ns in $POD_NAMESPACE $SHARED_WITH; do',
+  '  if secret "$ns" >/dev/null 2>&1; then continue; fi',
+  '  # A failed create is fine if another run created the Secret meanwhile.',
+  '  kubectl create secret generic "$SECRET_NAME" --namespace "$ns" "${args[@]}" || secret "$ns" >/dev/null',
+  '  echo "Secret $SECRET_NAME created in $ns."',
   'done',
-  'if kubectl create secret generic "$SECRET_NAME" --namespace "$POD_NAMESPACE" "${args[@]}"; then',
-  '  echo "Secret $SECRET_NAME created."',
-  'else',
-  '  # Another run may have won the race; what matters is that the Secret exists.',
-  '  kubectl get secret "$SECRET_NAME" --namespace "$POD_NAMESPACE" >/dev/null',
-  'fi',
 ].join('\n');
 
 /**
@@ -187,23 +206,27 @@ export class GeneratedSecret extends Construct {
       metadata: { name, namespace, labels },
       automountServiceAccountToken: false,
     });
-    new k8s.KubeRole(this, 'Role', {
-      metadata: { name, namespace, labels },
-      rules: [
-        {
-          apiGroups: [''],
-          resources: ['secrets'],
-          resourceNames: [request.secretName],
-          verbs: ['get'],
-        },
-        // create cannot be narrowed by resourceNames; the Job only ever creates its own Secret.
-        { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-      ],
-    });
-    new k8s.KubeRoleBinding(this, 'RoleBinding', {
-      metadata: { name, namespace, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [{ kind: 'ServiceAccount', name, namespace }],
+    // One Role per namespace the Secret lives in: read that Secret, create Secrets there.
+    namespacesOf(request).forEach((ns, i) => {
+      const suffix = i === 0 ? '' : `-${ns}`;
+      new k8s.KubeRole(this, `Role${suffix}`, {
+        metadata: { name, namespace: ns, labels },
+        rules: [
+          {
+            apiGroups: [''],
+            resources: ['secrets'],
+            resourceNames: [request.secretName],
+            verbs: ['get'],
+          },
+          // create cannot be narrowed by resourceNames; the Job only ever creates its own Secret.
+          { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+        ],
+      });
+      new k8s.KubeRoleBinding(this, `RoleBinding${suffix}`, {
+        metadata: { name, namespace: ns, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        subjects: [{ kind: 'ServiceAccount', name, namespace }],
+      });
     });
     new k8s.KubeJob(this, 'Job', {
       metadata: { name, namespace, labels },
@@ -230,6 +253,7 @@ export class GeneratedSecret extends Construct {
                 env: [
                   { name: 'SECRET_NAME', value: request.secretName },
                   { name: 'SECRET_KEYS', value: [...request.keys].join(' ') },
+                  { name: 'SHARED_WITH', value: namespacesOf(request).slice(1).join(' ') },
                   { name: 'HOME', value: '/tmp' },
                   {
                     name: 'POD_NAMESPACE',

@@ -41,9 +41,9 @@ describe('SecretSource', () => {
     const c = pod.containers[0];
     expect(c.image).toBe('registry.k8s.io/kubectl:v1.34.1');
     const script: string = c.command[2];
-    // Never overwrite: the script exits before generating when the Secret exists.
-    expect(script.indexOf('kubectl get secret')).toBeLessThan(script.indexOf('/dev/urandom'));
-    expect(script).toContain('exit 0');
+    // Never overwrite: an existing Secret keeps its values and is never created again.
+    expect(script.indexOf('keeping its values')).toBeLessThan(script.indexOf('/dev/urandom'));
+    expect(script).toContain('if secret "$ns" >/dev/null 2>&1; then continue; fi');
     expect(c.env).toEqual(
       expect.arrayContaining([
         { name: 'SECRET_NAME', value: 'root-creds' },
@@ -52,6 +52,40 @@ describe('SecretSource', () => {
     );
     expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
     expect(pod.securityContext.runAsNonRoot).toBe(true);
+  });
+
+  test('generated and shared: the same values are copied into every namespace that needs them', () => {
+    const { chart, synth } = testChart();
+    SecretSource.generated().bind(chart, 'S', { ...request, sharedWith: ['auth', 'minio'] });
+    const objects = synth();
+    expect(objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.namespace)).toEqual([
+      'minio',
+      'auth',
+    ]);
+    const binding = findObject(objects, 'RoleBinding', 'auth', 'root-creds-generator');
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'root-creds-generator', namespace: 'minio' },
+    ]);
+    const c = findObject(objects, 'Job', 'minio', 'root-creds-generator').spec.template.spec
+      .containers[0];
+    expect(c.env).toContainEqual({ name: 'SHARED_WITH', value: 'auth' });
+    const script: string = c.command[2];
+    // Existing values are reused for the copies, never regenerated.
+    expect(script.indexOf('keeping its values')).toBeLessThan(script.indexOf('/dev/urandom'));
+    expect(script).toContain('for ns in $POD_NAMESPACE $SHARED_WITH; do');
+  });
+
+  test('existing and pulumi sources are needed in every shared namespace', () => {
+    const { chart, synth } = testChart();
+    SecretSource.pulumiConfig({ rootUser: 'u', rootPassword: 'p' }).bind(chart, 'P', {
+      ...request,
+      sharedWith: ['auth'],
+    });
+    expect(
+      synth()
+        .filter((o) => o.kind === 'Secret')
+        .map((o) => o.metadata.namespace),
+    ).toEqual(['minio', 'auth']);
   });
 
   test('pulumi: an empty Secret annotated with the config keys the engine fills', () => {

@@ -1,0 +1,39 @@
+import { NetworkPeer } from './network';
+import { SecretBinding } from './secrets';
+
+/** The header Kubeflow reads the authenticated user from. */
+export const KUBEFLOW_USERID_HEADER = 'kubeflow-userid';
+/** The header Kubeflow reads the user's groups from. */
+export const KUBEFLOW_GROUPS_HEADER = 'kubeflow-groups';
+
+/** What an OIDC client (the auth proxy) asks of its provider. */
+export interface OidcClientRequest {
+  readonly clientId: string;
+  readonly name: string;
+  /** Exact redirect URIs, e.g. `https://kubeflow.example.com/oauth2/callback`. */
+  readonly redirectUris: readonly string[];
+  /** Namespace of the client's pods: the client secret must be readable there. */
+  readonly namespace: string;
+}
+
+/** A registered client: its id and where its secret is, in the client's namespace. */
+export interface OidcClient {
+  readonly clientId: string;
+  /** Holds the key `clientSecret`. */
+  readonly secret: SecretBinding;
+}
+
+/**
+ * An OpenID Connect provider: Dex installed by the platform, or the organisation's own. Components
+ * that authenticate users depend on this, never on Dex.
+ */
+export interface IOidcProvider {
+  /** The issuer exactly as it appears in tokens (`iss`), e.g. `https://kubeflow.example.com/dex`. */
+  readonly issuerUrl: string;
+  /** Where pods in the cluster fetch the signing keys, without leaving the cluster if possible. */
+  readonly jwksUri: string;
+  /** The provider's pods, for network allows; `undefined` for a provider outside the cluster. */
+  readonly peer?: NetworkPeer;
+  /** Registers a client and returns its credentials, readable in `request.namespace`. */
+  registerClient(id: string, request: OidcClientRequest): OidcClient;
+}
