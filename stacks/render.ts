@@ -25,6 +25,8 @@ export interface RenderedLayer {
 /** What both engines consume: the objects of each layer in install order, and the images. */
 export interface RenderedPlatform {
   readonly environment: string;
+  /** A production environment: literal credentials are policy errors, not warnings. */
+  readonly production: boolean;
   readonly layers: readonly RenderedLayer[];
   /** Every image the platform can run, sorted. */
   readonly images: readonly string[];
@@ -55,6 +57,7 @@ export function renderPlatform(platform: MlopsPlatform): RenderedPlatform {
   }));
   return {
     environment: platform.environment.name,
+    production: platform.environment.preset === 'prod',
     layers,
     images: BillOfMaterials.of(platform).images(),
     requiredSecrets: Prerequisites.of(platform).secrets(),

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../stacks/config/problems';
-import { synth } from './synth';
+import { formatText } from '../../policies';
+import { PolicyGateError, synth } from './synth';
 
 const USAGE = 'Usage: npm run synth -- [--config <environment.yaml>] [--out <dir>]';
 
@@ -27,14 +28,15 @@ export function main(argv: string[], log = console.log, error = console.error): 
   }
   try {
     const result = synth({ configPath: values.config, outDir: values.out ?? 'dist' });
+    log(formatText(result.policy).trimEnd());
     for (const f of result.files) log(`  ${values.out}/${f.name}`);
     log(
       `Synthesized environment ${result.rendered.environment}: ${result.objectCount} objects, ${result.rendered.images.length} images.`,
     );
     return 0;
   } catch (err) {
-    if (err instanceof ConfigError) {
-      error(err.message);
+    if (err instanceof ConfigError || err instanceof PolicyGateError) {
+      error(err.message.trimEnd());
       error('Nothing was written.');
       return 1;
     }

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../stacks/config/problems';
-import { synth } from './synth';
+import { PolicyGateError, synth } from './synth';
 
 /**
  * Entry point for `cdk8s synth` (see cdk8s.yaml). The environment file is named by
@@ -12,7 +12,7 @@ try {
     outDir: process.env.CDK8S_OUTDIR ?? 'dist',
   });
 } catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
+  if (!(err instanceof ConfigError || err instanceof PolicyGateError)) throw err;
   console.error(err.message);
   console.error('Nothing was written.');
   process.exitCode = 1;

@@ -7,6 +7,7 @@ import { parseEnvironmentYaml } from '../../stacks/config/validate';
 import { MlopsPlatform } from '../../stacks/platform';
 import { RenderedPlatform, renderPlatform } from '../../stacks/render';
 import { OutputFile, outputFiles, writeOutput } from './output';
+import { PolicyReport, evaluate, formatText } from '../../policies';
 import { PULUMI_SECRET_ANNOTATION } from '../../constructs/core/secrets';
 
 export interface SynthOptions {
@@ -15,8 +16,17 @@ export interface SynthOptions {
   readonly outDir: string;
 }
 
+/** The policy gate found unsuppressed errors; nothing was written. */
+export class PolicyGateError extends Error {
+  public constructor(public readonly report: PolicyReport) {
+    super(formatText(report));
+    this.name = 'PolicyGateError';
+  }
+}
+
 export interface SynthResult {
   readonly rendered: RenderedPlatform;
+  readonly policy: PolicyReport;
   readonly files: readonly OutputFile[];
   readonly objectCount: number;
   readonly bytes: number;
@@ -67,17 +77,30 @@ export function renderEnvironment(environment: unknown, source: string): Rendere
 }
 
 /**
- * Validates the environment, renders it and writes `outDir`. Nothing is written unless every
- * step before succeeds; the directory is then replaced as a whole.
+ * Validates the environment, renders it, runs the policy gate and writes `outDir`. Nothing is
+ * written unless every step before succeeds; the directory is then replaced as a whole.
  */
 export function synth(opts: SynthOptions): SynthResult {
   const source = opts.configPath ?? 'the default dev environment';
   const environment = opts.configPath ? readEnvironmentFile(opts.configPath) : DEFAULT_ENVIRONMENT;
-  const rendered = renderEnvironment(environment, source);
-  const files = outputFiles(rendered);
-  writeOutput(opts.outDir, files);
+  return writeRendered(renderEnvironment(environment, source), opts.outDir);
+}
+
+/** Runs the policy gate over a rendered platform and, if it passes, writes `outDir`. */
+export function writeRendered(rendered: RenderedPlatform, outDir: string): SynthResult {
+  const policy = evaluate(
+    rendered.layers.flatMap((l) => l.objects),
+    { production: rendered.production },
+  );
+  if (!policy.passed) throw new PolicyGateError(policy);
+  const files = [
+    ...outputFiles(rendered),
+    { name: 'policy-report.txt', content: formatText(policy) },
+  ];
+  writeOutput(outDir, files);
   return {
     rendered,
+    policy,
     files,
     objectCount: rendered.layers.reduce((n, l) => n + l.objects.length, 0),
     bytes: files.reduce((n, f) => n + Buffer.byteLength(f.content), 0),

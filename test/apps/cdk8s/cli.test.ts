@@ -40,7 +40,11 @@ describe('npm run synth', () => {
       'images.txt',
       'install.sh',
       'kustomization.yaml',
+      'policy-report.txt',
     ]);
+    expect(fs.readFileSync(path.join(dir, 'policy-report.txt'), 'utf8')).toMatch(
+      /^Policy gate passed: 0 errors/,
+    );
     const script = fs.readFileSync(path.join(dir, 'install.sh'), 'utf8');
     const order = ['02-namespaces', '06-platform', '07-tenants'].map((l) =>
       script.indexOf(`-f ${l}.k8s.yaml`),

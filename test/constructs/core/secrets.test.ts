@@ -47,7 +47,7 @@ describe('SecretSource', () => {
     expect(c.env).toEqual(
       expect.arrayContaining([
         { name: 'SECRET_NAME', value: 'root-creds' },
-        { name: 'SECRET_KEYS', value: 'rootUser rootPassword' },
+        { name: 'GENERATED_KEY_NAMES', value: 'rootUser rootPassword' },
       ]),
     );
     expect(c.securityContext.readOnlyRootFilesystem).toBe(true);

@@ -1,0 +1,44 @@
+import { ImageRef, imageReference } from '../core/images';
+
+/** The cert-manager release this component deploys. */
+export const CERT_MANAGER_VERSION = 'v1.19.4';
+
+const image = (name: string): ImageRef => ({
+  registry: 'quay.io',
+  repository: `jetstack/cert-manager-${name}`,
+  tag: CERT_MANAGER_VERSION,
+});
+
+/**
+ * cert-manager images of the pinned release. Upstream publishes no digests in the repository, so
+ * they are pinned by tag only. The ACME HTTP-01 solver never runs as one of our pods: the
+ * controller starts it per challenge from the image named in its `--acme-http01-solver-image`
+ * flag, which is why it is listed here too (and mirrored with the rest).
+ * @see https://cert-manager.io/docs/releases/
+ */
+export const CERT_MANAGER_IMAGES = {
+  controller: image('controller'),
+  cainjector: image('cainjector'),
+  webhook: image('webhook'),
+  acmesolver: image('acmesolver'),
+} as const satisfies Record<string, ImageRef>;
+
+/** Why each image is deployed, for the version table. */
+const IMAGE_ROLES: Record<keyof typeof CERT_MANAGER_IMAGES, string> = {
+  controller: 'Deployment `cert-manager`',
+  cainjector: 'Deployment `cert-manager-cainjector`',
+  webhook: 'Deployment `cert-manager-webhook`',
+  acmesolver: 'HTTP-01 solver pods, via the controller flag `--acme-http01-solver-image`',
+};
+
+/**
+ * The markdown version table of the README: one row per image, generated from
+ * `CERT_MANAGER_IMAGES` so that the docs never state another version than the code deploys.
+ */
+export function versionTable(): string {
+  const rows = Object.entries(CERT_MANAGER_IMAGES).map(
+    ([name, ref]) =>
+      `| ${name} | \`${imageReference(ref)}\` | ${IMAGE_ROLES[name as keyof typeof CERT_MANAGER_IMAGES]} |`,
+  );
+  return ['| image | reference | used by |', '| --- | --- | --- |', ...rows].join('\n');
+}
