@@ -1,3 +1,4 @@
+export * from './cert-manager';
 export * from './core';
 export * from './minio';
 export * from './namespaces';

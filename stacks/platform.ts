@@ -12,6 +12,9 @@ import { DEFAULT_ENVIRONMENT, ResolvedEnvironment, resolveEnvironment } from './
 import { EnvironmentConfig, SecretSourceConfig } from './config/schema';
 import { validateEnvironment } from './config/validate';
 import { PLATFORM_NAMESPACES, TENANT_LABEL } from './names';
+import { buildCertificates } from './wiring/certificates';
+import { CertManager } from '../constructs/cert-manager/cert-manager';
+import { BoundIssuer } from '../constructs/cert-manager/issuers';
 
 export interface MlopsPlatformProps {
   /**
@@ -43,6 +46,10 @@ export function secretSourceFrom(config: SecretSourceConfig): SecretSource {
 export class MlopsPlatform extends Construct implements ILayerCharts {
   public readonly environment: ResolvedEnvironment;
   public readonly objectStore: IObjectStore;
+  /** The installed cert-manager; `undefined` when the cluster brings its own. */
+  public readonly certManager?: CertManager;
+  /** Issues the platform's certificates (the gateway's, the webhooks'). */
+  public readonly issuer: BoundIssuer;
   public readonly namespaces: ReadonlyMap<string, PlatformNamespace>;
   public readonly tenants: readonly Tenant[];
   private readonly charts = new Map<Layer, Chart>();
@@ -66,15 +73,29 @@ export class MlopsPlatform extends Construct implements ILayerCharts {
 
     const mesh: MeshInjection = env.istio.revision ? { revision: env.istio.revision } : {};
     const namespaces = new Map<string, PlatformNamespace>();
-    const namespace = (name: string, owner: string): PlatformNamespace => {
+    const namespace = (
+      name: string,
+      owner: string,
+      opts: { mesh?: boolean } = {},
+    ): PlatformNamespace => {
       const ns = new PlatformNamespace(this.chartFor(Layer.NAMESPACES), `Namespace-${name}`, {
         name,
         owner,
-        meshInjection: mesh,
+        ...(opts.mesh === false ? {} : { meshInjection: mesh }),
       });
       namespaces.set(name, ns);
       return ns;
     };
+
+    const certificates = buildCertificates(
+      this.chartFor(Layer.INFRASTRUCTURE),
+      env.certManager.mode,
+      env.tls.issuer,
+      // The API server calls the webhook directly; a sidecar would only stand in its way.
+      () => namespace(PLATFORM_NAMESPACES.certManager, 'cert-manager', { mesh: false }),
+    );
+    this.certManager = certificates.certManager;
+    this.issuer = certificates.issuer;
 
     const store = env.objectStore;
     const storeContext = { namespace: () => namespace(PLATFORM_NAMESPACES.objectStore, 'minio') };

@@ -1,7 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { BillOfMaterials } from '../constructs/core/images';
 import { LayerInfo } from '../constructs/core/layers';
-import { Prerequisites, SecretPrerequisite } from '../constructs/core/prerequisites';
+import {
+  CrdPrerequisite,
+  Prerequisites,
+  SecretPrerequisite,
+} from '../constructs/core/prerequisites';
 import { MlopsPlatform } from './platform';
 
 /** A Kubernetes object as plain JSON. */
@@ -32,6 +36,8 @@ export interface RenderedPlatform {
   readonly images: readonly string[];
   /** Secrets the user creates before installing. */
   readonly requiredSecrets: readonly SecretPrerequisite[];
+  /** CRDs a component the cluster brings must already have installed. */
+  readonly requiredCrds: readonly CrdPrerequisite[];
 }
 
 /**
@@ -61,5 +67,6 @@ export function renderPlatform(platform: MlopsPlatform): RenderedPlatform {
     layers,
     images: BillOfMaterials.of(platform).images(),
     requiredSecrets: Prerequisites.of(platform).secrets(),
+    requiredCrds: Prerequisites.of(platform).crds(),
   };
 }

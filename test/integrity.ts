@@ -31,7 +31,8 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
 export function checkIntegrity(rendered: RenderedPlatform): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
-  const crdsSoFar = new Set<string>();
+  // CRDs the cluster brings count as installed before the first layer.
+  const crdsSoFar = new Set<string>(rendered.requiredCrds.map((c) => `${c.group}/${c.kind}`));
   const all = rendered.layers.flatMap((l) => l.objects) as Obj[];
   const byKey = new Set(all.map((o) => key(o.kind, o.metadata.namespace, o.metadata.name)));
   const has = (kind: string, ns: string | undefined, name: string): boolean =>

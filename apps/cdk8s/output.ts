@@ -22,6 +22,8 @@ export function toYaml(objects: readonly KubeObject[]): string {
 }
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
+/** cert-manager kinds with a Ready condition: later layers need the issuers and certificates. */
+const READY_KINDS = ['ClusterIssuer', 'Issuer', 'Certificate'];
 
 /** The shell lines that wait until a layer's objects are usable. */
 function waitsFor(objects: readonly KubeObject[]): string[] {
@@ -32,6 +34,12 @@ function waitsFor(objects: readonly KubeObject[]): string[] {
       `"$KUBECTL" wait --for=condition=Established --timeout="$TIMEOUT" ${crds
         .map((c) => `crd/${c.metadata.name}`)
         .join(' ')}`,
+    );
+  }
+  for (const o of objects.filter((x) => READY_KINDS.includes(x.kind))) {
+    const ns = o.metadata.namespace ? `-n ${o.metadata.namespace} ` : '';
+    lines.push(
+      `"$KUBECTL" ${ns}wait --for=condition=Ready --timeout="$TIMEOUT" ${o.kind.toLowerCase()}/${o.metadata.name}`,
     );
   }
   // Jobs first: a workload may wait for a Secret that a generator Job creates.
@@ -61,6 +69,17 @@ export function outputFiles(rendered: RenderedPlatform): OutputFile[] {
   }));
 
   // Checked once the namespaces exist, since a required Secret lives in one of them.
+  const crdChecks =
+    rendered.requiredCrds.length > 0
+      ? [
+          '# CRDs of components the cluster already runs.',
+          ...rendered.requiredCrds.map(
+            (c) =>
+              `"$KUBECTL" get crd ${c.name} >/dev/null || { echo "Missing CRD ${c.name} (${c.purpose})" >&2; exit 1; }`,
+          ),
+          '',
+        ]
+      : [];
   const prerequisites =
     rendered.requiredSecrets.length > 0
       ? [
@@ -84,6 +103,7 @@ export function outputFiles(rendered: RenderedPlatform): OutputFile[] {
     'KUBECTL="${KUBECTL:-kubectl}"',
     'TIMEOUT="${TIMEOUT:-600s}"',
     '',
+    ...crdChecks,
 
     // Without a namespaces layer, check before anything is applied.
     ...(layers.some((l) => l.info.layer === Layer.NAMESPACES) ? [] : prerequisites),

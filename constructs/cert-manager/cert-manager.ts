@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { CertManagerStartupCheck } from './startup-check';
 import { Layer, scopeInLayer } from '../core/layers';
 import { INamespace, NetworkPeer } from '../core/network';
 import { ResourceSpec } from '../core/resources';
@@ -103,6 +104,8 @@ export class CertManager extends Construct implements IssuerBindContext {
     readonly namespace: string;
     readonly name: string;
   }[];
+  /** Completes once the webhook admits resources; wait for it before applying issuers. */
+  public readonly startupCheck: CertManagerStartupCheck;
   public readonly replicas: Readonly<Required<PerComponent<number>>>;
   public readonly resources: Readonly<Required<PerComponent<ResourceSpec>>>;
 
@@ -159,6 +162,8 @@ export class CertManager extends Construct implements IssuerBindContext {
         });
       }
     }
+
+    this.startupCheck = new CertManagerStartupCheck(this, 'StartupCheck', { namespace });
 
     this.workloads = [
       CERT_MANAGER_NAMES.controller,

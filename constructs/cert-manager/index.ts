@@ -4,4 +4,5 @@ export * from './certificate';
 export * from './crds';
 export * from './issuers';
 export * from './names';
+export * from './startup-check';
 export * from './versions';

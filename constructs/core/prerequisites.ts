@@ -9,7 +9,21 @@ export interface SecretPrerequisite {
   readonly purpose: string;
 }
 
-const registries = new WeakMap<IConstruct, Map<string, SecretPrerequisite>>();
+/** A CRD that must already be installed, because a component the cluster brings owns it. */
+export interface CrdPrerequisite {
+  /** `<plural>.<group>`, e.g. `clusterissuers.cert-manager.io`. */
+  readonly name: string;
+  readonly group: string;
+  readonly kind: string;
+  readonly purpose: string;
+}
+
+interface Registry {
+  readonly secrets: Map<string, SecretPrerequisite>;
+  readonly crds: Map<string, CrdPrerequisite>;
+}
+
+const registries = new WeakMap<IConstruct, Registry>();
 
 /**
  * What must exist in the cluster before the platform is applied. Collected per construct tree,
@@ -22,12 +36,17 @@ export class Prerequisites {
 
   private constructor(private readonly root: IConstruct) {}
 
-  public requireSecret(secret: SecretPrerequisite): void {
-    let map = registries.get(this.root);
-    if (!map) {
-      map = new Map();
-      registries.set(this.root, map);
+  private registry(): Registry {
+    let r = registries.get(this.root);
+    if (!r) {
+      r = { secrets: new Map(), crds: new Map() };
+      registries.set(this.root, r);
     }
+    return r;
+  }
+
+  public requireSecret(secret: SecretPrerequisite): void {
+    const map = this.registry().secrets;
     const id = `${secret.namespace}/${secret.name}`;
     const previous = map.get(id);
     const keys = [...new Set([...(previous?.keys ?? []), ...secret.keys])].sort();
@@ -38,10 +57,21 @@ export class Prerequisites {
     });
   }
 
+  public requireCrd(crd: CrdPrerequisite): void {
+    this.registry().crds.set(crd.name, crd);
+  }
+
   /** Sorted by namespace and name. */
   public secrets(): SecretPrerequisite[] {
-    return [...(registries.get(this.root)?.values() ?? [])].sort((a, b) =>
+    return [...(registries.get(this.root)?.secrets.values() ?? [])].sort((a, b) =>
       `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`),
+    );
+  }
+
+  /** Sorted by name. */
+  public crds(): CrdPrerequisite[] {
+    return [...(registries.get(this.root)?.crds.values() ?? [])].sort((a, b) =>
+      a.name.localeCompare(b.name),
     );
   }
 }

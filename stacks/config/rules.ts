@@ -224,6 +224,26 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
     },
   },
   {
+    id: 'ROUTE53-KEY-PAIR',
+    description: 'Route 53 credentials are given as a pair or not at all (ambient identity).',
+    check: (env) => {
+      const issuer = env.tls?.issuer;
+      if (issuer?.type !== 'acme' || issuer.solver.type !== 'dns01') return [];
+      const p = issuer.solver.provider;
+      return p.type === 'route53' && Boolean(p.accessKeyID) !== Boolean(p.secretAccessKey)
+        ? [
+            problem(
+              'tls.issuer.solver.provider',
+              'has only one of accessKeyID and secretAccessKey',
+              NO_VALUE,
+              'Give both Secret references, or neither to use the ambient AWS identity.',
+              'ROUTE53-KEY-PAIR',
+            ),
+          ]
+        : [];
+    },
+  },
+  {
     id: 'EXTERNAL-ISTIO-GATEWAY',
     description: 'A gateway is named only for an external Istio.',
     check: (env) => {

@@ -38,10 +38,50 @@ export const secretSourceSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/**
+ * DNS providers for ACME DNS-01, with the upstream field names. Credentials are references to
+ * Secrets in cert-manager's namespace; omitted credentials mean ambient cloud identity.
+ */
+const dns01ProviderSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('cloudflare'), apiToken: secretKeyRef() }),
+  z.strictObject({
+    type: z.literal('route53'),
+    region: z.string().min(1).optional(),
+    hostedZoneID: z.string().min(1).optional(),
+    role: z.string().min(1).optional(),
+    accessKeyID: secretKeyRef().optional(),
+    secretAccessKey: secretKeyRef().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('clouddns'),
+    project: z.string().min(1),
+    hostedZoneName: z.string().min(1).optional(),
+    serviceAccount: secretKeyRef().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('azuredns'),
+    subscriptionID: z.string().min(1),
+    resourceGroupName: z.string().min(1),
+    hostedZoneName: z.string().min(1).optional(),
+    auth: z.discriminatedUnion('type', [
+      z.strictObject({
+        type: z.literal('managedIdentity'),
+        clientID: z.string().min(1).optional(),
+      }),
+      z.strictObject({
+        type: z.literal('servicePrincipal'),
+        clientID: z.string().min(1),
+        tenantID: z.string().min(1),
+        clientSecret: secretKeyRef(),
+      }),
+    ]),
+  }),
+]);
+
 const issuerSchema = z.discriminatedUnion('type', [
-  /** A self-signed root CA inside the cluster (development). */
+  /** A root CA generated inside the cluster that signs the platform's certificates (development). */
   z.strictObject({ type: z.literal('selfSigned') }),
-  /** A CA whose key pair you provide in a Secret of the cert-manager namespace. */
+  /** A CA whose key pair you provide in a `kubernetes.io/tls` Secret of the cert-manager namespace. */
   z.strictObject({ type: z.literal('ca'), secretName: dnsLabel() }),
   z.strictObject({
     type: z.literal('acme'),
@@ -49,12 +89,9 @@ const issuerSchema = z.discriminatedUnion('type', [
     /** @default Let's Encrypt production */
     server: url('ACME directory').optional(),
     solver: z.discriminatedUnion('type', [
+      /** Answered through the platform's ingress gateway on port 80. */
       z.strictObject({ type: z.literal('http01') }),
-      z.strictObject({
-        type: z.literal('dns01'),
-        provider: z.enum(['cloudflare', 'route53', 'clouddns', 'azuredns']),
-        credentials: secretKeyRef(),
-      }),
+      z.strictObject({ type: z.literal('dns01'), provider: dns01ProviderSchema }),
     ]),
   }),
   /** A ClusterIssuer that already exists in the cluster. */
@@ -269,6 +306,7 @@ export const environmentSchema = z.strictObject({
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type SecretSourceConfig = z.infer<typeof secretSourceSchema>;
 export type IssuerConfig = z.infer<typeof issuerSchema>;
+export type Dns01ProviderConfig = z.infer<typeof dns01ProviderSchema>;
 export type TenantConfig = z.infer<typeof tenantSchema>;
 export type ObjectStoreConfig = NonNullable<EnvironmentConfig['objectStore']>;
 export type ResourcesConfig = z.infer<typeof resources>;

@@ -41,6 +41,8 @@ describe('the integrity check fails when it should', () => {
       environment: 't',
       images: [],
       requiredSecrets: [],
+      requiredCrds: [],
+      production: false,
       layers: [
         layer(0, [{ apiVersion: 'example.io/v1', kind: 'Widget', metadata: { name: 'w' } }]),
         layer(1, [

@@ -34,7 +34,10 @@ describe('npm run synth', () => {
     const r = run(['--config', path.join(REPO_ROOT, 'stacks/dev.yaml'), '--out', dir]);
     expect(r.code).toBe(0);
     expect(fs.readdirSync(dir).sort()).toEqual([
+      '01-crds.k8s.yaml',
       '02-namespaces.k8s.yaml',
+      '03-infrastructure.k8s.yaml',
+      '04-infrastructure-config.k8s.yaml',
       '06-platform.k8s.yaml',
       '07-tenants.k8s.yaml',
       'images.txt',
@@ -57,15 +60,33 @@ describe('npm run synth', () => {
       '"$KUBECTL" -n minio rollout status statefulset/minio --timeout="$TIMEOUT"',
     );
     expect(fs.statSync(path.join(dir, 'install.sh')).mode & 0o111).not.toBe(0);
+    const layerFiles = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.k8s.yaml'))
+      .sort();
     expect(fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8')).toContain(
-      'resources:\n  - 02-namespaces.k8s.yaml\n  - 06-platform.k8s.yaml\n  - 07-tenants.k8s.yaml\n',
+      `resources:\n${layerFiles.map((f) => `  - ${f}\n`).join('')}`,
     );
-    expect(fs.readFileSync(path.join(dir, 'images.txt'), 'utf8').trim().split('\n')).toEqual([
-      'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z@sha256:a7fe349ef4bd8521fb8497f55c6042871b2ae640607cf99d9bede5e9bdf11727',
-      'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z@sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e',
-      'registry.k8s.io/kubectl:v1.34.1',
-    ]);
-    expect(r.out).toMatch(/Synthesized environment dev: \d+ objects, 3 images\./);
+    const images = fs.readFileSync(path.join(dir, 'images.txt'), 'utf8').trim().split('\n');
+    expect(images).toEqual([...images].sort());
+    expect(images).toEqual(
+      expect.arrayContaining([
+        'quay.io/jetstack/cert-manager-controller:v1.19.4',
+        'quay.io/jetstack/cert-manager-acmesolver:v1.19.4',
+        'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z@sha256:a7fe349ef4bd8521fb8497f55c6042871b2ae640607cf99d9bede5e9bdf11727',
+        'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z@sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e',
+        'registry.k8s.io/kubectl:v1.34.1',
+      ]),
+    );
+    // The script waits for cert-manager to admit resources before the issuers' layer, and for them.
+    const script3 = fs.readFileSync(path.join(dir, 'install.sh'), 'utf8');
+    expect(script3.indexOf('job/cert-manager-startup-check')).toBeLessThan(
+      script3.indexOf('-f 04-infrastructure-config.k8s.yaml'),
+    );
+    expect(script3).toContain(
+      'wait --for=condition=Ready --timeout="$TIMEOUT" clusterissuer/platform-ca',
+    );
+    expect(r.out).toMatch(/Synthesized environment dev: \d+ objects, \d+ images\./);
   });
 
   test('the same environment gives byte-identical output', () => {

@@ -140,7 +140,14 @@ describe('the Pulumi program (apps/pulumi/index.ts)', () => {
       program = require('../../../apps/pulumi/index');
     });
     expect(program.environmentName).toBe('dev');
-    expect(program.installedLayers).toEqual(['02-namespaces', '06-platform', '07-tenants']);
+    expect(program.installedLayers).toEqual([
+      '01-crds',
+      '02-namespaces',
+      '03-infrastructure',
+      '04-infrastructure-config',
+      '06-platform',
+      '07-tenants',
+    ]);
     expect(program.objectStoreEndpoint).toBe('http://minio.minio.svc.cluster.local:9000');
     await new Promise((r) => setTimeout(r, 100));
     expect(

@@ -96,6 +96,7 @@ describe('CertManager', () => {
       'mirror.local:5000/jetstack/cert-manager-cainjector:v1.19.4',
       'mirror.local:5000/jetstack/cert-manager-controller:v1.19.4',
       'mirror.local:5000/jetstack/cert-manager-webhook:v1.19.4',
+      'mirror.local:5000/kubectl:v1.34.1',
     ]);
   });
 
@@ -424,6 +425,7 @@ describe('CertManager', () => {
       'ClusterRole',
       'ClusterRoleBinding',
       'Deployment',
+      'Job',
       'MutatingWebhookConfiguration',
       'Role',
       'RoleBinding',

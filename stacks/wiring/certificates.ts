@@ -1,0 +1,142 @@
+import { Construct } from 'constructs';
+import { CertManager } from '../../constructs/cert-manager/cert-manager';
+import { AcmeSolver, AzureDnsAuth, Dns01Provider } from '../../constructs/cert-manager/acme';
+import { BoundIssuer, PlatformIssuer } from '../../constructs/cert-manager/issuers';
+import { Prerequisites } from '../../constructs/core/prerequisites';
+import { INamespace } from '../../constructs/core/network';
+import { Dns01ProviderConfig, IssuerConfig } from '../config/schema';
+import { PLATFORM_NAMESPACES } from '../names';
+
+function dns01(p: Dns01ProviderConfig): Dns01Provider {
+  switch (p.type) {
+    case 'cloudflare':
+      return Dns01Provider.cloudflare({ apiTokenSecretRef: p.apiToken });
+    case 'route53':
+      return Dns01Provider.route53({
+        ...(p.region ? { region: p.region } : {}),
+        ...(p.hostedZoneID ? { hostedZoneID: p.hostedZoneID } : {}),
+        ...(p.role ? { role: p.role } : {}),
+        ...(p.accessKeyID ? { accessKeyIDSecretRef: p.accessKeyID } : {}),
+        ...(p.secretAccessKey ? { secretAccessKeySecretRef: p.secretAccessKey } : {}),
+      });
+    case 'clouddns':
+      return Dns01Provider.cloudDns({
+        project: p.project,
+        ...(p.hostedZoneName ? { hostedZoneName: p.hostedZoneName } : {}),
+        ...(p.serviceAccount ? { serviceAccountSecretRef: p.serviceAccount } : {}),
+      });
+    case 'azuredns':
+      return Dns01Provider.azureDns({
+        subscriptionID: p.subscriptionID,
+        resourceGroupName: p.resourceGroupName,
+        ...(p.hostedZoneName ? { hostedZoneName: p.hostedZoneName } : {}),
+        auth:
+          p.auth.type === 'managedIdentity'
+            ? AzureDnsAuth.managedIdentity(p.auth.clientID ? { clientID: p.auth.clientID } : {})
+            : AzureDnsAuth.servicePrincipal({
+                clientID: p.auth.clientID,
+                tenantID: p.auth.tenantID,
+                clientSecretSecretRef: p.auth.clientSecret,
+              }),
+      });
+  }
+}
+
+/** The issuer an environment's `tls.issuer` describes. */
+export function issuerFrom(config: IssuerConfig): PlatformIssuer {
+  switch (config.type) {
+    case 'selfSigned':
+      // A root CA made in the cluster: one certificate to trust instead of one per host.
+      return PlatformIssuer.platformCa();
+    case 'ca':
+      return PlatformIssuer.ca({ secretName: config.secretName });
+    case 'acme':
+      return PlatformIssuer.acme({
+        email: config.email,
+        ...(config.server ? { server: config.server } : {}),
+        solvers: [
+          config.solver.type === 'http01'
+            ? AcmeSolver.http01()
+            : AcmeSolver.dns01(dns01(config.solver.provider)),
+        ],
+      });
+    case 'external':
+      return PlatformIssuer.external(config.clusterIssuer);
+  }
+}
+
+/** Secrets the issuer config references, which the user creates in cert-manager's namespace. */
+function referencedSecrets(config: IssuerConfig): { name: string; key: string }[] {
+  if (config.type === 'ca') {
+    return [
+      { name: config.secretName, key: 'tls.crt' },
+      { name: config.secretName, key: 'tls.key' },
+    ];
+  }
+  if (config.type !== 'acme' || config.solver.type !== 'dns01') return [];
+  const p = config.solver.provider;
+  switch (p.type) {
+    case 'cloudflare':
+      return [p.apiToken];
+    case 'route53':
+      return [p.accessKeyID, p.secretAccessKey].filter((r) => r !== undefined);
+    case 'clouddns':
+      return p.serviceAccount ? [p.serviceAccount] : [];
+    case 'azuredns':
+      return p.auth.type === 'servicePrincipal' ? [p.auth.clientSecret] : [];
+  }
+}
+
+export interface Certificates {
+  /** The installed cert-manager; `undefined` when the cluster brings its own. */
+  readonly certManager?: CertManager;
+  readonly issuer: BoundIssuer;
+}
+
+/**
+ * cert-manager (unless external) in the infrastructure layer, and the platform's issuer in the
+ * infrastructure-config layer.
+ */
+export function buildCertificates(
+  infrastructure: Construct,
+  mode: 'managed' | 'external',
+  issuerConfig: IssuerConfig,
+  namespace: () => INamespace,
+): Certificates {
+  const certManager =
+    mode === 'managed'
+      ? new CertManager(infrastructure, 'CertManager', { namespace: namespace() })
+      : undefined;
+  const clusterResourceNamespace =
+    certManager?.clusterResourceNamespace ?? PLATFORM_NAMESPACES.certManager;
+  const issuer = certManager
+    ? certManager.addIssuer('Issuer', issuerFrom(issuerConfig))
+    : issuerFrom(issuerConfig).bind(infrastructure, 'Issuer', { clusterResourceNamespace });
+  if (!certManager) {
+    // The cluster's cert-manager owns these; our issuers and certificates need them.
+    for (const [plural, kind] of [
+      ['clusterissuers', 'ClusterIssuer'],
+      ['certificates', 'Certificate'],
+    ]) {
+      Prerequisites.of(infrastructure).requireCrd({
+        name: `${plural}.cert-manager.io`,
+        group: 'cert-manager.io',
+        kind,
+        purpose: 'certificates of the platform (certManager.mode external)',
+      });
+    }
+  }
+  const byName = new Map<string, string[]>();
+  for (const ref of referencedSecrets(issuerConfig)) {
+    byName.set(ref.name, [...(byName.get(ref.name) ?? []), ref.key]);
+  }
+  for (const [name, keys] of byName) {
+    Prerequisites.of(infrastructure).requireSecret({
+      namespace: clusterResourceNamespace,
+      name,
+      keys,
+      purpose: `cert-manager ${issuerConfig.type} issuer`,
+    });
+  }
+  return { ...(certManager ? { certManager } : {}), issuer };
+}
