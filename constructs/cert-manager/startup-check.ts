@@ -1,10 +1,6 @@
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { resolveImage } from '../core/images';
+import { KubectlJob } from '../core/kubectl-job';
 import { standardLabels } from '../core/labels';
-import { JOB_RESOURCES, toResourceRequirements } from '../core/resources';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
-import { CORE_IMAGES } from '../core/versions';
 import { CERT_MANAGER_API, CERT_MANAGER_NAMES } from './names';
 
 /** Name of the Job, its ServiceAccount and Role. */
@@ -43,71 +39,23 @@ export class CertManagerStartupCheck extends Construct {
 
   public constructor(scope: Construct, id: string, props: CertManagerStartupCheckProps) {
     super(scope, id);
-    const name = STARTUP_CHECK_NAME;
-    const namespace = props.namespace;
-    const labels = standardLabels({
-      name: 'cert-manager',
-      instance: CERT_MANAGER_NAMES.controller,
-      component: 'startup-check',
-    });
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name, namespace, labels },
-      automountServiceAccountToken: false,
-    });
-    new k8s.KubeRole(this, 'Role', {
-      metadata: { name, namespace, labels },
+    new KubectlJob(this, 'Check', {
+      name: STARTUP_CHECK_NAME,
+      namespace: props.namespace,
+      labels: standardLabels({
+        name: 'cert-manager',
+        instance: CERT_MANAGER_NAMES.controller,
+        component: 'startup-check',
+      }),
+      script: CHECK_SCRIPT,
       rules: [
-        { apiGroups: [CERT_MANAGER_API.group], resources: ['certificates'], verbs: ['create'] },
-      ],
-    });
-    new k8s.KubeRoleBinding(this, 'RoleBinding', {
-      metadata: { name, namespace, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [{ kind: 'ServiceAccount', name, namespace }],
-    });
-    new k8s.KubeJob(this, 'Job', {
-      metadata: { name, namespace, labels },
-      spec: {
-        backoffLimit: 3,
-        activeDeadlineSeconds: 600,
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: name,
-            automountServiceAccountToken: true,
-            restartPolicy: 'OnFailure',
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext({
-              runAsUser: 65532,
-              runAsGroup: 65532,
-              fsGroup: 65532,
-            }),
-            containers: [
-              {
-                name: 'check',
-                image: resolveImage(this, CORE_IMAGES.kubectl),
-                command: ['/bin/bash', '-c', CHECK_SCRIPT],
-                env: [
-                  { name: 'HOME', value: '/tmp' },
-                  {
-                    name: 'POD_NAMESPACE',
-                    valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
-                  },
-                ],
-                resources: toResourceRequirements(JOB_RESOURCES),
-                securityContext: restrictedContainerSecurityContext(),
-                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-              },
-            ],
-            volumes: [
-              {
-                name: 'tmp',
-                emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('8Mi') },
-              },
-            ],
-          },
+        {
+          namespace: props.namespace,
+          rules: [
+            { apiGroups: [CERT_MANAGER_API.group], resources: ['certificates'], verbs: ['create'] },
+          ],
         },
-      },
+      ],
     });
   }
 }

@@ -2,6 +2,7 @@ export * from './certificates';
 export * from './crd';
 export * from './identity';
 export * from './images';
+export * from './kubectl-job';
 export * from './kubernetes';
 export * from './labels';
 export * from './layers';

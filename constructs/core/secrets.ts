@@ -1,11 +1,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { resolveImage } from './images';
 import { Prerequisites } from './prerequisites';
 import { ComponentLabelOptions, standardLabels } from './labels';
-import { JOB_RESOURCES, toResourceRequirements } from './resources';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
-import { CORE_IMAGES } from './versions';
+import { KubectlJob } from './kubectl-job';
 
 /** Annotation on a Secret whose values the Pulumi engine fills from stack secret config. */
 export const PULUMI_SECRET_ANNOTATION = 'mlops-blueprint.dev/pulumi-secret-config';
@@ -188,9 +185,10 @@ const GENERATOR_SCRIPT = [
 ].join('\n');
 
 /**
- * A Job that creates a Secret with random values if, and only if, it does not exist yet. It can
- * read only that Secret and create Secrets in its namespace, so re-applying the manifests (or a
- * re-run of the Job) never rotates a credential under a running workload.
+ * A Job that creates a Secret with random values if, and only if, it does not exist yet (and
+ * copies the same values to the namespaces it is shared with). It can read only that Secret and
+ * create Secrets where it must, so re-applying the manifests (or a re-run of the Job) never
+ * rotates a credential under a running workload.
  */
 export class GeneratedSecret extends Construct {
   public readonly secretName: string;
@@ -198,19 +196,18 @@ export class GeneratedSecret extends Construct {
   public constructor(scope: Construct, id: string, request: SecretRequest) {
     super(scope, id);
     this.secretName = request.secretName;
-    const name = `${request.secretName}-generator`;
-    const labels = standardLabels({ ...request.labels, component: 'secret-generator' });
-    const namespace = request.namespace;
-
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name, namespace, labels },
-      automountServiceAccountToken: false,
-    });
-    // One Role per namespace the Secret lives in: read that Secret, create Secrets there.
-    namespacesOf(request).forEach((ns, i) => {
-      const suffix = i === 0 ? '' : `-${ns}`;
-      new k8s.KubeRole(this, `Role${suffix}`, {
-        metadata: { name, namespace: ns, labels },
+    new KubectlJob(this, 'Generator', {
+      name: `${request.secretName}-generator`,
+      namespace: request.namespace,
+      labels: standardLabels({ ...request.labels, component: 'secret-generator' }),
+      script: GENERATOR_SCRIPT,
+      env: [
+        { name: 'SECRET_NAME', value: request.secretName },
+        { name: 'GENERATED_KEY_NAMES', value: [...request.keys].join(' ') },
+        { name: 'SHARED_WITH', value: namespacesOf(request).slice(1).join(' ') },
+      ],
+      rules: namespacesOf(request).map((namespace) => ({
+        namespace,
         rules: [
           {
             apiGroups: [''],
@@ -221,59 +218,7 @@ export class GeneratedSecret extends Construct {
           // create cannot be narrowed by resourceNames; the Job only ever creates its own Secret.
           { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
         ],
-      });
-      new k8s.KubeRoleBinding(this, `RoleBinding${suffix}`, {
-        metadata: { name, namespace: ns, labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-        subjects: [{ kind: 'ServiceAccount', name, namespace }],
-      });
-    });
-    new k8s.KubeJob(this, 'Job', {
-      metadata: { name, namespace, labels },
-      spec: {
-        backoffLimit: 6,
-        activeDeadlineSeconds: 600,
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: name,
-            automountServiceAccountToken: true,
-            restartPolicy: 'Never',
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext({
-              runAsUser: 65532,
-              runAsGroup: 65532,
-              fsGroup: 65532,
-            }),
-            containers: [
-              {
-                name: 'generate',
-                image: resolveImage(this, CORE_IMAGES.kubectl),
-                command: ['/bin/bash', '-c', GENERATOR_SCRIPT],
-                env: [
-                  { name: 'SECRET_NAME', value: request.secretName },
-                  { name: 'GENERATED_KEY_NAMES', value: [...request.keys].join(' ') },
-                  { name: 'SHARED_WITH', value: namespacesOf(request).slice(1).join(' ') },
-                  { name: 'HOME', value: '/tmp' },
-                  {
-                    name: 'POD_NAMESPACE',
-                    valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
-                  },
-                ],
-                resources: toResourceRequirements(JOB_RESOURCES),
-                securityContext: restrictedContainerSecurityContext(),
-                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-              },
-            ],
-            volumes: [
-              {
-                name: 'tmp',
-                emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') },
-              },
-            ],
-          },
-        },
-      },
+      })),
     });
   }
 }
