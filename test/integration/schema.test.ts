@@ -1,21 +1,39 @@
 import { ENVIRONMENTS, allObjects, renderEnv } from '../helpers';
 
-/** The kubernetes-models class for a built-in kind, or undefined for a custom resource. */
-function modelFor(
-  apiVersion: string,
-  kind: string,
-): (new (data: unknown) => { validate(): void }) | undefined {
-  const path = apiVersion === 'v1' ? `v1/${kind}` : `${apiVersion}/${kind}`;
+type Model = new (data: unknown) => { validate(): void };
+
+function load(path: string, kind: string): Model | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(`kubernetes-models/${path}`) as Record<
-      string,
-      new (data: unknown) => { validate(): void }
-    >;
-    return mod[kind];
+    return (require(path) as Record<string, Model>)[kind];
   } catch {
     return undefined;
   }
+}
+
+/** Schema packages for the custom resources the platform creates, by API group. */
+const CRD_MODELS: Record<string, (version: string, kind: string) => Model | undefined> = {
+  'cert-manager.io': (v, k) => load(`@kubernetes-models/cert-manager/cert-manager.io/${v}/${k}`, k),
+  'acme.cert-manager.io': (v, k) =>
+    load(`@kubernetes-models/cert-manager/acme.cert-manager.io/${v}/${k}`, k),
+  // Istio's v1 networking and security APIs are the v1beta1 schemas promoted unchanged; the
+  // CommonJS schema package predates the promotion for networking.
+  'networking.istio.io': (v, k) =>
+    load(`@kubernetes-models/istio/networking.istio.io/${v === 'v1' ? 'v1beta1' : v}/${k}`, k),
+  'security.istio.io': (v, k) => load(`@kubernetes-models/istio/security.istio.io/${v}/${k}`, k),
+  'telemetry.istio.io': (v, k) =>
+    load(`@kubernetes-models/istio/telemetry.istio.io/${v === 'v1' ? 'v1alpha1' : v}/${k}`, k),
+};
+
+/** The kubernetes-models class for a built-in kind, or undefined for a custom resource. */
+function modelFor(apiVersion: string, kind: string): Model | undefined {
+  return load(`kubernetes-models/${apiVersion === 'v1' ? 'v1' : apiVersion}/${kind}`, kind);
+}
+
+/** The schema-package class for a custom resource, if a package models its group. */
+function crdModelFor(apiVersion: string, kind: string): Model | undefined {
+  const [group, version] = apiVersion.split('/');
+  return CRD_MODELS[group]?.(version, kind);
 }
 
 describe.each(ENVIRONMENTS)(
@@ -40,6 +58,29 @@ describe.each(ENVIRONMENTS)(
       }
       expect(errors).toEqual([]);
       expect(validated).toBeGreaterThan(10);
+    });
+
+    test('custom resources validate against their CRD schema package where one exists', () => {
+      const custom = objects.filter((o) => !modelFor(o.apiVersion, o.kind));
+      const errors: string[] = [];
+      const unmodelled: string[] = [];
+      for (const o of custom) {
+        const Model = crdModelFor(o.apiVersion, o.kind);
+        if (!Model) {
+          unmodelled.push(`${o.apiVersion} ${o.kind}`);
+          continue;
+        }
+        try {
+          new Model(o).validate();
+        } catch (err) {
+          errors.push(
+            `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}: ${(err as Error).message}`,
+          );
+        }
+      }
+      expect(errors).toEqual([]);
+      // Every custom resource the platform creates has a schema package today.
+      expect([...new Set(unmodelled)]).toEqual([]);
     });
 
     test('every object is a built-in kind or a custom resource of a CRD in the output', () => {
@@ -69,4 +110,16 @@ test('the schema check catches an invalid object', () => {
       spec: { replicas: 'two' },
     }).validate(),
   ).toThrow();
+});
+
+test('the CRD schema check catches an invalid custom resource', () => {
+  const Model = crdModelFor('cert-manager.io/v1', 'Certificate');
+  if (!Model) throw new Error('no model for Certificate');
+  const bad = {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: { name: 'x' },
+    spec: { secretName: 'x', dnsNames: 'not-a-list', issuerRef: { name: 'i' } },
+  };
+  expect(() => new Model(bad).validate()).toThrow(/dnsNames/);
 });
