@@ -5,6 +5,7 @@
 export const PLATFORM_NAMESPACES = {
   certManager: 'cert-manager',
   istio: 'istio-system',
+  istioCni: 'istio-cni',
   dex: 'auth',
   oauth2Proxy: 'oauth2-proxy',
   kubeflow: 'kubeflow',

@@ -13,6 +13,9 @@ import { EnvironmentConfig, SecretSourceConfig } from './config/schema';
 import { validateEnvironment } from './config/validate';
 import { PLATFORM_NAMESPACES, TENANT_LABEL } from './names';
 import { buildCertificates } from './wiring/certificates';
+import { buildMesh } from './wiring/mesh';
+import { IGateway, IMesh } from '../constructs/core/mesh';
+import { Istio } from '../constructs/istio/istio';
 import { CertManager } from '../constructs/cert-manager/cert-manager';
 import { BoundIssuer } from '../constructs/cert-manager/issuers';
 
@@ -50,6 +53,12 @@ export class MlopsPlatform extends Construct implements ILayerCharts {
   public readonly certManager?: CertManager;
   /** Issues the platform's certificates (the gateway's, the webhooks'). */
   public readonly issuer: BoundIssuer;
+  /** The service mesh, installed here or the cluster's own. */
+  public readonly mesh: IMesh;
+  /** The HTTPS front door every user enters through. */
+  public readonly gateway: IGateway;
+  /** The installed Istio; `undefined` when the cluster brings its own. */
+  public readonly istio?: Istio;
   public readonly namespaces: ReadonlyMap<string, PlatformNamespace>;
   public readonly tenants: readonly Tenant[];
   private readonly charts = new Map<Layer, Chart>();
@@ -71,17 +80,20 @@ export class MlopsPlatform extends Construct implements ILayerCharts {
       previous = chart;
     }
 
-    const mesh: MeshInjection = env.istio.revision ? { revision: env.istio.revision } : {};
+    const injection: MeshInjection = env.istio.revision ? { revision: env.istio.revision } : {};
     const namespaces = new Map<string, PlatformNamespace>();
     const namespace = (
       name: string,
       owner: string,
-      opts: { mesh?: boolean } = {},
+      opts: { mesh?: boolean; privilegedBecause?: string } = {},
     ): PlatformNamespace => {
       const ns = new PlatformNamespace(this.chartFor(Layer.NAMESPACES), `Namespace-${name}`, {
         name,
         owner,
-        ...(opts.mesh === false ? {} : { meshInjection: mesh }),
+        ...(opts.mesh === false ? {} : { meshInjection: injection }),
+        ...(opts.privilegedBecause
+          ? { podSecurity: 'privileged' as const, podSecurityReason: opts.privilegedBecause }
+          : {}),
       });
       namespaces.set(name, ns);
       return ns;
@@ -96,6 +108,20 @@ export class MlopsPlatform extends Construct implements ILayerCharts {
     );
     this.certManager = certificates.certManager;
     this.issuer = certificates.issuer;
+
+    const meshes = buildMesh(this.chartFor(Layer.INFRASTRUCTURE), env, this.issuer, {
+      // The control plane is not meshed itself; it stays restricted.
+      controlPlane: () => namespace(PLATFORM_NAMESPACES.istio, 'istio', { mesh: false }),
+      cni: () =>
+        namespace(PLATFORM_NAMESPACES.istioCni, 'istio', {
+          mesh: false,
+          privilegedBecause:
+            'The Istio CNI node agent installs the CNI plugin on each node (hostPath, NET_ADMIN), so that application pods need no privileged init container.',
+        }),
+    });
+    this.mesh = meshes.mesh;
+    this.gateway = meshes.gateway;
+    this.istio = meshes.istio;
 
     const store = env.objectStore;
     const storeContext = { namespace: () => namespace(PLATFORM_NAMESPACES.objectStore, 'minio') };
@@ -124,7 +150,7 @@ export class MlopsPlatform extends Construct implements ILayerCharts {
           members: t.members ?? [],
           groups: t.groups ?? [],
           ...(t.quota ? { quota: t.quota } : {}),
-          meshInjection: mesh,
+          meshInjection: injection,
           tenantLabel: TENANT_LABEL,
         }),
     );

@@ -17,6 +17,8 @@ const BUILT_IN_GROUPS = new Set([
   'coordination.k8s.io/v1',
 ]);
 const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+/** ConfigMaps that controllers create in every namespace at runtime. */
+const RUNTIME_CONFIGMAPS = new Set(['kube-root-ca.crt', 'istio-ca-root-cert']);
 const BUILT_IN_CLUSTER_ROLES = new Set(['admin', 'edit', 'view', 'cluster-admin']);
 
 const key = (kind: string, ns: string | undefined, name: string): string =>
@@ -32,7 +34,9 @@ export function checkIntegrity(rendered: RenderedPlatform): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   // CRDs the cluster brings count as installed before the first layer.
-  const crdsSoFar = new Set<string>(rendered.requiredCrds.map((c) => `${c.group}/${c.kind}`));
+  const crdsSoFar = new Map<string, Set<string> | 'any'>(
+    rendered.requiredCrds.map((c) => [`${c.group}/${c.kind}`, 'any']),
+  );
   const all = rendered.layers.flatMap((l) => l.objects) as Obj[];
   const byKey = new Set(all.map((o) => key(o.kind, o.metadata.namespace, o.metadata.name)));
   const has = (kind: string, ns: string | undefined, name: string): boolean =>
@@ -62,9 +66,12 @@ export function checkIntegrity(rendered: RenderedPlatform): string[] {
       seen.add(k);
 
       if (!BUILT_IN_GROUPS.has(o.apiVersion)) {
-        const group = o.apiVersion.split('/')[0];
-        if (![...crdsSoFar].some((c) => c === `${group}/${o.kind}`)) {
+        const [group, version] = o.apiVersion.split('/');
+        const served = crdsSoFar.get(`${group}/${o.kind}`);
+        if (!served) {
           problems.push(`${id}: no CRD for ${o.apiVersion} ${o.kind} in an earlier layer`);
+        } else if (served !== 'any' && !served.has(version)) {
+          problems.push(`${id}: ${o.kind} ${version} is not a served version of its CRD`);
         }
       }
       const ns = o.metadata.namespace;
@@ -74,8 +81,12 @@ export function checkIntegrity(rendered: RenderedPlatform): string[] {
     }
     // CRDs of this layer serve the next layers only.
     for (const o of layer.objects as Obj[]) {
-      if (o.kind === 'CustomResourceDefinition')
-        crdsSoFar.add(`${o.spec.group}/${o.spec.names.kind}`);
+      if (o.kind === 'CustomResourceDefinition') {
+        const served = (o.spec.versions as Obj[])
+          .filter((v) => v.served)
+          .map((v) => v.name as string);
+        crdsSoFar.set(`${o.spec.group}/${o.spec.names.kind}`, new Set(served));
+      }
     }
   }
 
@@ -103,7 +114,12 @@ export function checkIntegrity(rendered: RenderedPlatform): string[] {
         problems.push(`${id}: volume mount ${String(m)} has no volume`);
     }
     for (const v of spec.volumes ?? []) {
-      if (v.configMap && !has('ConfigMap', ns, v.configMap.name) && !v.configMap.optional) {
+      if (
+        v.configMap &&
+        !has('ConfigMap', ns, v.configMap.name) &&
+        !RUNTIME_CONFIGMAPS.has(v.configMap.name) &&
+        !v.configMap.optional
+      ) {
         problems.push(`${id}: ConfigMap ${v.configMap.name} does not exist`);
       }
       if (v.secret && !secretExists(ns, v.secret.secretName) && !v.secret.optional) {

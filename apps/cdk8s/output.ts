@@ -22,6 +22,26 @@ export function toYaml(objects: readonly KubeObject[]): string {
 }
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
+const WEBHOOK_KINDS = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
+
+/** Whether a webhook configuration carries its CA already (otherwise a controller injects it). */
+function hasCaBundle(o: KubeObject): boolean {
+  const hooks = (o.webhooks ?? []) as { clientConfig?: { caBundle?: string } }[];
+  return hooks.length > 0 && hooks.every((h) => Boolean(h.clientConfig?.caBundle));
+}
+
+/** Waits, within $TIMEOUT, until a webhook configuration's CA has been injected. */
+const WAIT_FOR_CA = [
+  'wait_for_ca() {',
+  '  local deadline=$((SECONDS + ${TIMEOUT%s}))',
+  `  until [ -n "$("$KUBECTL" get "$1" "$2" -o jsonpath='{.webhooks[0].clientConfig.caBundle}')" ]; do`,
+  '    [ "$SECONDS" -lt "$deadline" ] || { echo "Timed out waiting for the CA of $1/$2" >&2; exit 1; }',
+  '    sleep 2',
+  '  done',
+  '}',
+  '',
+];
+
 /** cert-manager kinds with a Ready condition: later layers need the issuers and certificates. */
 const READY_KINDS = ['ClusterIssuer', 'Issuer', 'Certificate'];
 
@@ -43,6 +63,9 @@ function waitsFor(objects: readonly KubeObject[]): string[] {
     );
   }
   // Jobs first: a workload may wait for a Secret that a generator Job creates.
+  for (const o of objects.filter((x) => WEBHOOK_KINDS.includes(x.kind) && !hasCaBundle(x))) {
+    lines.push(`wait_for_ca ${o.kind.toLowerCase()} ${o.metadata.name}`);
+  }
   for (const o of objects.filter((x) => x.kind === 'Job')) {
     lines.push(
       `"$KUBECTL" -n ${o.metadata.namespace ?? 'default'} wait --for=condition=Complete --timeout="$TIMEOUT" job/${o.metadata.name}`,
@@ -103,6 +126,9 @@ export function outputFiles(rendered: RenderedPlatform): OutputFile[] {
     'KUBECTL="${KUBECTL:-kubectl}"',
     'TIMEOUT="${TIMEOUT:-600s}"',
     '',
+    ...(layers.some((l) => l.objects.some((o) => WEBHOOK_KINDS.includes(o.kind) && !hasCaBundle(o)))
+      ? WAIT_FOR_CA
+      : []),
     ...crdChecks,
 
     // Without a namespaces layer, check before anything is applied.

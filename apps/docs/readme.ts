@@ -4,12 +4,14 @@ import { CORE_IMAGES } from '../../constructs/core/versions';
 import { ImageRef, imageReference } from '../../constructs/core/images';
 import { MINIO_VERSIONS } from '../../constructs/minio/versions';
 import { CERT_MANAGER_IMAGES } from '../../constructs/cert-manager/versions';
+import { ISTIO_IMAGES } from '../../constructs/istio/versions';
 import { CONFIG_RULES } from '../../stacks/config/rules';
 
 /** Every pinned image, by component, for the README's version table. */
 export const VERSION_CATALOG: Record<string, Record<string, ImageRef>> = {
   core: CORE_IMAGES,
   'cert-manager': CERT_MANAGER_IMAGES,
+  istio: ISTIO_IMAGES,
   minio: MINIO_VERSIONS,
 };
 

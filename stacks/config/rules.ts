@@ -201,29 +201,6 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
       ),
   },
   {
-    id: 'ACME-HTTP01-GATEWAY',
-    description:
-      'ACME HTTP-01 is answered through the Istio ingress gateway, which must be reachable on port 80.',
-    check: (env) => {
-      const issuer = env.tls?.issuer;
-      const istio = env.mesh?.istio;
-      return issuer?.type === 'acme' &&
-        issuer.solver.type === 'http01' &&
-        istio?.mode === 'external' &&
-        !istio.gateway
-        ? [
-            problem(
-              'mesh.istio.gateway',
-              'is required for ACME HTTP-01 with an external Istio',
-              NO_VALUE,
-              'Name the namespace and selector of the ingress gateway that serves port 80, or use a dns01 solver.',
-              'ACME-HTTP01-GATEWAY',
-            ),
-          ]
-        : [];
-    },
-  },
-  {
     id: 'ROUTE53-KEY-PAIR',
     description: 'Route 53 credentials are given as a pair or not at all (ambient identity).',
     check: (env) => {
@@ -244,21 +221,47 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
     },
   },
   {
-    id: 'EXTERNAL-ISTIO-GATEWAY',
-    description: 'A gateway is named only for an external Istio.',
+    id: 'ISTIO-MODE-SETTINGS',
+    description:
+      'An external Istio names the gateway the platform routes through; a managed one is configured by ingress instead.',
     check: (env) => {
       const istio = env.mesh?.istio;
-      return istio?.gateway && istio.mode !== 'external'
-        ? [
-            problem(
-              'mesh.istio.gateway',
-              'is only used with mode external',
-              istio.gateway,
-              'Remove it, or set mesh.istio.mode to external.',
-              'EXTERNAL-ISTIO-GATEWAY',
-            ),
-          ]
-        : [];
+      if (!istio) return [];
+      const out: ConfigProblem[] = [];
+      if (istio.mode === 'external' && !istio.gateway) {
+        out.push(
+          problem(
+            'mesh.istio.gateway',
+            'is required when mesh.istio.mode is external',
+            NO_VALUE,
+            'Give the namespace, pod selector and Gateway name of the ingress gateway the platform routes through.',
+            'ISTIO-MODE-SETTINGS',
+          ),
+        );
+      }
+      if (istio.mode !== 'external' && istio.gateway) {
+        out.push(
+          problem(
+            'mesh.istio.gateway',
+            'is only used with mode external',
+            istio.gateway,
+            'Remove it, or set mesh.istio.mode to external.',
+            'ISTIO-MODE-SETTINGS',
+          ),
+        );
+      }
+      if (istio.mode === 'external' && istio.ingress) {
+        out.push(
+          problem(
+            'mesh.istio.ingress',
+            'is only used when the platform installs Istio',
+            istio.ingress,
+            'Remove it; configure the exposure of your own gateway where it is installed.',
+            'ISTIO-MODE-SETTINGS',
+          ),
+        );
+      }
+      return out;
     },
   },
   {

@@ -104,11 +104,22 @@ const istioSchema = z.strictObject({
   mode: managedOrExternal.optional(),
   /** The Istio revision whose injector and control plane the platform uses. */
   revision: dnsLabel().optional(),
-  /** For an external Istio: where its ingress gateway runs and how to select it. */
+  /** For an external Istio: its ingress gateway's namespace, pod selector and Gateway resource. */
   gateway: z
     .strictObject({
       namespace: dnsLabel(),
       selector: z.record(z.string(), z.string()),
+      /** Name of the Istio `Gateway` (in `namespace`) that the platform's routes bind to. */
+      name: dnsLabel(),
+    })
+    .optional(),
+  /** For a managed Istio: how the ingress gateway is exposed. */
+  ingress: z
+    .strictObject({
+      /** @default LoadBalancer */
+      serviceType: z.enum(['LoadBalancer', 'NodePort', 'ClusterIP']).optional(),
+      /** Annotations for the cloud load balancer. */
+      annotations: z.record(z.string(), z.string()).optional(),
     })
     .optional(),
 });

@@ -50,7 +50,11 @@ describe('the integrity check fails when it should', () => {
             apiVersion: 'apiextensions.k8s.io/v1',
             kind: 'CustomResourceDefinition',
             metadata: { name: 'widgets.example.io' },
-            spec: { group: 'example.io', names: { kind: 'Widget' } },
+            spec: {
+              group: 'example.io',
+              names: { kind: 'Widget' },
+              versions: [{ name: 'v1', served: true }],
+            },
           },
           pod({}),
           {
@@ -70,6 +74,7 @@ describe('the integrity check fails when it should', () => {
             subjects: [],
           },
         ]),
+        layer(2, [{ apiVersion: 'example.io/v2', kind: 'Widget', metadata: { name: 'v2' } }]),
       ],
     };
     expect(checkIntegrity(rendered)).toEqual([
@@ -77,6 +82,7 @@ describe('the integrity check fails when it should', () => {
       '02-namespaces Deployment app/web: namespace app is not created in this or an earlier layer',
       '02-namespaces Service app/web: namespace app is not created in this or an earlier layer',
       '02-namespaces RoleBinding app/rb: namespace app is not created in this or an earlier layer',
+      '03-infrastructure Widget /v2: Widget v2 is not a served version of its CRD',
       'Deployment app/web: selector does not match its pod template',
       'Deployment app/web: ServiceAccount missing-sa does not exist',
       'Deployment app/web: Secret nope (env P) does not exist',

@@ -5,7 +5,14 @@ import { MlopsPlatform } from '../../stacks/platform';
 import { renderPlatform } from '../../stacks/render';
 import { TENANT_LABEL } from '../../stacks/names';
 import { ConfigError } from '../../stacks/config/problems';
-import { allObjects, findObject, podSpecs, renderEnv, readEnvironment } from '../helpers';
+import {
+  allObjects,
+  findObject,
+  objectsOfKind,
+  podSpecs,
+  renderEnv,
+  readEnvironment,
+} from '../helpers';
 
 describe('MlopsPlatform', () => {
   test('builds one chart per layer, each depending on the one before', () => {
@@ -49,7 +56,24 @@ describe('MlopsPlatform', () => {
 
   test('every platform workload is restricted and has requests and a memory limit', () => {
     for (const env of [undefined, readEnvironment('stacks/prod.yaml')]) {
-      for (const { owner, spec } of podSpecs(allObjects(renderEnv(env)))) {
+      const objects = allObjects(renderEnv(env));
+      // The one documented exception: the CNI node agent, in its own privileged namespace.
+      const privileged = objectsOfKind(objects, 'Namespace').filter(
+        (n) => n.metadata.labels?.['pod-security.kubernetes.io/enforce'] !== 'restricted',
+      );
+      expect(
+        privileged.map((n) => [
+          n.metadata.name,
+          n.metadata.annotations?.['mlops-blueprint.dev/pod-security-reason'],
+        ]),
+      ).toEqual([['istio-cni', expect.stringContaining('CNI node agent')]]);
+      const exempt = podSpecs(objects).filter((p) => p.owner.metadata.namespace === 'istio-cni');
+      expect(exempt.map((p) => `${p.owner.kind}/${p.owner.metadata.name}`)).toEqual([
+        'DaemonSet/istio-cni-node',
+      ]);
+      for (const { owner, spec } of podSpecs(objects).filter(
+        (p) => p.owner.metadata.namespace !== 'istio-cni',
+      )) {
         expect([owner.metadata.name, spec.securityContext?.runAsNonRoot]).toEqual([
           owner.metadata.name,
           true,

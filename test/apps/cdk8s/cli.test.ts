@@ -83,6 +83,11 @@ describe('npm run synth', () => {
     expect(script3.indexOf('job/cert-manager-startup-check')).toBeLessThan(
       script3.indexOf('-f 04-infrastructure-config.k8s.yaml'),
     );
+    expect(script3).toContain('wait_for_ca validatingwebhookconfiguration cert-manager-webhook');
+    expect(script3).toContain('wait_for_ca mutatingwebhookconfiguration istio-sidecar-injector');
+    expect(script3.indexOf('wait_for_ca() {')).toBeLessThan(
+      script3.indexOf('wait_for_ca validating'),
+    );
     expect(script3).toContain(
       'wait --for=condition=Ready --timeout="$TIMEOUT" clusterissuer/platform-ca',
     );
