@@ -197,6 +197,45 @@ export function checkIntegrity(rendered: RenderedPlatform): string[] {
     }
   }
 
+  // Webhooks: each points at a Service port that exists, and every custom resource of a group it
+  // admits comes in a later layer, once the webhook's pods can be waited for.
+  const layerIndex = new Map<Obj, number>();
+  rendered.layers.forEach((l, i) => (l.objects as Obj[]).forEach((o) => layerIndex.set(o, i)));
+  for (const wh of all.filter((o) => o.kind.endsWith('WebhookConfiguration'))) {
+    const whLayer = layerIndex.get(wh) ?? 0;
+    for (const hook of wh.webhooks ?? []) {
+      const svc = hook.clientConfig?.service;
+      if (svc) {
+        const target = all.find(
+          (o) =>
+            o.kind === 'Service' &&
+            o.metadata.name === svc.name &&
+            o.metadata.namespace === svc.namespace,
+        );
+        const port = svc.port ?? 443;
+        if (!target)
+          problems.push(
+            `${wh.kind} ${wh.metadata.name}: webhook ${hook.name} calls missing Service ${svc.namespace}/${svc.name}`,
+          );
+        else if (!target.spec.ports.some((p: Obj) => p.port === port)) {
+          problems.push(
+            `${wh.kind} ${wh.metadata.name}: webhook ${hook.name} calls port ${port}, which Service ${svc.namespace}/${svc.name} does not expose`,
+          );
+        }
+      }
+      const groups = new Set<string>((hook.rules ?? []).flatMap((r: Obj) => r.apiGroups ?? []));
+      for (const o of all) {
+        const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+        if (BUILT_IN_GROUPS.has(o.apiVersion) || !groups.has(group)) continue;
+        if ((layerIndex.get(o) ?? 0) <= whLayer) {
+          problems.push(
+            `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}: admitted by ${wh.kind} ${wh.metadata.name}, which is not in an earlier layer`,
+          );
+        }
+      }
+    }
+  }
+
   for (const np of all.filter((o) => o.kind === 'NetworkPolicy')) {
     const sel = np.spec.podSelector.matchLabels ?? {};
     if (Object.keys(sel).length === 0) continue;

@@ -74,7 +74,21 @@ describe('the integrity check fails when it should', () => {
             subjects: [],
           },
         ]),
-        layer(2, [{ apiVersion: 'example.io/v2', kind: 'Widget', metadata: { name: 'v2' } }]),
+        layer(2, [
+          { apiVersion: 'example.io/v2', kind: 'Widget', metadata: { name: 'v2' } },
+          {
+            apiVersion: 'admissionregistration.k8s.io/v1',
+            kind: 'ValidatingWebhookConfiguration',
+            metadata: { name: 'widgets' },
+            webhooks: [
+              {
+                name: 'widgets.example.io',
+                clientConfig: { service: { name: 'web', namespace: 'app', port: 8443 } },
+                rules: [{ apiGroups: ['example.io'], resources: ['widgets'] }],
+              },
+            ],
+          },
+        ]),
       ],
     };
     expect(checkIntegrity(rendered)).toEqual([
@@ -88,6 +102,9 @@ describe('the integrity check fails when it should', () => {
       'Deployment app/web: Secret nope (env P) does not exist',
       'Service app/web: port http targets grpc, which no backend container exposes',
       'RoleBinding app/rb: Role ghost does not exist',
+      'ValidatingWebhookConfiguration widgets: webhook widgets.example.io calls port 8443, which Service app/web does not expose',
+      'Widget /w: admitted by ValidatingWebhookConfiguration widgets, which is not in an earlier layer',
+      'Widget /v2: admitted by ValidatingWebhookConfiguration widgets, which is not in an earlier layer',
     ]);
   });
 });
