@@ -93,8 +93,10 @@ export function addIstiodWebhooks(
         resources: ['*'],
       },
     ],
-    // Fails open until istiod has proven the endpoint works; istiod then switches it to Fail.
-    failurePolicy: 'Ignore',
+    // Upstream starts at Ignore and istiod switches to Fail once its endpoint works. Our layered
+    // install applies Istio resources only after istiod is ready and its CA is injected, so this
+    // fails closed from the start, and a re-apply never fights istiod over the field.
+    failurePolicy: 'Fail',
     sideEffects: 'None',
     admissionReviewVersions: ['v1'],
     ...(objectSelector ? { objectSelector } : {}),

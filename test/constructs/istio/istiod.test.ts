@@ -206,7 +206,8 @@ describe('istiod', () => {
       expect(vwc.metadata.labels['istio.io/rev']).toBe('default');
       const [w] = vwc.webhooks;
       expect(w.clientConfig.service.path).toBe('/validate');
-      expect(w.failurePolicy).toBe('Ignore');
+      // Fail closed from the start: the layered install waits for istiod before any Istio resource.
+      expect(w.failurePolicy).toBe('Fail');
       expect(w.rules[0].apiGroups.sort()).toEqual([
         'extensions.istio.io',
         'networking.istio.io',
