@@ -1,4 +1,4 @@
-import { ImageRef, imageReference } from '../core/images';
+import { ImageRef, imageTable } from '../core/images';
 
 /** The cert-manager release this component deploys. */
 export const CERT_MANAGER_VERSION = 'v1.19.4';
@@ -31,14 +31,7 @@ const IMAGE_ROLES: Record<keyof typeof CERT_MANAGER_IMAGES, string> = {
   acmesolver: 'HTTP-01 solver pods, via the controller flag `--acme-http01-solver-image`',
 };
 
-/**
- * The markdown version table of the README: one row per image, generated from
- * `CERT_MANAGER_IMAGES` so that the docs never state another version than the code deploys.
- */
+/** The README's version table (see `imageTable`). */
 export function versionTable(): string {
-  const rows = Object.entries(CERT_MANAGER_IMAGES).map(
-    ([name, ref]) =>
-      `| ${name} | \`${imageReference(ref)}\` | ${IMAGE_ROLES[name as keyof typeof CERT_MANAGER_IMAGES]} |`,
-  );
-  return ['| image | reference | used by |', '| --- | --- | --- |', ...rows].join('\n');
+  return imageTable(CERT_MANAGER_IMAGES, IMAGE_ROLES);
 }

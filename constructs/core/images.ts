@@ -66,3 +66,17 @@ export function resolveImage(scope: IConstruct, ref: ImageRef): string {
   BillOfMaterials.of(scope).add(image);
   return image;
 }
+
+/**
+ * A component README's version table, generated from its `versions.ts` so that the docs never
+ * state another version than the code deploys: one row per image with what runs it.
+ */
+export function imageTable<K extends string>(
+  images: Readonly<Record<K, ImageRef>>,
+  usedBy: Readonly<Record<K, string>>,
+): string {
+  const rows = (Object.keys(images) as K[]).map(
+    (key) => `| ${key} | \`${imageReference(images[key])}\` | ${usedBy[key]} |`,
+  );
+  return ['| image | reference | used by |', '| --- | --- | --- |', ...rows].join('\n');
+}

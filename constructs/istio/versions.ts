@@ -1,4 +1,4 @@
-import { ImageRef } from '../core/images';
+import { ImageRef, imageTable } from '../core/images';
 
 /** The Istio release this component deploys: one version for images, CRDs and configuration. */
 export const ISTIO_VERSION = '1.29.6';
@@ -24,21 +24,7 @@ const ROLES: Record<keyof typeof ISTIO_IMAGES, string> = {
   installCni: 'istio-cni node agent',
 };
 
-/**
- * The version table of the README, generated from `ISTIO_IMAGES` so that it is never typed twice.
- * Returns the markdown lines of the table, header included, with columns padded the way Prettier
- * formats markdown tables (so the README stays formatted).
- */
-export function istioVersionTable(): string[] {
-  const rows = [
-    ['Component', 'Image', 'Tag'],
-    ...(Object.keys(ISTIO_IMAGES) as (keyof typeof ISTIO_IMAGES)[]).map((key) => {
-      const ref: ImageRef = ISTIO_IMAGES[key];
-      return [ROLES[key], `\`${ref.registry}/${ref.repository}\``, `\`${ref.tag}\``];
-    }),
-  ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string =>
-    `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(rows[0]), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)];
+/** The README's version table (see `imageTable`). */
+export function istioVersionTable(): string {
+  return imageTable(ISTIO_IMAGES, ROLES);
 }

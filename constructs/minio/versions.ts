@@ -1,4 +1,4 @@
-import { ImageRef } from '../core/images';
+import { ImageRef, imageTable } from '../core/images';
 
 /**
  * MinIO images. Upstream stopped publishing community images after these releases; both are pinned
@@ -18,3 +18,13 @@ export const MINIO_VERSIONS = {
     digest: 'sha256:a7fe349ef4bd8521fb8497f55c6042871b2ae640607cf99d9bede5e9bdf11727',
   },
 } as const satisfies Record<string, ImageRef>;
+
+const USED_BY: Record<keyof typeof MINIO_VERSIONS, string> = {
+  server: 'StatefulSet `minio`',
+  client: 'Job `minio-bucket-provisioner` (`mc`)',
+};
+
+/** The README's version table (see `imageTable`). */
+export function minioVersionTable(): string {
+  return imageTable(MINIO_VERSIONS, USED_BY);
+}
