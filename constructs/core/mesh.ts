@@ -28,6 +28,12 @@ export interface IGateway {
   readonly selector: Readonly<Record<string, string>>;
   /** Network peer matching the gateway pods, for allows in the namespaces it routes to. */
   readonly peer: NetworkPeer;
+  /**
+   * The gateway's mTLS identity (`<trust domain>/ns/<namespace>/sa/<service account>`), for
+   * AuthorizationPolicies that admit only the gateway; `undefined` when it is not known (an
+   * external gateway whose service account was not named).
+   */
+  readonly principal?: string;
   /** Adds a VirtualService bound to this gateway. */
   addRoute(id: string, route: GatewayRoute): void;
 }
@@ -56,4 +62,17 @@ export interface IMesh {
    * do this; an external mesh throws with instructions for its operator.
    */
   addExtensionProvider(provider: ExtAuthzHttpProvider): void;
+}
+
+/**
+ * The gateway's mTLS identity, for components that admit only the gateway. Fails with what to
+ * configure when the gateway's service account is not known.
+ */
+export function gatewayPrincipal(gateway: IGateway, component: string): string {
+  if (!gateway.principal) {
+    throw new Error(
+      `${component} admits only the ingress gateway, but the identity of gateway ${gateway.gatewayRef} is unknown. Name its service account (mesh.istio.gateway.serviceAccount).`,
+    );
+  }
+  return gateway.principal;
 }

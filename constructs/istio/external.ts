@@ -75,6 +75,10 @@ export interface ExternalGatewayProps {
   readonly hosts: readonly string[];
   /** Name of the existing Istio `Gateway` resource (in `namespace`) that serves `hosts` over HTTPS. */
   readonly gatewayName: string;
+  /** Service account of the gateway pods. @default - unknown: no `principal` */
+  readonly serviceAccount?: string;
+  /** The mesh's trust domain. @default 'cluster.local' */
+  readonly trustDomain?: string;
 }
 
 /**
@@ -88,6 +92,7 @@ export class ExternalGateway extends Construct implements IGateway {
   public readonly namespace: string;
   public readonly selector: Readonly<Record<string, string>>;
   public readonly peer: NetworkPeer;
+  public readonly principal?: string;
   private readonly routeNames = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: ExternalGatewayProps) {
@@ -107,7 +112,15 @@ export class ExternalGateway extends Construct implements IGateway {
       );
     }
     problems.push(...hostProblems('hosts', props.hosts));
+    if (props.serviceAccount !== undefined && !isDnsLabel(props.serviceAccount)) {
+      problems.push(
+        `\`serviceAccount\` must be a service account name (got "${props.serviceAccount}").`,
+      );
+    }
     throwIfProblems('External Istio gateway', problems);
+    if (props.serviceAccount) {
+      this.principal = `${props.trustDomain ?? 'cluster.local'}/ns/${props.namespace}/sa/${props.serviceAccount}`;
+    }
     this.hosts = [...props.hosts];
     this.namespace = props.namespace;
     this.selector = { ...props.selector };

@@ -101,6 +101,7 @@ export class IngressGateway extends Construct implements IGateway {
   public readonly namespace: string;
   public readonly selector: Readonly<Record<string, string>>;
   public readonly peer: NetworkPeer;
+  public readonly principal: string;
   /** The Secret cert-manager writes and the Gateway serves (`credentialName`). */
   public readonly tlsSecretName: string;
   /** Name of the gateway's Service (and Deployment). */
@@ -132,6 +133,7 @@ export class IngressGateway extends Construct implements IGateway {
     this.gatewayRef = `${ns}/${names.resource}`;
     this.selector = { istio: names.istioLabel };
     this.peer = NetworkPeer.namespace(ns, { ...this.selector });
+    this.principal = `${props.mesh.trustDomain}/ns/${ns}/sa/${workload}`;
     this.configScope = scopeInLayer(this, Layer.INFRASTRUCTURE_CONFIG);
 
     const labelOptions: ComponentLabelOptions = {

@@ -111,6 +111,8 @@ const istioSchema = z.strictObject({
       selector: z.record(z.string(), z.string()),
       /** Name of the Istio `Gateway` (in `namespace`) that the platform's routes bind to. */
       name: dnsLabel(),
+      /** Service account of the gateway pods, so that platform services admit only the gateway. */
+      serviceAccount: dnsLabel().optional(),
     })
     .optional(),
   /** For a managed Istio: how the ingress gateway is exposed. */

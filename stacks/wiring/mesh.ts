@@ -57,6 +57,7 @@ export function buildMesh(
         selector: gw.selector,
         hosts: [env.domain],
         gatewayName: gw.name,
+        ...(gw.serviceAccount ? { serviceAccount: gw.serviceAccount } : {}),
       }),
     };
   }

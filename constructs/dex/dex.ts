@@ -1,0 +1,359 @@
+import { createHash } from 'node:crypto';
+import { Duration, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { IOidcProvider, OidcClient, OidcClientRequest } from '../core/identity';
+import { resolveImage } from '../core/images';
+import { Layer, scopeInLayer } from '../core/layers';
+import { IGateway, IMesh, gatewayPrincipal } from '../core/mesh';
+import { INamespace, NetworkPeer } from '../core/network';
+import { Prerequisites } from '../core/prerequisites';
+import { ResourceSpec } from '../core/resources';
+import { SecretBinding, SecretSource } from '../core/secrets';
+import { DexSecretRef } from './connector-options';
+import { DexConnector, RenderedConnector } from './connectors';
+import { DexCrds } from './crds';
+import { DexExpiry, renderExpiry } from './expiry';
+import { DexMeshPolicy } from './mesh-policy';
+import { DEX_CLIENT_SECRET_KEY, DEX_NAMES, DEX_PASSWORD_KEY, DEX_PATH, DEX_PORTS } from './names';
+import { RenderedClient, renderDexConfig } from './private/config';
+import { dexLabelOptions, dexLabels, dexSelector } from './private/labels';
+import { DexValidationInput, validateClient, validateDex } from './private/validate';
+import { envFragment, goDuration, nameFragment, throwIfProblems } from './private/util';
+import { DEX_CONFIG_KEY, dexDeployment } from './private/workload';
+import { DexRbac } from './rbac';
+import { StaticUser } from './static-users';
+import { DEX_IMAGES } from './versions';
+
+/** Requests and limits of the Dex container: a small Go server. */
+export const DEX_DEFAULT_RESOURCES: ResourceSpec = {
+  cpu: { request: '50m', limit: '500m' },
+  memory: { request: '64Mi', limit: '256Mi' },
+};
+
+export interface DexProps {
+  /** The namespace Dex runs in (`auth` on the platform); receives Dex's network allows. */
+  readonly namespace: INamespace;
+  /** The ingress gateway: its host makes the issuer, and it routes `/dex/` to Dex. */
+  readonly gateway: IGateway;
+  /** The mesh: istiod must fetch Dex's signing keys for the gateway's token checks. */
+  readonly mesh: IMesh;
+  /**
+   * The host of the issuer (`https://<host>/dex`), one of the gateway's hosts, with a port if the
+   * gateway is not reached on 443.
+   * @default - the gateway's first host
+   */
+  readonly host?: string;
+  /** Upstream identity providers. @default [] */
+  readonly connectors?: readonly DexConnector[];
+  /** Users of Dex's password database. @default [] */
+  readonly staticUsers?: readonly StaticUser[];
+  /**
+   * A production install: static users are refused unless `allowStaticUsers` says why. The prod
+   * preset sets this.
+   * @default false
+   */
+  readonly production?: boolean;
+  /** Why static users are acceptable in production (at least 10 characters). @default - not allowed */
+  readonly allowStaticUsers?: { readonly reason: string };
+  /** @default - see `DexExpiry` */
+  readonly expiry?: DexExpiry;
+  /** How often Dex rotates its signing keys (`signer.config.keysRotationPeriod`). @default Duration.hours(6) */
+  readonly keysRotationPeriod?: Duration;
+  /** @default 'info' */
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** With two or more, a PodDisruptionBudget keeps one running; they share the Kubernetes storage. @default 1 */
+  readonly replicas?: number;
+  /** @default DEX_DEFAULT_RESOURCES */
+  readonly resources?: ResourceSpec;
+}
+
+/** A client registered with Dex. */
+export interface DexClient {
+  /** Registration ID (construct and Secret naming). */
+  readonly id: string;
+  readonly clientId: string;
+  readonly name: string;
+  readonly redirectUris: readonly string[];
+  /** Namespace of the client's pods, where its secret is readable too. */
+  readonly namespace: string;
+  readonly secret: SecretBinding;
+}
+
+/** A generated static password: where to read it. */
+export interface DexGeneratedPassword {
+  readonly email: string;
+  readonly namespace: string;
+  readonly secretName: string;
+  readonly key: string;
+}
+
+/**
+ * Dex's endpoints for a client that cannot use discovery: the browser-facing authorization
+ * endpoint, and the token and key endpoints inside the cluster.
+ */
+export interface DexEndpoints {
+  readonly authorization: string;
+  readonly token: string;
+  readonly jwks: string;
+}
+
+/**
+ * Dex v2.45.0, the platform's OpenID Connect provider: its storage CRDs (CRDs layer), a Deployment
+ * with its ServiceAccount, namespaced RBAC for the Kubernetes storage, a ConfigMap rendered from
+ * typed props that holds no credential, a Service, the gateway route `/dex/`, network allows and
+ * Istio policy. Clients (the auth proxy) register through `IOidcProvider.registerClient`.
+ * @see https://dexidp.io/docs/
+ */
+export class Dex extends Construct implements IOidcProvider {
+  /** `https://<host>/dex`, as in the `iss` claim. */
+  public readonly issuerUrl: string;
+  /** In-cluster URL of the signing keys. */
+  public readonly jwksUri: string;
+  public readonly endpoints: DexEndpoints;
+  public readonly peer: NetworkPeer;
+  public readonly namespace: string;
+  public readonly host: string;
+  /** FQDN of the Service. */
+  public readonly serviceHost: string;
+  public readonly crds: DexCrds;
+  public readonly connectors: readonly DexConnector[];
+  public readonly staticUsers: readonly StaticUser[];
+  public readonly generatedPasswords: readonly DexGeneratedPassword[];
+  public readonly replicas: number;
+  public readonly resources: ResourceSpec;
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly configMap: k8s.KubeConfigMap;
+
+  private readonly namespaceRef: INamespace;
+  private readonly registered: DexClient[] = [];
+  private readonly allowedNamespaces = new Set<string>();
+
+  public constructor(scope: Construct, id: string, props: DexProps) {
+    super(scope, id);
+    const input: DexValidationInput = {
+      ...props,
+      connectors: props.connectors ?? [],
+      staticUsers: props.staticUsers ?? [],
+    };
+    throwIfProblems('Dex', validateDex(input));
+
+    const ns = props.namespace.name;
+    this.namespaceRef = props.namespace;
+    this.namespace = ns;
+    this.host = props.host ?? props.gateway.hosts[0];
+    this.issuerUrl = `https://${this.host}${DEX_PATH}`;
+    this.serviceHost = `${DEX_NAMES.dex}.${ns}.svc.cluster.local`;
+    const inCluster = `http://${this.serviceHost}:${DEX_PORTS.http}${DEX_PATH}`;
+    this.jwksUri = `${inCluster}/keys`;
+    this.endpoints = {
+      authorization: `${this.issuerUrl}/auth`,
+      token: `${inCluster}/token`,
+      jwks: this.jwksUri,
+    };
+    this.peer = NetworkPeer.namespace(ns, dexSelector());
+    this.connectors = [...input.connectors];
+    this.staticUsers = [...input.staticUsers];
+    this.replicas = props.replicas ?? 1;
+    this.resources = props.resources ?? DEX_DEFAULT_RESOURCES;
+    const gatewayIdentity = gatewayPrincipal(props.gateway, 'Dex');
+
+    this.crds = new DexCrds(scopeInLayer(this, Layer.CRDS), 'Crds');
+    new DexRbac(this, 'Rbac', { namespace: ns });
+
+    const rendered = this.connectors.map((c) =>
+      c.render({ redirectURI: `${this.issuerUrl}/callback` }),
+    );
+    this.requireConnectorSecrets(rendered);
+    this.generatedPasswords = this.staticUsers.flatMap((u) => {
+      const p = u.password;
+      if (p.type === 'secret') {
+        Prerequisites.of(this).requireSecret({
+          namespace: ns,
+          name: p.secret.name,
+          keys: [p.secret.key],
+          purpose: `dex static user ${u.email} (bcrypt hash)`,
+        });
+      }
+      if (p.type !== 'generated') return [];
+      SecretSource.generated().bind(this, `Password-${nameFragment(u.email)}`, {
+        namespace: ns,
+        secretName: p.secretName,
+        keys: [DEX_PASSWORD_KEY],
+        labels: { ...dexLabelOptions('static-user'), instance: nameFragment(u.email).slice(0, 63) },
+      });
+      return [{ email: u.email, namespace: ns, secretName: p.secretName, key: DEX_PASSWORD_KEY }];
+    });
+
+    const labels = dexLabels('server');
+    const metadata = { name: DEX_NAMES.dex, namespace: ns, labels };
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata,
+      automountServiceAccountToken: false,
+    });
+
+    const config = (): string =>
+      renderDexConfig({
+        issuer: this.issuerUrl,
+        logLevel: props.logLevel ?? 'info',
+        expiry: renderExpiry(props.expiry),
+        keysRotationPeriod: goDuration(props.keysRotationPeriod ?? Duration.hours(6)),
+        connectors: rendered.map((r) => r.entry),
+        staticPasswords: this.staticUsers.map((u) => u.render().entry),
+        clients: this.registered.map((c): RenderedClient => ({
+          id: c.clientId,
+          name: c.name,
+          redirectURIs: c.redirectUris,
+          secretEnv: clientSecretEnv(c.id),
+        })),
+      });
+    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
+      metadata,
+      data: { [DEX_CONFIG_KEY]: Lazy.any({ produce: config }) as string },
+    });
+
+    const env = (): k8s.EnvVar[] => [
+      {
+        name: 'KUBERNETES_POD_NAMESPACE',
+        valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
+      },
+      ...this.registered.map((c) => ({
+        name: clientSecretEnv(c.id),
+        valueFrom: { secretKeyRef: c.secret.keyRef(DEX_CLIENT_SECRET_KEY) },
+      })),
+      ...rendered.flatMap((r) => r.env),
+      ...this.staticUsers.flatMap((u) => u.render().env),
+    ];
+    const selector = dexSelector();
+    this.deployment = dexDeployment(this, {
+      namespace: ns,
+      labels,
+      selector,
+      image: resolveImage(this, DEX_IMAGES.dex),
+      replicas: this.replicas,
+      resources: this.resources,
+      env,
+      configChecksum: () => createHash('sha256').update(config()).digest('hex'),
+      volumes: rendered.flatMap((r) => r.volumes),
+      volumeMounts: rendered.flatMap((r) => r.volumeMounts),
+    });
+
+    new k8s.KubeService(this, 'Service', {
+      metadata,
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [
+          {
+            name: 'http',
+            port: DEX_PORTS.http,
+            targetPort: k8s.IntOrString.fromString('http'),
+            protocol: 'TCP',
+            appProtocol: 'http',
+          },
+        ],
+      },
+    });
+    if (this.replicas > 1) {
+      new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+        metadata,
+        spec: { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+      });
+    }
+
+    props.gateway.addRoute(DEX_NAMES.route, {
+      namespace: ns,
+      prefix: `${DEX_PATH}/`,
+      destination: { host: this.serviceHost, port: DEX_PORTS.http },
+    });
+    props.namespace.allowIngress('dex-from-gateway', {
+      description: 'Login pages, token and keys of Dex through the ingress gateway',
+      podLabels: selector,
+      from: [props.gateway.peer],
+      ports: [{ port: DEX_PORTS.http }],
+    });
+    props.namespace.allowIngress('dex-keys-from-istiod', {
+      description: "istiod fetches Dex's signing keys to verify tokens at the gateway",
+      podLabels: selector,
+      from: [props.mesh.controlPlanePeer],
+      ports: [{ port: DEX_PORTS.http }],
+    });
+    new DexMeshPolicy(this, 'MeshPolicy', {
+      namespace: ns,
+      gatewayPrincipal: gatewayIdentity,
+      clientNamespaces: () => this.registered.map((c) => c.namespace),
+    });
+  }
+
+  /** The registered clients, in registration order. */
+  public get clients(): readonly DexClient[] {
+    return [...this.registered];
+  }
+
+  /**
+   * Registers a static client. Its secret comes from `secret` (default: generated in Dex's
+   * namespace once, and copied to `request.namespace` so that Dex and the client read the same
+   * value), under the Secret name `dex-client-<id>` and the key `clientSecret`. Dex reads it
+   * through `secretEnv`; it never appears in the config.
+   */
+  public registerClient(
+    id: string,
+    request: OidcClientRequest,
+    secret: SecretSource = SecretSource.generated(),
+  ): OidcClient {
+    throwIfProblems(`Dex client "${id}"`, validateClient(id, request, this.registered));
+
+    const binding = secret.bind(this, `Client-${id}`, {
+      namespace: this.namespace,
+      secretName: `${DEX_NAMES.clientSecretPrefix}${id}`,
+      keys: [DEX_CLIENT_SECRET_KEY],
+      labels: { ...dexLabelOptions('client'), instance: id },
+      sharedWith: [request.namespace],
+    });
+    this.registered.push({
+      id,
+      clientId: request.clientId,
+      name: request.name,
+      redirectUris: [...request.redirectUris],
+      namespace: request.namespace,
+      secret: binding,
+    });
+    if (!this.allowedNamespaces.has(request.namespace)) {
+      this.allowedNamespaces.add(request.namespace);
+      const peer =
+        request.namespace === this.namespace
+          ? NetworkPeer.sameNamespace()
+          : NetworkPeer.namespace(request.namespace);
+      this.namespaceRef.allowIngress(
+        `dex-from-${request.namespace}`.slice(0, 63).replace(/-+$/, ''),
+        {
+          description: `OIDC client ${request.clientId} redeems codes and reads keys in-cluster`,
+          podLabels: dexSelector(),
+          from: [peer],
+          ports: [{ port: DEX_PORTS.http }],
+        },
+      );
+    }
+    return { clientId: request.clientId, secret: binding };
+  }
+
+  private requireConnectorSecrets(rendered: readonly RenderedConnector[]): void {
+    rendered.forEach((r, i) => {
+      const byName = new Map<string, DexSecretRef[]>();
+      for (const s of r.secrets) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
+      for (const [name, refs] of byName) {
+        Prerequisites.of(this).requireSecret({
+          namespace: this.namespace,
+          name,
+          keys: refs.map((s) => s.key),
+          purpose: `dex connector ${this.connectors[i].id}`,
+        });
+      }
+    });
+  }
+}
+
+/** The environment variable that carries client `id`'s secret (`staticClients[].secretEnv`). */
+function clientSecretEnv(id: string): string {
+  return `DEX_CLIENT_${envFragment(id)}_SECRET`;
+}

@@ -1,0 +1,170 @@
+import { Duration } from 'cdk8s';
+import { IGateway } from '../../core/mesh';
+import { DexConnector } from '../connectors';
+import { StaticUser } from '../static-users';
+import { DNS_LABEL, durationProblem, isHttpsUrl } from './util';
+
+/** What the Dex props are checked on, with lists defaulted. @internal */
+export interface DexValidationInput {
+  readonly gateway: IGateway;
+  readonly host?: string;
+  readonly connectors: readonly DexConnector[];
+  readonly staticUsers: readonly StaticUser[];
+  readonly production?: boolean;
+  readonly allowStaticUsers?: { readonly reason: string };
+  readonly expiry?: {
+    readonly idTokens?: Duration;
+    readonly authRequests?: Duration;
+    readonly deviceRequests?: Duration;
+    readonly refreshTokens?: {
+      readonly reuseInterval?: Duration;
+      readonly validIfNotUsedFor?: Duration;
+      readonly absoluteLifetime?: Duration;
+    };
+  };
+  readonly keysRotationPeriod?: Duration;
+  readonly replicas?: number;
+}
+
+const HOST =
+  /^(?=.{1,253}(:|$))[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*(:[0-9]{1,5})?$/;
+
+/** Every problem with Dex's props, each starting with the path in backticks. @internal */
+export function validateDex(p: DexValidationInput): string[] {
+  const problems: string[] = [];
+  const hosts = p.gateway.hosts;
+  if (hosts.length === 0) {
+    problems.push(
+      '`gateway.hosts` is empty (got []). The issuer is https://<host>/dex; give the gateway a host such as kubeflow.example.com.',
+    );
+  }
+  if (p.host !== undefined) {
+    if (!HOST.test(p.host)) {
+      problems.push(
+        `\`host\` is not a host name with an optional port (got "${p.host}"). Use a name such as kubeflow.example.com, without scheme or path.`,
+      );
+    } else if (!hosts.includes(p.host.replace(/:[0-9]+$/, ''))) {
+      problems.push(
+        `\`host\` is not one of the gateway's hosts (got "${p.host}"; the gateway serves ${hosts.join(', ') || 'none'}). Use a host the gateway routes.`,
+      );
+    }
+  }
+
+  const connectorIds = new Map<string, number>();
+  p.connectors.forEach((c, i) => {
+    for (const problem of c.problems()) {
+      problems.push(problem.replace(/^`/, `\`connectors[${i}].`));
+    }
+    const first = connectorIds.get(c.id);
+    if (first !== undefined) {
+      problems.push(
+        `\`connectors[${i}].id\` repeats connectors[${first}] (got "${c.id}"). Give every connector its own ID.`,
+      );
+    } else {
+      connectorIds.set(c.id, i);
+    }
+  });
+
+  const emails = new Set<string>();
+  const envNames = new Set<string>();
+  for (const u of p.staticUsers) {
+    problems.push(...u.problems());
+    const email = u.email.toLowerCase();
+    if (emails.has(email)) {
+      problems.push(
+        `\`staticUsers[${u.email}]\` is listed twice (got the same email again). List each user once.`,
+      );
+    } else if (envNames.has(u.envName())) {
+      problems.push(
+        `\`staticUsers[${u.email}]\` collides with another user's environment variable ${u.envName()}. Use emails that differ in letters or digits.`,
+      );
+    }
+    emails.add(email);
+    envNames.add(u.envName());
+  }
+
+  if (p.connectors.length === 0 && p.staticUsers.length === 0) {
+    problems.push(
+      "`connectors` and `staticUsers` are both empty (got none). Dex refuses to start without a way to log in: add a connector such as DexConnector.oidc(...), or for development StaticUser.generatedPassword('admin@example.com').",
+    );
+  }
+  const reason = p.allowStaticUsers?.reason;
+  if (reason !== undefined && reason.trim().length < 10) {
+    problems.push(
+      `\`allowStaticUsers.reason\` is too short (got "${reason}"). Say in a sentence why static users are acceptable here.`,
+    );
+  }
+  if (p.production && p.staticUsers.length > 0 && reason === undefined) {
+    problems.push(
+      `\`staticUsers\` are not allowed in production (got ${p.staticUsers.map((u) => u.email).join(', ')}). Log in through a connector, or set allowStaticUsers.reason to say why static users are acceptable.`,
+    );
+  }
+
+  const e = p.expiry ?? {};
+  for (const [path, d] of [
+    ['expiry.idTokens', e.idTokens],
+    ['expiry.authRequests', e.authRequests],
+    ['expiry.deviceRequests', e.deviceRequests],
+    ['expiry.refreshTokens.reuseInterval', e.refreshTokens?.reuseInterval],
+    ['expiry.refreshTokens.validIfNotUsedFor', e.refreshTokens?.validIfNotUsedFor],
+    ['expiry.refreshTokens.absoluteLifetime', e.refreshTokens?.absoluteLifetime],
+    ['keysRotationPeriod', p.keysRotationPeriod],
+  ] as const) {
+    const problem = durationProblem(path, d);
+    if (problem) problems.push(problem);
+  }
+  if (p.replicas !== undefined && (!Number.isInteger(p.replicas) || p.replicas < 1)) {
+    problems.push(
+      `\`replicas\` is not a whole number of at least 1 (got ${p.replicas}). Use 1, or 2 for availability.`,
+    );
+  }
+  return problems;
+}
+
+/** Every problem with a client registration. @internal */
+export function validateClient(
+  id: string,
+  request: {
+    readonly clientId: string;
+    readonly name: string;
+    readonly redirectUris: readonly string[];
+    readonly namespace: string;
+  },
+  registered: readonly { readonly id: string; readonly clientId: string }[],
+): string[] {
+  const problems: string[] = [];
+  if (!DNS_LABEL.test(id) || id.length > 40) {
+    problems.push(
+      `\`id\` is not a DNS label of at most 40 characters (got "${id}"). Use lower-case letters, digits and '-', such as oauth2-proxy.`,
+    );
+  }
+  if (!request.clientId.trim() || /[{}$\s]/.test(request.clientId)) {
+    problems.push(
+      `\`clientId\` is empty or has "{", "}", "$" or spaces (got "${request.clientId}"). Use a plain ID such as oauth2-proxy.`,
+    );
+  }
+  if (registered.some((c) => c.id === id || c.clientId === request.clientId)) {
+    problems.push(
+      `a client with the id "${id}" or clientId "${request.clientId}" is already registered. Register each client once.`,
+    );
+  }
+  if (/[{}]/.test(request.name)) {
+    problems.push(`\`name\` has "{" or "}" (got "${request.name}"). Remove the braces.`);
+  }
+  if (request.redirectUris.length === 0) {
+    problems.push(
+      '`redirectUris` is empty (got []). Give the exact callback URL, such as https://kubeflow.example.com/oauth2/callback.',
+    );
+  }
+  request.redirectUris.forEach((uri, i) => {
+    if (!isHttpsUrl(uri) || /[{}$]/.test(uri)) {
+      problems.push(
+        `\`redirectUris[${i}]\` is not an https URL (got "${uri}"). Dex matches redirect URIs exactly; give the full https callback URL.`,
+      );
+    }
+  });
+  if (!DNS_LABEL.test(request.namespace)) {
+    problems.push(`\`namespace\` is not a namespace name (got "${request.namespace}").`);
+  }
+  return problems;
+}

@@ -1,0 +1,6 @@
+export * from './defaults';
+export * from './gateway-auth';
+export * from './machine-to-machine';
+export * from './names';
+export * from './oauth2-proxy';
+export * from './versions';

@@ -1,0 +1,380 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import {
+  IOidcProvider,
+  KUBEFLOW_GROUPS_HEADER,
+  KUBEFLOW_USERID_HEADER,
+  OidcClient,
+} from '../core/identity';
+import { resolveImage } from '../core/images';
+import { ExtAuthzHttpProvider, IGateway, IMesh, gatewayPrincipal } from '../core/mesh';
+import { INamespace } from '../core/network';
+import { JOB_RESOURCES, ResourceSpec, toResourceRequirements } from '../core/resources';
+import { SecretBinding, SecretSource } from '../core/secrets';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
+import { CORE_IMAGES } from '../core/versions';
+import { OAUTH2_PROXY_DEFAULT_RESOURCES } from './defaults';
+import { GatewayAuthentication, PublicPath } from './gateway-auth';
+import { MachineToMachine } from './machine-to-machine';
+import {
+  CLIENT_SECRET_KEY,
+  COOKIE_SECRET_KEY,
+  OAUTH2_PROXY_NAMES,
+  OAUTH2_PROXY_PATH,
+  OAUTH2_PROXY_PORTS,
+} from './names';
+import { proxyArgs } from './private/args';
+import { proxyLabelOptions, proxyLabels, proxySelector } from './private/labels';
+import { publicPathsOf } from './private/public-paths';
+import { validateProxy } from './private/validate';
+import { ISTIO_SECURITY_API_VERSION, throwIfProblems } from './private/util';
+import { OAUTH2_PROXY_IMAGES } from './versions';
+
+/**
+ * Endpoints of a provider the proxy cannot discover: the browser-facing authorization endpoint and
+ * the in-cluster token and key endpoints (`Dex.endpoints` has this shape).
+ */
+export interface OidcEndpoints {
+  readonly authorization: string;
+  readonly token: string;
+  readonly jwks: string;
+}
+
+export interface OAuth2ProxyProps {
+  /** The namespace the proxy runs in (`oauth2-proxy` on the platform). */
+  readonly namespace: INamespace;
+  /** Who logs users in: Dex, or an `ExternalOidcProvider`. */
+  readonly provider: IOidcProvider;
+  /** The ingress gateway the proxy protects. */
+  readonly gateway: IGateway;
+  /** The mesh the ext-authz provider is registered in. */
+  readonly mesh: IMesh;
+  /**
+   * The provider's endpoints, when its discovery document is not reachable from the cluster
+   * (Dex: the issuer is the public URL, the token and key endpoints are in-cluster). With them the
+   * proxy skips discovery but still checks every token's issuer.
+   * @default - OIDC discovery from the issuer URL
+   */
+  readonly endpoints?: OidcEndpoints;
+  /** The host users reach the platform on, one of the gateway's hosts. @default - the gateway's first host */
+  readonly host?: string;
+  /** The client ID the proxy asks the provider for. @default 'oauth2-proxy' */
+  readonly clientId?: string;
+  /** The client's display name at the provider. @default 'Kubeflow' */
+  readonly clientName?: string;
+  /**
+   * The cookie encryption key (key `cookieSecret`). A Secret of yours must hold 16, 24 or 32 bytes,
+   * or their base64url form (`openssl rand -base64 32 | tr -- '+/' '-_'`).
+   * @default SecretSource.generated(): generated once in the cluster, never regenerated
+   */
+  readonly cookieSecret?: SecretSource;
+  /** @default 'oauth2_proxy_kubeflow' */
+  readonly cookieName?: string;
+  /** Session lifetime; keep it at most the provider's ID token lifetime. @default Duration.hours(24) */
+  readonly cookieExpire?: Duration;
+  /** Refresh the session this often (needs a refresh token, scope `offline_access`). @default - never */
+  readonly cookieRefresh?: Duration;
+  /** @default OAUTH2_PROXY_DEFAULT_SCOPES */
+  readonly scopes?: readonly string[];
+  /** Email domains allowed in; the provider decides who may log in. @default ['*'] */
+  readonly emailDomains?: readonly string[];
+  /** Paths answered with 401 instead of a login redirect (`--api-route`). @default KUBEFLOW_API_ROUTES */
+  readonly apiRoutes?: readonly string[];
+  /**
+   * Further paths served without a login, on top of `/oauth2/*`, the provider's paths on the
+   * gateway host and ACME HTTP-01 challenges.
+   * @default []
+   */
+  readonly publicPaths?: readonly PublicPath[];
+  /** The token claim that becomes `kubeflow-userid`. @default 'email' */
+  readonly identityClaim?: string;
+  /** The token claim that becomes `kubeflow-groups`. @default 'groups' */
+  readonly groupsClaim?: string;
+  /** Audiences the gateway accepts in the provider's tokens. @default - the proxy's client ID */
+  readonly tokenAudiences?: readonly string[];
+  /** Bearer tokens of machine identities, verified at the gateway. @default - none */
+  readonly machineToMachine?: MachineToMachine;
+  /**
+   * Where the browser goes after sign-out (`/oauth2/sign_out?rd=...`): a path, or an absolute
+   * URL (its host is added to `--whitelist-domain`), e.g. the provider's end-session endpoint.
+   * @default '/'
+   */
+  readonly logoutRedirect?: string;
+  /**
+   * Called by the proxy on sign-out to end the provider's session (`--backend-logout-url`,
+   * `{id_token}` is replaced). Dex v2.45.0 has no session to end.
+   * @default - none
+   */
+  readonly backendLogoutUrl?: string;
+  /** Sessions live in the cookie, so replicas share nothing. @default 2 */
+  readonly replicas?: number;
+  /** @default OAUTH2_PROXY_DEFAULT_RESOURCES */
+  readonly resources?: ResourceSpec;
+}
+
+/** The user of the distroless images (`nonroot`). */
+const NONROOT_UID = 65532;
+/** Where the init container writes the cookie secret for `--cookie-secret-file`. */
+const RUN_DIR = '/run/oauth2-proxy';
+const COOKIE_SECRET_FILE = `${RUN_DIR}/cookie-secret`;
+
+/**
+ * oauth2-proxy v7.14.3 as the gateway's authentication: a Deployment and Service in its own
+ * namespace, an OIDC client registered with the provider, a cookie secret generated in the
+ * cluster once, the ext-authz provider in the mesh config, the gateway route `/oauth2/`, and the
+ * gateway's CUSTOM and DENY policies and RequestAuthentication (see `GatewayAuthentication`).
+ * @see https://oauth2-proxy.github.io/oauth2-proxy/
+ */
+export class OAuth2Proxy extends Construct {
+  public readonly namespace: string;
+  public readonly host: string;
+  /** FQDN of the Service. */
+  public readonly serviceHost: string;
+  /** `https://<host>/oauth2/callback`. */
+  public readonly redirectUrl: string;
+  /** The client registered with the provider. */
+  public readonly client: OidcClient;
+  public readonly cookieSecret: SecretBinding;
+  /** The ext-authz provider registered in the mesh. */
+  public readonly extensionProvider: ExtAuthzHttpProvider;
+  /** Every path served without a login. */
+  public readonly publicPaths: readonly PublicPath[];
+  /** Where a sign-out link points, e.g. the central dashboard's `LOGOUT_URL`. */
+  public readonly logoutUrl: string;
+  /** The header Kubeflow reads the user from. */
+  public readonly userIdHeader = KUBEFLOW_USERID_HEADER;
+  public readonly groupsHeader = KUBEFLOW_GROUPS_HEADER;
+  public readonly replicas: number;
+  public readonly resources: ResourceSpec;
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly gatewayAuthentication: GatewayAuthentication;
+
+  public constructor(scope: Construct, id: string, props: OAuth2ProxyProps) {
+    super(scope, id);
+    throwIfProblems('OAuth2Proxy', validateProxy(props));
+    const ns = props.namespace.name;
+    this.namespace = ns;
+    this.host = props.host ?? props.gateway.hosts[0];
+    this.serviceHost = `${OAUTH2_PROXY_NAMES.oauth2Proxy}.${ns}.svc.cluster.local`;
+    this.redirectUrl = `https://${this.host}${OAUTH2_PROXY_PATH}/callback`;
+    this.replicas = props.replicas ?? 2;
+    this.resources = props.resources ?? OAUTH2_PROXY_DEFAULT_RESOURCES;
+    const logoutRedirect = props.logoutRedirect ?? '/';
+    this.logoutUrl = `${OAUTH2_PROXY_PATH}/sign_out?rd=${encodeURIComponent(logoutRedirect)}`;
+    this.publicPaths = publicPathsOf(props, this.host);
+
+    this.client = props.provider.registerClient(OAUTH2_PROXY_NAMES.clientId, {
+      clientId: props.clientId ?? OAUTH2_PROXY_NAMES.clientId,
+      name: props.clientName ?? 'Kubeflow',
+      redirectUris: [this.redirectUrl],
+      namespace: ns,
+    });
+    this.cookieSecret = (props.cookieSecret ?? SecretSource.generated()).bind(
+      this,
+      'CookieSecret',
+      {
+        namespace: ns,
+        secretName: OAUTH2_PROXY_NAMES.cookieSecret,
+        keys: [COOKIE_SECRET_KEY],
+        labels: proxyLabelOptions('cookie-secret'),
+      },
+    );
+    // The generator writes 40 alphanumeric characters; oauth2-proxy wants a 16, 24 or 32 byte
+    // key. An init container keeps the first 32 (base64url that decodes to 24 bytes).
+    const trimCookieSecret = this.cookieSecret.origin === 'generated';
+
+    const labels = proxyLabels('proxy');
+    const selector = proxySelector();
+    const metadata = { name: OAUTH2_PROXY_NAMES.oauth2Proxy, namespace: ns, labels };
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata,
+      automountServiceAccountToken: false,
+    });
+
+    const args = proxyArgs(props, {
+      issuer: props.provider.issuerUrl,
+      clientId: this.client.clientId,
+      redirectUrl: this.redirectUrl,
+      logoutRedirect,
+      cookieSecretFile: trimCookieSecret ? COOKIE_SECRET_FILE : undefined,
+    });
+    const probe = (path: string): k8s.Probe => ({
+      httpGet: { path, port: k8s.IntOrString.fromString('http'), scheme: 'HTTP' },
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    });
+    const cookieSecretRef = { secretKeyRef: this.cookieSecret.keyRef(COOKIE_SECRET_KEY) };
+    const runVolume = { name: 'run', mountPath: RUN_DIR };
+
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata,
+      spec: {
+        replicas: this.replicas,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: {
+            labels,
+            annotations: { 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts":true}' },
+          },
+          spec: {
+            serviceAccountName: OAUTH2_PROXY_NAMES.oauth2Proxy,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext({
+              runAsUser: NONROOT_UID,
+              runAsGroup: NONROOT_UID,
+              fsGroup: NONROOT_UID,
+            }),
+            nodeSelector: { 'kubernetes.io/os': 'linux' },
+            ...(trimCookieSecret
+              ? {
+                  initContainers: [
+                    {
+                      name: 'cookie-secret',
+                      image: resolveImage(this, CORE_IMAGES.kubectl),
+                      command: [
+                        '/bin/bash',
+                        '-c',
+                        [
+                          'set -euo pipefail',
+                          '[ "${#COOKIE_SECRET}" -ge 32 ] || { echo "cookie secret is shorter than 32 characters" >&2; exit 1; }',
+                          `printf '%s' "\${COOKIE_SECRET:0:32}" > ${COOKIE_SECRET_FILE}`,
+                        ].join('\n'),
+                      ],
+                      env: [{ name: 'COOKIE_SECRET', valueFrom: cookieSecretRef }],
+                      resources: toResourceRequirements(JOB_RESOURCES),
+                      securityContext: restrictedContainerSecurityContext(),
+                      volumeMounts: [runVolume],
+                    },
+                  ],
+                }
+              : {}),
+            containers: [
+              {
+                name: OAUTH2_PROXY_NAMES.container,
+                image: resolveImage(this, OAUTH2_PROXY_IMAGES.oauth2Proxy),
+                imagePullPolicy: 'IfNotPresent',
+                args,
+                env: [
+                  {
+                    name: 'OAUTH2_PROXY_CLIENT_SECRET',
+                    valueFrom: { secretKeyRef: this.client.secret.keyRef(CLIENT_SECRET_KEY) },
+                  },
+                  ...(trimCookieSecret
+                    ? []
+                    : [{ name: 'OAUTH2_PROXY_COOKIE_SECRET', valueFrom: cookieSecretRef }]),
+                ],
+                ports: [
+                  { name: 'http', containerPort: OAUTH2_PROXY_PORTS.http, protocol: 'TCP' },
+                  { name: 'metrics', containerPort: OAUTH2_PROXY_PORTS.metrics, protocol: 'TCP' },
+                ],
+                livenessProbe: probe('/ping'),
+                readinessProbe: probe('/ready'),
+                resources: toResourceRequirements(this.resources),
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMounts: trimCookieSecret ? [{ ...runVolume, readOnly: true }] : [],
+              },
+            ],
+            volumes: trimCookieSecret
+              ? [
+                  {
+                    name: 'run',
+                    emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') },
+                  },
+                ]
+              : [],
+          },
+        },
+      },
+    });
+
+    new k8s.KubeService(this, 'Service', {
+      metadata,
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [
+          {
+            name: 'http',
+            port: OAUTH2_PROXY_PORTS.service,
+            targetPort: k8s.IntOrString.fromString('http'),
+            protocol: 'TCP',
+            appProtocol: 'http',
+          },
+        ],
+      },
+    });
+    if (this.replicas > 1) {
+      new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+        metadata,
+        spec: { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+      });
+    }
+
+    props.gateway.addRoute(OAUTH2_PROXY_NAMES.route, {
+      namespace: ns,
+      prefix: `${OAUTH2_PROXY_PATH}/`,
+      destination: { host: this.serviceHost, port: OAUTH2_PROXY_PORTS.service },
+    });
+    props.namespace.allowIngress('oauth2-proxy-from-gateway', {
+      description: 'ext-authz checks and the sign-in flow from the ingress gateway',
+      podLabels: selector,
+      from: [props.gateway.peer],
+      ports: [{ port: OAUTH2_PROXY_PORTS.http }],
+    });
+    new ApiObject(this, 'AuthorizationPolicy', {
+      apiVersion: ISTIO_SECURITY_API_VERSION,
+      kind: 'AuthorizationPolicy',
+      metadata: {
+        name: OAUTH2_PROXY_NAMES.authorizationPolicy,
+        namespace: ns,
+        labels: proxyLabels('mesh-policy'),
+      },
+      spec: {
+        selector: { matchLabels: selector },
+        action: 'ALLOW',
+        rules: [
+          {
+            from: [
+              {
+                source: {
+                  principals: [gatewayPrincipal(props.gateway, 'oauth2-proxy')],
+                },
+              },
+            ],
+            to: [{ operation: { ports: [String(OAUTH2_PROXY_PORTS.http)] } }],
+          },
+        ],
+      },
+    });
+
+    this.extensionProvider = {
+      name: OAUTH2_PROXY_NAMES.extensionProvider,
+      service: this.serviceHost,
+      port: OAUTH2_PROXY_PORTS.service,
+      includeRequestHeadersInCheck: ['authorization', 'cookie'],
+      headersToUpstreamOnAllow: [
+        'authorization',
+        'path',
+        'x-auth-request-email',
+        'x-auth-request-groups',
+        'x-auth-request-user',
+      ],
+      headersToDownstreamOnDeny: ['content-type', 'set-cookie'],
+    };
+    props.mesh.addExtensionProvider(this.extensionProvider);
+    this.gatewayAuthentication = new GatewayAuthentication(this, 'GatewayAuthentication', {
+      gateway: props.gateway,
+      providerName: this.extensionProvider.name,
+      publicPaths: this.publicPaths,
+      issuer: props.provider.issuerUrl,
+      jwksUri: props.endpoints?.jwks ?? props.provider.jwksUri,
+      audiences: props.tokenAudiences ?? [this.client.clientId],
+      identityClaim: props.identityClaim ?? 'email',
+      groupsClaim: props.groupsClaim ?? 'groups',
+      ...(props.machineToMachine ? { machineToMachine: props.machineToMachine } : {}),
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import { Duration } from 'cdk8s';
+import { KUBEFLOW_API_ROUTES, OAUTH2_PROXY_DEFAULT_SCOPES } from '../defaults';
+import { OAUTH2_PROXY_PORTS } from '../names';
+import { goDuration } from './util';
+
+/** The props the flags are made from. @internal */
+export interface ArgsProps {
+  readonly endpoints?: {
+    readonly authorization: string;
+    readonly token: string;
+    readonly jwks: string;
+  };
+  readonly scopes?: readonly string[];
+  readonly emailDomains?: readonly string[];
+  readonly cookieName?: string;
+  readonly cookieExpire?: Duration;
+  readonly cookieRefresh?: Duration;
+  readonly apiRoutes?: readonly string[];
+  readonly backendLogoutUrl?: string;
+}
+
+/** What the flags need besides the props. @internal */
+export interface ArgsContext {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly redirectUrl: string;
+  readonly logoutRedirect: string;
+  readonly cookieSecretFile?: string;
+}
+
+/** The proxy's flags. Secrets arrive only through env (`OAUTH2_PROXY_*`) or files. @internal */
+export function proxyArgs(props: ArgsProps, ctx: ArgsContext): string[] {
+  const e = props.endpoints;
+  const absoluteLogout = /^https?:\/\//.test(ctx.logoutRedirect)
+    ? new URL(ctx.logoutRedirect).host
+    : undefined;
+  return [
+    `--http-address=0.0.0.0:${OAUTH2_PROXY_PORTS.http}`,
+    `--metrics-address=0.0.0.0:${OAUTH2_PROXY_PORTS.metrics}`,
+    '--provider=oidc',
+    `--oidc-issuer-url=${ctx.issuer}`,
+    ...(e
+      ? [
+          '--skip-oidc-discovery=true',
+          `--login-url=${e.authorization}`,
+          `--redeem-url=${e.token}`,
+          `--oidc-jwks-url=${e.jwks}`,
+        ]
+      : []),
+    `--client-id=${ctx.clientId}`,
+    `--redirect-url=${ctx.redirectUrl}`,
+    `--scope=${(props.scopes ?? OAUTH2_PROXY_DEFAULT_SCOPES).join(' ')}`,
+    '--code-challenge-method=S256',
+    // Without it the proxy sends approval_prompt=force and Dex shows its approval screen.
+    '--approval-prompt=auto',
+    ...(props.emailDomains ?? ['*']).map((d) => `--email-domain=${d}`),
+    // An ext-authz check answers 200 on success; nothing is proxied.
+    '--upstream=static://200',
+    '--reverse-proxy=true',
+    `--cookie-name=${props.cookieName ?? 'oauth2_proxy_kubeflow'}`,
+    '--cookie-secure=true',
+    '--cookie-httponly=true',
+    '--cookie-samesite=lax',
+    `--cookie-expire=${goDuration(props.cookieExpire ?? Duration.hours(24))}`,
+    ...(props.cookieRefresh ? [`--cookie-refresh=${goDuration(props.cookieRefresh)}`] : []),
+    ...(ctx.cookieSecretFile ? [`--cookie-secret-file=${ctx.cookieSecretFile}`] : []),
+    // The check response carries the ID token (for the gateway's RequestAuthentication) and the
+    // X-Auth-Request-* headers.
+    '--set-authorization-header=true',
+    '--set-xauthrequest=true',
+    ...(props.apiRoutes ?? KUBEFLOW_API_ROUTES).map((r) => `--api-route=${r}`),
+    ...(absoluteLogout ? [`--whitelist-domain=${absoluteLogout}`] : []),
+    ...(props.backendLogoutUrl ? [`--backend-logout-url=${props.backendLogoutUrl}`] : []),
+    '--silence-ping-logging=true',
+  ];
+}

@@ -1,0 +1,68 @@
+import { Layer } from '../../../constructs/core/layers';
+import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
+import { Dex } from '../../../constructs/dex';
+import { DEX_CRD_FACTS, DEX_CRD_VERSION, DEX_GROUP } from './crd-facts';
+import { CORPORATE_SSO, FakeGateway, FakeMesh, LayeredApp, Manifest, buildDex } from './helpers';
+
+const crds = buildDex().objects().ofKind('CustomResourceDefinition');
+
+describe('Dex CRDs', () => {
+  test('are exactly the ten CRDs of the Kubernetes storage', () => {
+    expect(crds.map((c) => c.metadata.name).sort()).toEqual(
+      DEX_CRD_FACTS.map((f) => f.name).sort(),
+    );
+  });
+
+  test.each(DEX_CRD_FACTS.map((f) => [f.kind, f] as const))(
+    '%s has the upstream identity',
+    (_kind, fact) => {
+      const crd = crds.find((c) => c.metadata.name === fact.name) as Manifest;
+      expect(crd.apiVersion).toBe('apiextensions.k8s.io/v1');
+      expect(crd.spec.group).toBe(DEX_GROUP);
+      expect(crd.spec.scope).toBe('Namespaced');
+      expect(crd.spec.names).toEqual({
+        kind: fact.kind,
+        // What the API server defaults it to; Dex leaves it out.
+        listKind: `${fact.kind}List`,
+        plural: fact.plural,
+        singular: fact.singular,
+      });
+      expect(crd.spec.versions).toEqual([DEX_CRD_VERSION]);
+      expect(crd.spec.conversion).toBeUndefined();
+      expect(crd.metadata.labels['app.kubernetes.io/name']).toBe('dex');
+    },
+  );
+
+  test('keep every field: Dex objects have no spec, their fields sit at the top level', () => {
+    for (const crd of crds) {
+      const schema = crd.spec.versions[0].schema.openAPIV3Schema;
+      expect(schema.properties).toBeUndefined();
+      expect(schema['x-kubernetes-preserve-unknown-fields']).toBe(true);
+    }
+  });
+
+  test('go to the CRDs layer; the workload stays in the identity layer', () => {
+    const platform = new LayeredApp();
+    const chart = platform.chartFor(Layer.IDENTITY);
+    const namespace = new PlatformNamespace(platform.chartFor(Layer.NAMESPACES), 'Auth', {
+      name: 'auth',
+    });
+    new Dex(chart, 'Dex', {
+      namespace,
+      gateway: new FakeGateway(chart, 'Gateway'),
+      mesh: new FakeMesh(),
+      connectors: [CORPORATE_SSO],
+    });
+    const crdLayer = platform.objectsIn(Layer.CRDS);
+    expect(crdLayer.ofKind('CustomResourceDefinition')).toHaveLength(10);
+    expect(crdLayer.all.filter((o) => o.kind !== 'CustomResourceDefinition')).toEqual([]);
+    const identity = platform.objectsIn(Layer.IDENTITY);
+    expect(identity.ofKind('CustomResourceDefinition')).toEqual([]);
+    expect(identity.has('Deployment', 'auth', 'dex')).toBe(true);
+    expect(identity.has('ConfigMap', 'auth', 'dex')).toBe(true);
+    // The allows belong to the namespace, wherever the namespace lives.
+    expect(
+      platform.objectsIn(Layer.NAMESPACES).has('NetworkPolicy', 'auth', 'allow-dex-from-gateway'),
+    ).toBe(true);
+  });
+});

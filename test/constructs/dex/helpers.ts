@@ -1,0 +1,161 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ILayerCharts, LAYERS, LAYERS_CONTEXT, Layer } from '../../../constructs/core/layers';
+import { ExtAuthzHttpProvider, GatewayRoute, IGateway, IMesh } from '../../../constructs/core/mesh';
+import { NetworkPeer } from '../../../constructs/core/network';
+import { Dex, DexConnector, DexProps } from '../../../constructs/dex';
+import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
+
+/** A synthesized manifest, read loosely: tests assert on its fields. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Manifest = Record<string, any>;
+
+export const HOST = 'kubeflow.example.com';
+export const DEX_NS = 'auth';
+export const PROXY_NS = 'oauth2-proxy';
+export const GATEWAY_NS = 'istio-system';
+export const GATEWAY_SELECTOR = { istio: 'ingressgateway' } as const;
+
+/** Finders over one synth result. */
+export class Objects {
+  public constructor(public readonly all: readonly Manifest[]) {}
+
+  /** The one object of `kind` named `name` in `namespace` (`undefined`: cluster-scoped). */
+  public find(kind: string, namespace: string | undefined, name: string): Manifest {
+    const found = this.all.filter(
+      (o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace,
+    );
+    if (found.length !== 1) {
+      throw new Error(
+        `expected one ${kind} ${namespace ?? '(cluster)'}/${name}, found ${found.length}`,
+      );
+    }
+    return found[0];
+  }
+
+  public ofKind(kind: string): Manifest[] {
+    return this.all.filter((o) => o.kind === kind);
+  }
+
+  public has(kind: string, namespace: string | undefined, name: string): boolean {
+    return this.all.some(
+      (o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace,
+    );
+  }
+}
+
+/**
+ * A stand-in for the Istio ingress gateway: it records the routes it is asked for, and renders
+ * them as VirtualServices in its chart the way the mesh component does.
+ */
+export class FakeGateway extends Construct implements IGateway {
+  public readonly hosts: readonly string[];
+  public readonly gatewayRef = `${GATEWAY_NS}/platform-gateway`;
+  public readonly namespace = GATEWAY_NS;
+  public readonly selector = GATEWAY_SELECTOR;
+  public readonly peer = NetworkPeer.namespace(GATEWAY_NS, { ...GATEWAY_SELECTOR });
+  public readonly principal: string | undefined;
+  public readonly routes: { id: string; route: GatewayRoute }[] = [];
+
+  public constructor(
+    scope: Construct,
+    id: string,
+    hosts: readonly string[] = [HOST],
+    /** `null`: an external gateway whose service account is unknown. */
+    serviceAccount: string | null = 'istio-ingressgateway',
+  ) {
+    super(scope, id);
+    this.hosts = hosts;
+    this.principal =
+      serviceAccount === null ? undefined : `cluster.local/ns/${GATEWAY_NS}/sa/${serviceAccount}`;
+  }
+
+  public addRoute(id: string, route: GatewayRoute): void {
+    this.routes.push({ id, route });
+  }
+}
+
+/** A stand-in for the mesh: records extension providers. */
+export class FakeMesh implements IMesh {
+  public readonly rootNamespace = GATEWAY_NS;
+  public readonly injectionLabels = { 'istio-injection': 'enabled' };
+  public readonly controlPlanePeer = NetworkPeer.namespace(GATEWAY_NS, { app: 'istiod' });
+  public readonly providers: ExtAuthzHttpProvider[] = [];
+
+  public addExtensionProvider(provider: ExtAuthzHttpProvider): void {
+    this.providers.push(provider);
+  }
+}
+
+/** A connector for tests that need one and do not care which. */
+export const CORPORATE_SSO = DexConnector.oidc({
+  id: 'corporate-sso',
+  name: 'Corporate SSO',
+  issuer: 'https://login.example.com',
+  clientID: 'kubeflow',
+  clientSecret: { name: 'corporate-sso-client', key: 'client-secret' },
+});
+
+export interface Built {
+  readonly app: App;
+  readonly chart: Chart;
+  readonly dex: Dex;
+  readonly gateway: FakeGateway;
+  readonly mesh: FakeMesh;
+  readonly dexNamespace: PlatformNamespace;
+  readonly objects: () => Objects;
+}
+
+/** Dex in one chart with its namespace, a fake gateway and a fake mesh. */
+export function buildDex(
+  props: Partial<DexProps> = { connectors: [CORPORATE_SSO] },
+  opts: { hosts?: readonly string[]; context?: Record<string, unknown> } = {},
+): Built {
+  const app = Testing.app();
+  for (const [key, value] of Object.entries(opts.context ?? {})) app.node.setContext(key, value);
+  const chart = new Chart(app, 'Test');
+  const dexNamespace = new PlatformNamespace(chart, 'DexNamespace', { name: DEX_NS });
+  const gateway = new FakeGateway(chart, 'Gateway', opts.hosts);
+  const mesh = new FakeMesh();
+  const dex = new Dex(chart, 'Dex', { namespace: dexNamespace, gateway, mesh, ...props });
+  return {
+    app,
+    chart,
+    dex,
+    gateway,
+    mesh,
+    dexNamespace,
+    objects: () => new Objects(Testing.synth(chart) as Manifest[]),
+  };
+}
+
+/** A stand-in for the platform: one chart per layer, published in the construct context. */
+export class LayeredApp extends Construct implements ILayerCharts {
+  public readonly app: App;
+  private readonly charts = new Map<Layer, Chart>();
+
+  public constructor() {
+    const app = Testing.app();
+    super(app, 'Platform');
+    this.app = app;
+    this.node.setContext(LAYERS_CONTEXT, this);
+    for (const info of LAYERS) this.charts.set(info.layer, new Chart(this, info.id));
+  }
+
+  public chartFor(layer: Layer): Chart {
+    const chart = this.charts.get(layer);
+    if (!chart) throw new Error(`no chart for ${layer}`);
+    return chart;
+  }
+
+  public objectsIn(layer: Layer): Objects {
+    return new Objects(Testing.synth(this.chartFor(layer)) as Manifest[]);
+  }
+}
+
+/** The Dex config as Dex reads it (parsed from the ConfigMap). */
+export function dexConfigOf(objects: Objects): Manifest {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('yaml') as typeof import('yaml');
+  return parse(objects.find('ConfigMap', DEX_NS, 'dex').data['config.yaml'] as string) as Manifest;
+}
