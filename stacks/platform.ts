@@ -14,6 +14,10 @@ import { validateEnvironment } from './config/validate';
 import { PLATFORM_NAMESPACES, TENANT_LABEL } from './names';
 import { buildCertificates } from './wiring/certificates';
 import { buildMesh } from './wiring/mesh';
+import { buildIdentity } from './wiring/identity';
+import { IOidcProvider } from '../constructs/core/identity';
+import { Dex } from '../constructs/dex/dex';
+import { OAuth2Proxy } from '../constructs/oauth2-proxy/oauth2-proxy';
 import { IGateway, IMesh } from '../constructs/core/mesh';
 import { Istio } from '../constructs/istio/istio';
 import { CertManager } from '../constructs/cert-manager/cert-manager';
@@ -59,6 +63,12 @@ export class MlopsPlatform extends Construct implements ILayerCharts {
   public readonly gateway: IGateway;
   /** The installed Istio; `undefined` when the cluster brings its own. */
   public readonly istio?: Istio;
+  /** Who users are: Dex, or the organisation's OIDC provider. */
+  public readonly oidcProvider: IOidcProvider;
+  /** The installed Dex; `undefined` with an external identity provider. */
+  public readonly dex?: Dex;
+  /** The OIDC auth proxy behind the gateway's ext-authz. */
+  public readonly authProxy: OAuth2Proxy;
   public readonly namespaces: ReadonlyMap<string, PlatformNamespace>;
   public readonly tenants: readonly Tenant[];
   private readonly charts = new Map<Layer, Chart>();
@@ -122,6 +132,14 @@ export class MlopsPlatform extends Construct implements ILayerCharts {
     this.mesh = meshes.mesh;
     this.gateway = meshes.gateway;
     this.istio = meshes.istio;
+
+    const identity = buildIdentity(this.chartFor(Layer.IDENTITY), env, this.gateway, this.mesh, {
+      dex: () => namespace(PLATFORM_NAMESPACES.dex, 'dex'),
+      proxy: () => namespace(PLATFORM_NAMESPACES.oauth2Proxy, 'oauth2-proxy'),
+    });
+    this.oidcProvider = identity.provider;
+    this.dex = identity.dex;
+    this.authProxy = identity.proxy;
 
     const store = env.objectStore;
     const storeContext = { namespace: () => namespace(PLATFORM_NAMESPACES.objectStore, 'minio') };

@@ -42,15 +42,18 @@ export function checkIntegrity(rendered: RenderedPlatform): string[] {
   const has = (kind: string, ns: string | undefined, name: string): boolean =>
     byKey.has(key(kind, ns, name));
   const pods = podSpecs(all);
+  // Secrets the in-cluster generator creates: in its own namespace and those it shares them with.
   const generatedSecrets = new Set(
-    pods.flatMap(({ owner, spec }) =>
-      owner.kind === 'Job'
-        ? spec.containers
-            .flatMap((c: Obj) => c.env ?? [])
-            .filter((e: Obj) => e.name === 'SECRET_NAME')
-            .map((e: Obj) => key('Secret', owner.metadata.namespace, e.value))
-        : [],
-    ),
+    pods.flatMap(({ owner, spec }) => {
+      if (owner.kind !== 'Job') return [];
+      const env = new Map<string, string>(
+        spec.containers.flatMap((c: Obj) => c.env ?? []).map((e: Obj) => [e.name, e.value]),
+      );
+      const name = env.get('SECRET_NAME');
+      if (!name) return [];
+      const shared = (env.get('SHARED_WITH') ?? '').split(' ').filter(Boolean);
+      return [owner.metadata.namespace, ...shared].map((ns) => key('Secret', ns, name));
+    }),
   );
   const required = new Set(rendered.requiredSecrets.map((s) => key('Secret', s.namespace, s.name)));
   const secretExists = (ns: string | undefined, name: string): boolean =>

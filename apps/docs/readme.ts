@@ -5,6 +5,8 @@ import { ImageRef, imageReference } from '../../constructs/core/images';
 import { MINIO_VERSIONS } from '../../constructs/minio/versions';
 import { CERT_MANAGER_IMAGES } from '../../constructs/cert-manager/versions';
 import { ISTIO_IMAGES } from '../../constructs/istio/versions';
+import { DEX_IMAGES } from '../../constructs/dex/versions';
+import { OAUTH2_PROXY_IMAGES } from '../../constructs/oauth2-proxy/versions';
 import { CONFIG_RULES } from '../../stacks/config/rules';
 
 /** Every pinned image, by component, for the README's version table. */
@@ -12,6 +14,8 @@ export const VERSION_CATALOG: Record<string, Record<string, ImageRef>> = {
   core: CORE_IMAGES,
   'cert-manager': CERT_MANAGER_IMAGES,
   istio: ISTIO_IMAGES,
+  dex: DEX_IMAGES,
+  'oauth2-proxy': OAUTH2_PROXY_IMAGES,
   minio: MINIO_VERSIONS,
 };
 

@@ -50,6 +50,9 @@ export const ISTIOD_DEFAULT_RESOURCES: ResourceSpec = {
 export const ISTIOD_FEATURE_FLAGS: Readonly<Record<string, string>> = {
   ENABLE_NATIVE_SIDECARS: 'true',
   PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER: 'false',
+  // The identity provider comes up a layer after istiod; a key fetch that fails meanwhile would
+  // otherwise keep a placeholder key for the default 20 minutes (Kubeflow sets 1m too).
+  PILOT_JWT_PUB_KEY_REFRESH_INTERVAL: '1m',
 };
 
 export interface IstiodProps extends IstiodOptions {

@@ -50,7 +50,7 @@ interface Preset {
   readonly minioCredentials?: SecretSourceConfig;
   readonly minioResources: ResourceSpec;
   readonly pipelineDatabaseGiB: number;
-  readonly identity?: NonNullable<EnvironmentConfig['identity']>;
+  readonly identity?: (domain: string) => NonNullable<EnvironmentConfig['identity']>;
 }
 
 /**
@@ -68,7 +68,11 @@ export const PRESETS: Record<'dev' | 'prod', Preset> = {
       memory: { request: '256Mi', limit: '1Gi' },
     },
     pipelineDatabaseGiB: 10,
-    identity: { provider: 'dex' },
+    // One admin whose password is generated in the cluster (see README, "Logging in").
+    identity: (domain) => ({
+      provider: 'dex',
+      dex: { staticUsers: [{ email: `admin@${domain}`, generatedPassword: true }] },
+    }),
   },
   prod: {
     minioStorageGiB: 100,
@@ -110,15 +114,16 @@ export function resolveEnvironment(env: EnvironmentConfig): ResolvedEnvironment 
           resources: store.resources ?? preset.minioResources,
         };
   const kf = env.kubeflow ?? {};
+  const domain = required(env.domain ?? preset.domain, 'domain');
   return {
     name: env.name,
     preset: env.preset,
-    domain: required(env.domain ?? preset.domain, 'domain'),
+    domain,
     ...(env.images?.registryMirror ? { registryMirror: env.images.registryMirror } : {}),
     tls: { issuer: required(env.tls?.issuer ?? preset.issuer, 'tls.issuer') },
     certManager: { mode: env.certManager?.mode ?? 'managed' },
     istio: { ...(env.mesh?.istio ?? {}), mode: env.mesh?.istio.mode ?? 'managed' },
-    identity: required(env.identity ?? preset.identity, 'identity'),
+    identity: required(env.identity ?? preset.identity?.(domain), 'identity'),
     kubeflow: {
       dashboard: kf.dashboard?.enabled ?? true,
       notebooks: kf.notebooks?.enabled ?? true,

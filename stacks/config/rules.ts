@@ -187,18 +187,58 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
     description: 'Each static user has exactly one password source.',
     check: (env) =>
       (env.identity?.dex?.staticUsers ?? []).flatMap((u, i) =>
-        (u.passwordHash ? 1 : 0) + (u.passwordSecret ? 1 : 0) === 1
+        (u.passwordHash ? 1 : 0) + (u.passwordSecret ? 1 : 0) + (u.generatedPassword ? 1 : 0) === 1
           ? []
           : [
               problem(
                 `identity.dex.staticUsers[${i}]`,
-                'needs exactly one of passwordHash and passwordSecret',
+                'needs exactly one of passwordHash, passwordSecret and generatedPassword',
                 NO_VALUE,
-                'Give a bcrypt passwordHash or a passwordSecret reference, not both and not neither.',
+                'Give a bcrypt passwordHash, a passwordSecret reference or generatedPassword: true.',
                 'STATIC-USER-PASSWORD',
               ),
             ],
       ),
+  },
+  {
+    id: 'DEX-LOGIN',
+    description: 'Dex offers at least one way to log in: a connector or a static user.',
+    check: (env) => {
+      const id = env.identity;
+      const dex = id?.dex;
+      return id?.provider === 'dex' &&
+        (dex?.connectors?.length ?? 0) + (dex?.staticUsers?.length ?? 0) === 0
+        ? [
+            problem(
+              'identity.dex',
+              'offers no way to log in',
+              NO_VALUE,
+              'Add a connector (oidc, github, google, microsoft, ldap, saml) or a static user.',
+              'DEX-LOGIN',
+            ),
+          ]
+        : [];
+    },
+  },
+  {
+    id: 'IDENTITY-HTTPS',
+    description:
+      'Identity traffic leaves the cluster only over TLS: an external issuer and its keys use https.',
+    check: (env) => {
+      const ext = env.identity?.provider === 'external' ? env.identity.external : undefined;
+      if (!ext) return [];
+      return (['issuerUrl', 'jwksUri'] as const)
+        .filter((k) => !ext[k].startsWith('https://'))
+        .map((k) =>
+          problem(
+            `identity.external.${k}`,
+            'must use https',
+            ext[k],
+            'Tokens and keys carry identities; give the https:// URL of your provider.',
+            'IDENTITY-HTTPS',
+          ),
+        );
+    },
   },
   {
     id: 'ROUTE53-KEY-PAIR',

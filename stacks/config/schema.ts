@@ -162,11 +162,32 @@ const connectorSchema = z.discriminatedUnion('type', [
   z.strictObject({
     ...connectorBase,
     type: z.literal('ldap'),
+    /** `host:port` of the directory. */
     host: z.string().min(1),
     bindDN: z.string().min(1),
     bindPassword: secretKeyRef(),
-    userBaseDN: z.string().min(1),
-    groupBaseDN: z.string().min(1).optional(),
+    startTLS: z.boolean().optional(),
+    /** CA of the directory's certificate. */
+    rootCA: secretKeyRef().optional(),
+    userSearch: z.strictObject({
+      baseDN: z.string().min(1),
+      filter: z.string().min(1).optional(),
+      /** @default uid */
+      username: z.string().min(1).optional(),
+      idAttr: z.string().min(1).optional(),
+      emailAttr: z.string().min(1).optional(),
+      nameAttr: z.string().min(1).optional(),
+    }),
+    groupSearch: z
+      .strictObject({
+        baseDN: z.string().min(1),
+        filter: z.string().min(1).optional(),
+        userMatchers: z
+          .array(z.strictObject({ userAttr: z.string().min(1), groupAttr: z.string().min(1) }))
+          .min(1, 'needs at least one matcher|Give e.g. - { userAttr: DN, groupAttr: member }.'),
+        nameAttr: z.string().min(1),
+      })
+      .optional(),
   }),
   z.strictObject({
     ...connectorBase,
@@ -190,6 +211,8 @@ const staticUserSchema = z.strictObject({
     )
     .optional(),
   passwordSecret: secretKeyRef().optional(),
+  /** Generate the password in the cluster; the README says how to read it. */
+  generatedPassword: z.literal(true).optional(),
 });
 
 const identitySchema = z.strictObject({
@@ -204,8 +227,12 @@ const identitySchema = z.strictObject({
     .optional(),
   external: z
     .strictObject({
+      /** Exactly as the provider's tokens state it (`iss`). */
       issuerUrl: url('OIDC issuer'),
+      /** The provider's signing keys, which the gateway fetches to verify tokens. */
+      jwksUri: url('JWKS URI'),
       clientId: z.string().min(1),
+      /** In the oauth2-proxy namespace. */
       clientSecret: secretKeyRef(),
     })
     .optional(),

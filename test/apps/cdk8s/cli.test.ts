@@ -38,6 +38,7 @@ describe('npm run synth', () => {
       '02-namespaces.k8s.yaml',
       '03-infrastructure.k8s.yaml',
       '04-infrastructure-config.k8s.yaml',
+      '05-identity.k8s.yaml',
       '06-platform.k8s.yaml',
       '07-tenants.k8s.yaml',
       'images.txt',

@@ -145,6 +145,7 @@ describe('the Pulumi program (apps/pulumi/index.ts)', () => {
       '02-namespaces',
       '03-infrastructure',
       '04-infrastructure-config',
+      '05-identity',
       '06-platform',
       '07-tenants',
     ]);

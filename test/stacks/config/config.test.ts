@@ -74,7 +74,7 @@ const INVALID: Record<string, string[]> = {
   'cross-field.yaml': [
     '`identity.external` is required when identity.provider is external. Give issuerUrl, clientId and clientSecret of your OIDC provider. [IDENTITY-PROVIDER-MATCH]',
     '`identity.dex` must not be set when identity.provider is external (got an object). Remove it; an external provider replaces Dex entirely. [IDENTITY-PROVIDER-MATCH]',
-    '`identity.dex.staticUsers[0]` needs exactly one of passwordHash and passwordSecret. Give a bcrypt passwordHash or a passwordSecret reference, not both and not neither. [STATIC-USER-PASSWORD]',
+    '`identity.dex.staticUsers[0]` needs exactly one of passwordHash, passwordSecret and generatedPassword. Give a bcrypt passwordHash, a passwordSecret reference or generatedPassword: true. [STATIC-USER-PASSWORD]',
     '`mesh.istio.gateway` is required when mesh.istio.mode is external. Give the namespace, pod selector and Gateway name of the ingress gateway the platform routes through. [ISTIO-MODE-SETTINGS]',
     '`tenants[1].name` repeats the name of tenants[0] (got "team-a"). Give every tenant its own name. [TENANT-NAMES]',
     '`tenants[2].name` is a namespace the platform or Kubernetes owns (got "kubeflow"). Choose another name for the team. [TENANT-NAMES]',
