@@ -217,6 +217,22 @@ const staticUserSchema = z.strictObject({
 
 const identitySchema = z.strictObject({
   provider: z.enum(['dex', 'external']),
+  /**
+   * Let machines (pipelines, notebooks, CI) call platform APIs with Kubernetes service account
+   * tokens minted for `audience`, verified at the gateway instead of a browser login.
+   */
+  machineToMachine: z
+    .strictObject({
+      /** The cluster's service account issuer (`--service-account-issuer`). @default https://kubernetes.default.svc.cluster.local */
+      issuer: url('service account issuer').optional(),
+      /** Tokens must be minted for this audience (`kubectl create token --audience`). */
+      audience: z
+        .string()
+        .regex(/^\S+$/, 'is not an audience|Use a single word such as kubeflow-gateway.'),
+      /** Where istiod reads the issuer's signing keys, anonymously. */
+      jwksUri: url('JWKS URI'),
+    })
+    .optional(),
   dex: z
     .strictObject({
       connectors: z.array(connectorSchema).optional(),

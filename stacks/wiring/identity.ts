@@ -6,6 +6,7 @@ import { DexConnector } from '../../constructs/dex/connectors';
 import { Dex } from '../../constructs/dex/dex';
 import { ExternalOidcProvider } from '../../constructs/dex/external';
 import { StaticUser } from '../../constructs/dex/static-users';
+import { MachineToMachine } from '../../constructs/oauth2-proxy/machine-to-machine';
 import { OAuth2Proxy } from '../../constructs/oauth2-proxy/oauth2-proxy';
 import { ResolvedEnvironment } from '../config/presets';
 
@@ -126,6 +127,15 @@ export function buildIdentity(
     mesh,
     host: env.domain,
     ...(dex ? { endpoints: dex.endpoints } : {}),
+    ...(id.machineToMachine
+      ? {
+          machineToMachine: MachineToMachine.kubernetesServiceAccounts({
+            audience: id.machineToMachine.audience,
+            jwksUri: id.machineToMachine.jwksUri,
+            ...(id.machineToMachine.issuer ? { issuer: id.machineToMachine.issuer } : {}),
+          }),
+        }
+      : {}),
   });
   return { provider, ...(dex ? { dex } : {}), proxy };
 }

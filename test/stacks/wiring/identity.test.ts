@@ -190,3 +190,23 @@ describe('no literal credential reaches the output', () => {
     ).toEqual([]);
   });
 });
+
+describe('machine-to-machine access', () => {
+  test('prod admits service account tokens of the configured issuer and audience at the gateway', () => {
+    const objects = allObjects(renderEnv(readEnvironment('stacks/prod.yaml')));
+    const ra = findObject(objects, 'RequestAuthentication', 'istio-system', 'oauth2-proxy-jwt');
+    const rule = ra.spec.jwtRules.find((r: Obj) => r.issuer.startsWith('https://oidc.eks.'));
+    expect(rule).toMatchObject({ audiences: ['kubeflow-gateway'] });
+    expect(rule.outputClaimToHeaders).toContainEqual({ header: 'kubeflow-userid', claim: 'sub' });
+  });
+
+  test('is off unless configured', () => {
+    const ra = findObject(
+      allObjects(renderEnv()),
+      'RequestAuthentication',
+      'istio-system',
+      'oauth2-proxy-jwt',
+    );
+    expect(ra.spec.jwtRules).toHaveLength(1);
+  });
+});
