@@ -30,8 +30,26 @@ export interface GatewayAuthenticationProps {
   readonly machineToMachine?: MachineToMachine;
 }
 
+/** Lua that removes the named request headers and every header with `prefix`. @internal */
+export function stripHeadersLua(names: readonly string[], prefix: string): string {
+  return [
+    'function envoy_on_request(handle)',
+    '  local headers = handle:headers()',
+    '  local drop = {}',
+    '  for name, _ in pairs(headers) do',
+    `    if string.sub(name, 1, ${prefix.length}) == "${prefix}" then table.insert(drop, name) end`,
+    '  end',
+    ...names.map((n) => `  table.insert(drop, "${n}")`),
+    '  for _, name in ipairs(drop) do headers:remove(name) end',
+    'end',
+    '',
+  ].join('\n');
+}
+
 /**
- * Authentication at the ingress gateway, as Kubeflow wires it:
+ * Authentication at the ingress gateway, as Kubeflow wires it, plus one safeguard:
+ * - an EnvoyFilter, first in the gateway's HTTP filter chain, removes `kubeflow-userid`,
+ *   `kubeflow-groups` and `x-auth-request-*` headers a client sent;
  * - a CUSTOM AuthorizationPolicy sends every request without an `Authorization` header, except on
  *   public paths, to oauth2-proxy, which answers with the session's ID token as a bearer token;
  * - a RequestAuthentication verifies bearer tokens of the provider (and of machine issuers) and
@@ -42,6 +60,8 @@ export interface GatewayAuthenticationProps {
  * @see https://istio.io/latest/docs/tasks/security/authorization/authz-custom/
  */
 export class GatewayAuthentication extends Construct {
+  /** Drops identity headers a client sends, before ext-authz and token verification run. */
+  public readonly stripIdentityHeaders: ApiObject;
   public readonly extAuthzPolicy: ApiObject;
   public readonly requireJwtPolicy: ApiObject;
   public readonly requestAuthentication: ApiObject;
@@ -52,6 +72,49 @@ export class GatewayAuthentication extends Construct {
     const labels = proxyLabels('gateway-auth');
     const selector = { matchLabels: { ...gateway.selector } };
     const notPaths = props.publicPaths.map((p) => p.path);
+
+    // A token without a groups claim (a service account token, a user without groups) leaves
+    // kubeflow-groups unset, so a value the client sent would pass on as if verified; the same
+    // holds for the x-auth-request-* headers oauth2-proxy may not return. Only the gateway's own
+    // filters may set them, so they are removed first, before any other HTTP filter.
+    this.stripIdentityHeaders = new ApiObject(this, 'StripIdentityHeaders', {
+      apiVersion: 'networking.istio.io/v1alpha3',
+      kind: 'EnvoyFilter',
+      metadata: {
+        name: OAUTH2_PROXY_NAMES.stripIdentityHeaders,
+        namespace: gateway.namespace,
+        labels,
+      },
+      spec: {
+        workloadSelector: { labels: { ...gateway.selector } },
+        configPatches: [
+          {
+            applyTo: 'HTTP_FILTER',
+            match: {
+              context: 'GATEWAY',
+              listener: {
+                filterChain: {
+                  filter: { name: 'envoy.filters.network.http_connection_manager' },
+                },
+              },
+            },
+            patch: {
+              operation: 'INSERT_FIRST',
+              value: {
+                name: 'mlops.strip_identity_headers',
+                typed_config: {
+                  '@type': 'type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua',
+                  inlineCode: stripHeadersLua(
+                    [KUBEFLOW_USERID_HEADER, KUBEFLOW_GROUPS_HEADER],
+                    'x-auth-request-',
+                  ),
+                },
+              },
+            },
+          },
+        ],
+      },
+    });
 
     this.extAuthzPolicy = new ApiObject(this, 'ExtAuthzPolicy', {
       apiVersion: ISTIO_SECURITY_API_VERSION,

@@ -22,6 +22,8 @@ export const OAUTH2_PROXY_NAMES = {
   requireJwtPolicy: 'oauth2-proxy-require-jwt',
   /** Gateway RequestAuthentication that verifies the provider's (and machine) tokens. */
   requestAuthentication: 'oauth2-proxy-jwt',
+  /** EnvoyFilter that drops client-sent identity headers before authentication. */
+  stripIdentityHeaders: 'strip-identity-headers',
 } as const;
 
 /** Ports, by the names the container gives them. */

@@ -18,6 +18,7 @@ export interface Mesh {
 const ISTIO_CRDS: readonly [string, string, string][] = [
   ['networking.istio.io', 'virtualservices', 'VirtualService'],
   ['networking.istio.io', 'gateways', 'Gateway'],
+  ['networking.istio.io', 'envoyfilters', 'EnvoyFilter'],
   ['security.istio.io', 'peerauthentications', 'PeerAuthentication'],
   ['security.istio.io', 'authorizationpolicies', 'AuthorizationPolicy'],
   ['security.istio.io', 'requestauthentications', 'RequestAuthentication'],

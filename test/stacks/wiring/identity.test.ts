@@ -210,3 +210,25 @@ describe('machine-to-machine access', () => {
     expect(ra.spec.jwtRules).toHaveLength(1);
   });
 });
+
+describe('identity headers come only from the gateway', () => {
+  test('an EnvoyFilter first in the gateway filter chain drops client-sent identity headers', () => {
+    const objects = allObjects(renderEnv());
+    const filter = findObject(objects, 'EnvoyFilter', 'istio-system', 'strip-identity-headers');
+    expect(filter.spec.workloadSelector.labels).toEqual({ istio: 'ingressgateway' });
+    const [patch] = filter.spec.configPatches;
+    expect(patch).toMatchObject({
+      applyTo: 'HTTP_FILTER',
+      match: { context: 'GATEWAY' },
+      patch: { operation: 'INSERT_FIRST' },
+    });
+    const lua: string = patch.patch.value.typed_config.inlineCode;
+    expect(patch.patch.value.typed_config['@type']).toBe(
+      'type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua',
+    );
+    expect(lua).toContain('function envoy_on_request(handle)');
+    expect(lua).toContain('table.insert(drop, "kubeflow-userid")');
+    expect(lua).toContain('table.insert(drop, "kubeflow-groups")');
+    expect(lua).toContain('string.sub(name, 1, 15) == "x-auth-request-"');
+  });
+});
