@@ -59,7 +59,6 @@ const mark = (ok: boolean): string => (ok ? 'met' : 'MISSED');
 const platform = results['stacks/prod.yaml'];
 const t100 = results['tenants-100'];
 const t1000 = results['tenants-1000'];
-const base = results['dev (default)'];
 console.log('\ntargets');
 console.log(
   `  whole platform (prod) < ${TARGETS.platformMs} ms: ${platform.ms.toFixed(0)} ms, ${mark(platform.ms < TARGETS.platformMs)}`,
@@ -70,11 +69,12 @@ console.log(
 console.log(
   `  1,000 tenants < ${TARGETS.tenants1000Ms} ms: ${t1000.ms.toFixed(0)} ms, ${mark(t1000.ms < TARGETS.tenants1000Ms)}`,
 );
-// Linear growth: the cost of one more tenant is about the same from 0 to 100 as from 100 to 1,000.
-const perTenantLow = (t100.ms - base.ms) / 100;
-const perTenantHigh = (t1000.ms - t100.ms) / 900;
+// Linear growth: one more tenant costs about the same from 100 to 500 as from 500 to 1,000.
+const t500 = results['tenants-500'];
+const perTenantLow = (t500.ms - t100.ms) / 400;
+const perTenantHigh = (t1000.ms - t500.ms) / 500;
 console.log(
-  `  cost per tenant: ${perTenantLow.toFixed(2)} ms (0-100), ${perTenantHigh.toFixed(2)} ms (100-1,000), ratio ${(perTenantHigh / perTenantLow).toFixed(2)} (at most about 1: no superlinear growth)`,
+  `  cost per tenant: ${perTenantLow.toFixed(2)} ms (100-500), ${perTenantHigh.toFixed(2)} ms (500-1,000), ratio ${(perTenantHigh / perTenantLow).toFixed(2)} (about 1: linear)`,
 );
 console.log(
   '  reference: the official kustomize install of the same platform renders in 11-15 s and about 380 MiB here',

@@ -34,5 +34,6 @@ export const SCENARIOS: Record<string, () => unknown> = {
   'stacks/dev.yaml': file('stacks/dev.yaml'),
   'stacks/prod.yaml': file('stacks/prod.yaml'),
   'tenants-100': () => withTenants(100),
+  'tenants-500': () => withTenants(500),
   'tenants-1000': () => withTenants(1000),
 };
