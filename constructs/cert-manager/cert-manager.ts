@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { DNS_LABEL } from '../core/validation';
 import { CertManagerStartupCheck } from './startup-check';
 import { Layer, scopeInLayer } from '../core/layers';
 import { INamespace, NetworkPeer } from '../core/network';
@@ -78,7 +79,6 @@ export interface CertManagerProps {
 }
 
 const PER_COMPONENT = ['controller', 'webhook', 'cainjector'] as const;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/;
 
 /**

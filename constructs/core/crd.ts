@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ComponentLabelOptions, standardLabels } from './labels';
+import { DNS_LABEL } from './validation';
 
 /** Structural-schema shorthands for CRD versions. */
 export const Schema = {
@@ -112,7 +113,7 @@ export class CustomResourceDefinition extends Construct implements ICustomResour
     if (props.versions.some((v) => v.storage && !v.served)) {
       problems.push('the storage version must be served');
     }
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.plural)) {
+    if (!DNS_LABEL.test(props.plural)) {
       problems.push(`plural must be a lower-case DNS label (got "${props.plural}")`);
     }
     if (!props.group.includes('.')) {

@@ -14,4 +14,6 @@ export * from './prerequisites';
 export * from './resources';
 export * from './secrets';
 export * from './security';
+export * from './service';
+export * from './validation';
 export * from './versions';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { disruptionBudget, httpService } from '../core/service';
 import { IOidcProvider, OidcClient, OidcClientRequest } from '../core/identity';
 import { resolveImage } from '../core/images';
 import { Layer, scopeInLayer } from '../core/layers';
@@ -238,28 +239,8 @@ export class Dex extends Construct implements IOidcProvider {
       volumeMounts: rendered.flatMap((r) => r.volumeMounts),
     });
 
-    new k8s.KubeService(this, 'Service', {
-      metadata,
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: [
-          {
-            name: 'http',
-            port: DEX_PORTS.http,
-            targetPort: k8s.IntOrString.fromString('http'),
-            protocol: 'TCP',
-            appProtocol: 'http',
-          },
-        ],
-      },
-    });
-    if (this.replicas > 1) {
-      new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
-        metadata,
-        spec: { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
-      });
-    }
+    httpService(this, 'Service', { metadata, selector, port: DEX_PORTS.http });
+    disruptionBudget(this, 'PodDisruptionBudget', { metadata, selector, replicas: this.replicas });
 
     props.gateway.addRoute(DEX_NAMES.route, {
       namespace: ns,

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { ExtAuthzHttpProvider } from '../core/mesh';
+import { DNS_LABEL } from '../core/validation';
 
 /**
  * Where Envoy writes access logs, mesh-wide.
@@ -30,8 +31,6 @@ export interface MeshConfigOptions {
   readonly discoveryAddress: string;
   readonly accessLogging: AccessLogging;
 }
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** One `extensionProviders[]` entry of the mesh config, with upstream's field names. */
 export function extensionProviderJson(p: ExtAuthzHttpProvider): Record<string, unknown> {

@@ -4,8 +4,7 @@ import { standardLabels } from '../core/labels';
 import { GatewayRoute } from '../core/mesh';
 import { istioApiVersion } from './crd-data';
 import { ISTIO_VERSION } from './versions';
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+import { DNS_LABEL } from '../core/validation';
 
 /** What a route needs from the gateway it is bound to. */
 export interface RouteTarget {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { INamespace, IngressAllow } from '../core/network';
 import { KUBERNETES_VERSION } from '../core/kubernetes';
 import { standardLabels } from '../core/labels';
+import { DNS_LABEL } from '../core/validation';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
@@ -100,7 +101,7 @@ export class PlatformNamespace extends Construct implements INamespace {
   }
 
   public allowIngress(id: string, allow: IngressAllow): void {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(id)) {
+    if (!DNS_LABEL.test(id)) {
       throw new Error(`Network allow id "${id}" in namespace ${this.name} must be a DNS label.`);
     }
     if (this.allowIds.has(id)) {

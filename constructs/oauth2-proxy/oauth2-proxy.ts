@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { disruptionBudget, httpService } from '../core/service';
 import {
   IOidcProvider,
   KUBEFLOW_GROUPS_HEADER,
@@ -290,28 +291,8 @@ export class OAuth2Proxy extends Construct {
       },
     });
 
-    new k8s.KubeService(this, 'Service', {
-      metadata,
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: [
-          {
-            name: 'http',
-            port: OAUTH2_PROXY_PORTS.service,
-            targetPort: k8s.IntOrString.fromString('http'),
-            protocol: 'TCP',
-            appProtocol: 'http',
-          },
-        ],
-      },
-    });
-    if (this.replicas > 1) {
-      new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
-        metadata,
-        spec: { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
-      });
-    }
+    httpService(this, 'Service', { metadata, selector, port: OAUTH2_PROXY_PORTS.service });
+    disruptionBudget(this, 'PodDisruptionBudget', { metadata, selector, replicas: this.replicas });
 
     props.gateway.addRoute(OAUTH2_PROXY_NAMES.route, {
       namespace: ns,

@@ -12,18 +12,8 @@ export function layerScope(construct: Construct, layer: Layer): Construct {
   return scopeInLayer(construct, layer);
 }
 
-/** A DNS-1123 subdomain: the names of Secrets, issuers and certificates. @internal */
-export const DNS_SUBDOMAIN =
-  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** Throws one error listing every problem, if there are any. @internal */
-export function throwIfProblems(what: string, problems: readonly string[]): void {
-  if (problems.length > 0) {
-    throw new Error(
-      `${what}: ${problems.length === 1 ? problems[0] : `\n- ${problems.join('\n- ')}`}`,
-    );
-  }
-}
+export { DNS_SUBDOMAIN, throwIfProblems } from '../../core/validation';
+import { DNS_SUBDOMAIN } from '../../core/validation';
 
 /** "`path` must be a DNS subdomain ... (got "x"). Use ..." when `value` is not one. @internal */
 export function checkName(path: string, value: string, problems: string[]): void {

@@ -1,23 +1,9 @@
 import { Duration } from 'cdk8s';
 
-/** A lower-case DNS label: connector IDs, client IDs, object names. @internal */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** A DNS-1123 subdomain: Secret names. @internal */
-export const DNS_SUBDOMAIN =
-  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export { DNS_LABEL, DNS_SUBDOMAIN, isHttpsUrl, throwIfProblems } from '../../core/validation';
 
 /** A key inside a Secret. @internal */
 export const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
-
-/** Throws one error listing every problem, if there are any. @internal */
-export function throwIfProblems(what: string, problems: readonly string[]): void {
-  if (problems.length > 0) {
-    throw new Error(
-      `${what}: ${problems.length === 1 ? problems[0] : `\n- ${problems.join('\n- ')}`}`,
-    );
-  }
-}
 
 /** `s` as an environment variable name fragment: upper case, `_` for anything else. @internal */
 export function envFragment(s: string): string {
@@ -50,14 +36,4 @@ export function durationProblem(path: string, d: Duration | undefined): string |
   return ms > 0 && ms % 1000 === 0
     ? undefined
     : `\`${path}\` is not a positive whole number of seconds (got ${ms / 1000}s). Use a duration such as Duration.hours(24).`;
-}
-
-/** An `https://` URL with a host. @internal */
-export function isHttpsUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' && url.host !== '';
-  } catch {
-    return false;
-  }
 }

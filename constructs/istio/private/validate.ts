@@ -24,11 +24,7 @@ export function hostProblems(path: string, hosts: readonly string[]): string[] {
   return problems;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-export function isDnsLabel(value: string): boolean {
-  return DNS_LABEL.test(value) && value.length <= 63;
-}
+export { isDnsLabel } from '../../core/validation';
 
 /** Throws every problem at once, one per line. */
 export function throwIfProblems(subject: string, problems: readonly string[]): void {
