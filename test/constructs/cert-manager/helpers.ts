@@ -3,46 +3,10 @@ import { Construct } from 'constructs';
 import { CertManager, CertManagerProps } from '../../../constructs/cert-manager';
 import { ILayerCharts, LAYERS, LAYERS_CONTEXT, Layer } from '../../../constructs/core/layers';
 import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
+import { Manifest, Objects } from '../../helpers';
 
-/** A synthesized manifest, read loosely: tests assert on its fields. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Manifest = Record<string, any>;
-
-/** Finders over one synth result. */
-export class Objects {
-  public constructor(public readonly all: readonly Manifest[]) {}
-
-  /** The one object of `kind` named `name` in `namespace` (`undefined`: cluster-scoped). */
-  public find(kind: string, namespace: string | undefined, name: string): Manifest {
-    const found = this.all.filter(
-      (o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace,
-    );
-    if (found.length !== 1) {
-      throw new Error(
-        `expected one ${kind} ${namespace ?? '(cluster)'}/${name}, found ${found.length}`,
-      );
-    }
-    return found[0];
-  }
-
-  public ofKind(kind: string): Manifest[] {
-    return this.all.filter((o) => o.kind === kind);
-  }
-
-  public has(kind: string, namespace: string | undefined, name: string): boolean {
-    return this.all.some(
-      (o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace,
-    );
-  }
-
-  /** Every Deployment's pod spec. */
-  public podSpecs(): { name: string; spec: Manifest }[] {
-    return this.ofKind('Deployment').map((d) => ({
-      name: d.metadata.name as string,
-      spec: d.spec.template.spec as Manifest,
-    }));
-  }
-}
+export type { Manifest };
+export { Objects };
 
 export const NAMESPACE = 'cert-manager';
 

@@ -5,44 +5,16 @@ import { ExtAuthzHttpProvider, GatewayRoute, IGateway, IMesh } from '../../../co
 import { NetworkPeer } from '../../../constructs/core/network';
 import { Dex, DexConnector, DexProps } from '../../../constructs/dex';
 import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
+import { Manifest, Objects } from '../../helpers';
 
-/** A synthesized manifest, read loosely: tests assert on its fields. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Manifest = Record<string, any>;
+export type { Manifest };
+export { Objects };
 
 export const HOST = 'kubeflow.example.com';
 export const DEX_NS = 'auth';
 export const PROXY_NS = 'oauth2-proxy';
 export const GATEWAY_NS = 'istio-system';
 export const GATEWAY_SELECTOR = { istio: 'ingressgateway' } as const;
-
-/** Finders over one synth result. */
-export class Objects {
-  public constructor(public readonly all: readonly Manifest[]) {}
-
-  /** The one object of `kind` named `name` in `namespace` (`undefined`: cluster-scoped). */
-  public find(kind: string, namespace: string | undefined, name: string): Manifest {
-    const found = this.all.filter(
-      (o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace,
-    );
-    if (found.length !== 1) {
-      throw new Error(
-        `expected one ${kind} ${namespace ?? '(cluster)'}/${name}, found ${found.length}`,
-      );
-    }
-    return found[0];
-  }
-
-  public ofKind(kind: string): Manifest[] {
-    return this.all.filter((o) => o.kind === kind);
-  }
-
-  public has(kind: string, namespace: string | undefined, name: string): boolean {
-    return this.all.some(
-      (o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace,
-    );
-  }
-}
 
 /**
  * A stand-in for the Istio ingress gateway: it records the routes it is asked for, and renders
