@@ -13,5 +13,6 @@ export * from './policy';
 export * from './proxy';
 export * from './rbac';
 export * from './routes';
+export * from './startup-check';
 export * from './versions';
 export * from './webhooks';

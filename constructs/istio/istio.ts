@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { IstioStartupCheck } from './startup-check';
 import { resolveImage } from '../core/images';
 import { Layer, scopeInLayer } from '../core/layers';
 import { ExtAuthzHttpProvider, IMesh } from '../core/mesh';
@@ -118,6 +119,8 @@ function validate(props: IstioProps): void {
  * @see https://istio.io/latest/docs/setup/install/helm/
  */
 export class Istio extends Construct implements IMesh {
+  /** Completes once istiod validates Istio resources; wait for it before applying them. */
+  public readonly startupCheck: IstioStartupCheck;
   public readonly rootNamespace: string;
   public readonly injectionLabels: Readonly<Record<string, string>>;
   public readonly controlPlanePeer: NetworkPeer;
@@ -170,6 +173,7 @@ export class Istio extends Construct implements IMesh {
       xdsClients: props.xdsClients ?? [NetworkPeer.namespacesWithLabel(NAMESPACE_NAME_LABEL)],
     });
     this.controlPlanePeer = this.istiod.peer;
+    this.startupCheck = new IstioStartupCheck(this, 'StartupCheck', { namespace: ns });
 
     this.cni = new IstioCni(this, 'Cni', {
       ...props.cni,

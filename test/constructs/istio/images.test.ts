@@ -1,3 +1,4 @@
+import { CORE_IMAGES } from '../../../constructs/core/versions';
 import {
   BillOfMaterials,
   imageReference,
@@ -35,7 +36,10 @@ describe('images', () => {
   test('every image, including the injected proxy, is pinned to versions.ts', () => {
     const fixture = istioFixture();
     const objects = synth(fixture.chart);
-    const pinned = Object.values(ISTIO_IMAGES).map((ref) => imageReference(ref));
+    // The Istio images, and (in the bill) the core kubectl image of the startup check.
+    const pinned = [...Object.values(ISTIO_IMAGES), CORE_IMAGES.kubectl].map((ref) =>
+      imageReference(ref),
+    );
     expect(new Set(containerImages(objects))).toEqual(
       new Set([
         'docker.io/istio/pilot:1.29.6',
@@ -53,13 +57,14 @@ describe('images', () => {
     const fixture = istioFixture({}, { [REGISTRY_MIRROR_CONTEXT]: mirror });
     const objects = synth(fixture.chart);
     for (const image of containerImages(objects)) {
-      expect(image.startsWith(`${mirror}/istio/`)).toBe(true);
+      expect(image.startsWith(`${mirror}/`)).toBe(true);
     }
     expect(proxyImageOf(objects)).toBe(`${mirror}/istio/proxyv2:1.29.6`);
     expect(BillOfMaterials.of(fixture.chart).images()).toEqual([
       `${mirror}/istio/install-cni:1.29.6`,
       `${mirror}/istio/pilot:1.29.6`,
       `${mirror}/istio/proxyv2:1.29.6`,
+      `${mirror}/kubectl:v1.34.1`,
     ]);
   });
 

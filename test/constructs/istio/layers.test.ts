@@ -47,6 +47,7 @@ describe('install layers', () => {
       'DaemonSet',
       'Deployment',
       'HorizontalPodAutoscaler',
+      'Job',
       'MutatingWebhookConfiguration',
       'Role',
       'RoleBinding',
