@@ -2,7 +2,10 @@ import { ImageRef } from './images';
 
 /** Images the shared building blocks run (the in-cluster secret generator). */
 export const CORE_IMAGES = {
-  /** Official kubectl image; its shell and coreutils run the secret generator script. */
+  /**
+   * Official kubectl image. Its Debian base installs bash, coreutils, grep, sed and jq, which the
+   * in-cluster steps (secret generator, startup checks) use.
+   */
   kubectl: {
     registry: 'registry.k8s.io',
     repository: 'kubectl',

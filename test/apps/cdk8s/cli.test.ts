@@ -192,3 +192,39 @@ describe('writeOutput', () => {
     expect(fs.readdirSync(dir)).toEqual(['new-layer.k8s.yaml']);
   });
 });
+
+describe('determinism', () => {
+  test('neither the clock nor the environment changes a byte of the output', () => {
+    // The variables the entry points read: constructs must never see them.
+    const vars = ['MLOPS_ENVIRONMENT', 'CDK8S_OUTDIR'] as const;
+    const run = (
+      when: string,
+      env: Record<(typeof vars)[number], string>,
+    ): Record<string, string> => {
+      const saved = Object.fromEntries(vars.map((v) => [v, process.env[v]]));
+      jest.useFakeTimers({ now: new Date(when) });
+      Object.assign(process.env, env);
+      try {
+        const dir = path.join(tmp(), 'dist');
+        synth({ configPath: path.join(REPO_ROOT, 'stacks/prod.yaml'), outDir: dir });
+        return snapshotDir(dir);
+      } finally {
+        jest.useRealTimers();
+        for (const v of vars) {
+          if (saved[v] === undefined) delete process.env[v];
+          else process.env[v] = saved[v];
+        }
+      }
+    };
+    const a = run('2001-01-01T00:00:00Z', {
+      MLOPS_ENVIRONMENT: 'stacks/dev.yaml',
+      CDK8S_OUTDIR: '/tmp/a',
+    });
+    const b = run('2031-06-30T23:59:59Z', {
+      MLOPS_ENVIRONMENT: 'nonexistent.yaml',
+      CDK8S_OUTDIR: '/tmp/b',
+    });
+    expect(Object.keys(a).length).toBeGreaterThan(5);
+    expect(b).toEqual(a);
+  });
+});
