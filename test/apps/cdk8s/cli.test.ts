@@ -211,7 +211,7 @@ describe('determinism', () => {
       } finally {
         jest.useRealTimers();
         for (const v of vars) {
-          if (saved[v] === undefined) delete process.env[v];
+          if (saved[v] === undefined) Reflect.deleteProperty(process.env, v);
           else process.env[v] = saved[v];
         }
       }
