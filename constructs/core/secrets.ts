@@ -21,6 +21,12 @@ export interface SecretRequest {
    * @default []
    */
   readonly sharedWith?: readonly string[];
+  /**
+   * Length of each generated value (alphanumeric), for consumers that need an exact size, such as
+   * a 32-byte encryption key. Applies to generated values only.
+   * @default 40
+   */
+  readonly valueLength?: number;
 }
 
 /** Every namespace a request needs the Secret in, the primary one first. */
@@ -171,7 +177,7 @@ const GENERATOR_SCRIPT = [
   'else',
   '  for key in $GENERATED_KEY_NAMES; do',
   '    value=$(head -c 64 /dev/urandom | base64 -w0 | tr -dc "A-Za-z0-9")',
-  '    printf "%s" "${value:0:40}" > "/tmp/$key"',
+  '    printf "%s" "${value:0:$VALUE_LENGTH}" > "/tmp/$key"',
   '  done',
   'fi',
   'args=()',
@@ -196,6 +202,13 @@ export class GeneratedSecret extends Construct {
   public constructor(scope: Construct, id: string, request: SecretRequest) {
     super(scope, id);
     this.secretName = request.secretName;
+    const length = request.valueLength ?? 40;
+    // 64 random bytes give about 85 base64 characters, of which about 83 are alphanumeric.
+    if (!Number.isInteger(length) || length < 16 || length > 64) {
+      throw new Error(
+        `Generated secret ${request.secretName}: valueLength must be a whole number from 16 to 64 (got ${length}).`,
+      );
+    }
     new KubectlJob(this, 'Generator', {
       name: `${request.secretName}-generator`,
       namespace: request.namespace,
@@ -204,6 +217,7 @@ export class GeneratedSecret extends Construct {
       env: [
         { name: 'SECRET_NAME', value: request.secretName },
         { name: 'GENERATED_KEY_NAMES', value: [...request.keys].join(' ') },
+        { name: 'VALUE_LENGTH', value: String(length) },
         { name: 'SHARED_WITH', value: namespacesOf(request).slice(1).join(' ') },
       ],
       rules: namespacesOf(request).map((namespace) => ({

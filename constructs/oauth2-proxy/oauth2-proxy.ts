@@ -11,10 +11,9 @@ import {
 import { resolveImage } from '../core/images';
 import { ExtAuthzHttpProvider, IGateway, IMesh, gatewayPrincipal } from '../core/mesh';
 import { INamespace } from '../core/network';
-import { JOB_RESOURCES, ResourceSpec, toResourceRequirements } from '../core/resources';
+import { ResourceSpec, toResourceRequirements } from '../core/resources';
 import { SecretBinding, SecretSource } from '../core/secrets';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
-import { CORE_IMAGES } from '../core/versions';
 import { OAUTH2_PROXY_DEFAULT_RESOURCES } from './defaults';
 import { GatewayAuthentication, PublicPath } from './gateway-auth';
 import { MachineToMachine } from './machine-to-machine';
@@ -116,9 +115,6 @@ export interface OAuth2ProxyProps {
 
 /** The user of the distroless images (`nonroot`). */
 const NONROOT_UID = 65532;
-/** Where the init container writes the cookie secret for `--cookie-secret-file`. */
-const RUN_DIR = '/run/oauth2-proxy';
-const COOKIE_SECRET_FILE = `${RUN_DIR}/cookie-secret`;
 
 /**
  * oauth2-proxy v7.14.3 as the gateway's authentication: a Deployment and Service in its own
@@ -179,11 +175,10 @@ export class OAuth2Proxy extends Construct {
         secretName: OAUTH2_PROXY_NAMES.cookieSecret,
         keys: [COOKIE_SECRET_KEY],
         labels: proxyLabelOptions('cookie-secret'),
+        // oauth2-proxy wants a 16, 24 or 32 byte key: 32 alphanumeric characters are one.
+        valueLength: 32,
       },
     );
-    // The generator writes 40 alphanumeric characters; oauth2-proxy wants a 16, 24 or 32 byte
-    // key. An init container keeps the first 32 (base64url that decodes to 24 bytes).
-    const trimCookieSecret = this.cookieSecret.origin === 'generated';
 
     const labels = proxyLabels('proxy');
     const selector = proxySelector();
@@ -198,7 +193,6 @@ export class OAuth2Proxy extends Construct {
       clientId: this.client.clientId,
       redirectUrl: this.redirectUrl,
       logoutRedirect,
-      cookieSecretFile: trimCookieSecret ? COOKIE_SECRET_FILE : undefined,
     });
     const probe = (path: string): k8s.Probe => ({
       httpGet: { path, port: k8s.IntOrString.fromString('http'), scheme: 'HTTP' },
@@ -206,8 +200,6 @@ export class OAuth2Proxy extends Construct {
       timeoutSeconds: 3,
       failureThreshold: 3,
     });
-    const cookieSecretRef = { secretKeyRef: this.cookieSecret.keyRef(COOKIE_SECRET_KEY) };
-    const runVolume = { name: 'run', mountPath: RUN_DIR };
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata,
@@ -229,29 +221,6 @@ export class OAuth2Proxy extends Construct {
               fsGroup: NONROOT_UID,
             }),
             nodeSelector: { 'kubernetes.io/os': 'linux' },
-            ...(trimCookieSecret
-              ? {
-                  initContainers: [
-                    {
-                      name: 'cookie-secret',
-                      image: resolveImage(this, CORE_IMAGES.kubectl),
-                      command: [
-                        '/bin/bash',
-                        '-c',
-                        [
-                          'set -euo pipefail',
-                          '[ "${#COOKIE_SECRET}" -ge 32 ] || { echo "cookie secret is shorter than 32 characters" >&2; exit 1; }',
-                          `printf '%s' "\${COOKIE_SECRET:0:32}" > ${COOKIE_SECRET_FILE}`,
-                        ].join('\n'),
-                      ],
-                      env: [{ name: 'COOKIE_SECRET', valueFrom: cookieSecretRef }],
-                      resources: toResourceRequirements(JOB_RESOURCES),
-                      securityContext: restrictedContainerSecurityContext(),
-                      volumeMounts: [runVolume],
-                    },
-                  ],
-                }
-              : {}),
             containers: [
               {
                 name: OAUTH2_PROXY_NAMES.container,
@@ -263,9 +232,10 @@ export class OAuth2Proxy extends Construct {
                     name: 'OAUTH2_PROXY_CLIENT_SECRET',
                     valueFrom: { secretKeyRef: this.client.secret.keyRef(CLIENT_SECRET_KEY) },
                   },
-                  ...(trimCookieSecret
-                    ? []
-                    : [{ name: 'OAUTH2_PROXY_COOKIE_SECRET', valueFrom: cookieSecretRef }]),
+                  {
+                    name: 'OAUTH2_PROXY_COOKIE_SECRET',
+                    valueFrom: { secretKeyRef: this.cookieSecret.keyRef(COOKIE_SECRET_KEY) },
+                  },
                 ],
                 ports: [
                   { name: 'http', containerPort: OAUTH2_PROXY_PORTS.http, protocol: 'TCP' },
@@ -275,17 +245,8 @@ export class OAuth2Proxy extends Construct {
                 readinessProbe: probe('/ready'),
                 resources: toResourceRequirements(this.resources),
                 securityContext: restrictedContainerSecurityContext(),
-                volumeMounts: trimCookieSecret ? [{ ...runVolume, readOnly: true }] : [],
               },
             ],
-            volumes: trimCookieSecret
-              ? [
-                  {
-                    name: 'run',
-                    emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') },
-                  },
-                ]
-              : [],
           },
         },
       },

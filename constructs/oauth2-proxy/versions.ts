@@ -24,7 +24,7 @@ const ROWS: readonly [string, ImageRef, string][] = [
   [
     'kubectl (core)',
     CORE_IMAGES.kubectl,
-    'init container `cookie-secret` (generated cookie secret only) and the secret generator Job',
+    'the cookie secret generator Job (generated cookie secret only)',
   ],
 ];
 

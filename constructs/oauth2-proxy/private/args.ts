@@ -25,7 +25,6 @@ export interface ArgsContext {
   readonly clientId: string;
   readonly redirectUrl: string;
   readonly logoutRedirect: string;
-  readonly cookieSecretFile?: string;
 }
 
 /** The proxy's flags. Secrets arrive only through env (`OAUTH2_PROXY_*`) or files. @internal */
@@ -63,7 +62,6 @@ export function proxyArgs(props: ArgsProps, ctx: ArgsContext): string[] {
     '--cookie-samesite=lax',
     `--cookie-expire=${goDuration(props.cookieExpire ?? Duration.hours(24))}`,
     ...(props.cookieRefresh ? [`--cookie-refresh=${goDuration(props.cookieRefresh)}`] : []),
-    ...(ctx.cookieSecretFile ? [`--cookie-secret-file=${ctx.cookieSecretFile}`] : []),
     // The check response carries the ID token (for the gateway's RequestAuthentication) and the
     // X-Auth-Request-* headers.
     '--set-authorization-header=true',

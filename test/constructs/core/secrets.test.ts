@@ -75,6 +75,19 @@ describe('SecretSource', () => {
     expect(script).toContain('for ns in $POD_NAMESPACE $SHARED_WITH; do');
   });
 
+  test('generated values have the requested length, 40 by default, from 16 to 64', () => {
+    const { chart, synth } = testChart();
+    SecretSource.generated().bind(chart, 'A', request);
+    SecretSource.generated().bind(chart, 'B', { ...request, secretName: 'key', valueLength: 32 });
+    const env = (name: string) =>
+      findObject(synth(), 'Job', 'minio', `${name}-generator`).spec.template.spec.containers[0].env;
+    expect(env('root-creds')).toContainEqual({ name: 'VALUE_LENGTH', value: '40' });
+    expect(env('key')).toContainEqual({ name: 'VALUE_LENGTH', value: '32' });
+    expect(() =>
+      SecretSource.generated().bind(chart, 'C', { ...request, secretName: 'x', valueLength: 8 }),
+    ).toThrow('Generated secret x: valueLength must be a whole number from 16 to 64 (got 8).');
+  });
+
   test('existing and pulumi sources are needed in every shared namespace', () => {
     const { chart, synth } = testChart();
     SecretSource.pulumiConfig({ rootUser: 'u', rootPassword: 'p' }).bind(chart, 'P', {

@@ -53,7 +53,6 @@ describe('OAuth2Proxy', () => {
       '--cookie-httponly=true',
       '--cookie-samesite=lax',
       '--cookie-expire=24h',
-      '--cookie-secret-file=/run/oauth2-proxy/cookie-secret',
       '--set-authorization-header=true',
       '--set-xauthrequest=true',
       ...KUBEFLOW_API_ROUTES.map((r) => `--api-route=${r}`),
@@ -72,6 +71,10 @@ describe('OAuth2Proxy', () => {
         name: 'OAUTH2_PROXY_CLIENT_SECRET',
         valueFrom: { secretKeyRef: { name: 'dex-client-oauth2-proxy', key: 'clientSecret' } },
       },
+      {
+        name: 'OAUTH2_PROXY_COOKIE_SECRET',
+        valueFrom: { secretKeyRef: { name: 'oauth2-proxy-cookie-secret', key: 'cookieSecret' } },
+      },
     ]);
     // Dex registered the proxy with the exact callback, and shares the secret with its namespace.
     const job = o.find('Job', DEX_NS, 'dex-client-oauth2-proxy-generator');
@@ -81,34 +84,21 @@ describe('OAuth2Proxy', () => {
     });
   });
 
-  test('a generated cookie secret is cut to a valid key by an init container, once per start', () => {
+  test('a generated cookie secret is a 32-character key, generated once and read from its Secret', () => {
     const o = buildStack().objects();
     const job = o.find('Job', PROXY_NS, 'oauth2-proxy-cookie-secret-generator');
-    expect(job.spec.template.spec.containers[0].env).toContainEqual({
-      name: 'SECRET_NAME',
-      value: 'oauth2-proxy-cookie-secret',
-    });
-    const spec = proxyDeployment(o).spec.template.spec;
-    expect(spec.initContainers).toHaveLength(1);
-    const init = spec.initContainers[0];
-    expect(init.name).toBe('cookie-secret');
-    expect(init.image).toBe('registry.k8s.io/kubectl:v1.34.1');
-    expect(init.env).toEqual([
-      {
-        name: 'COOKIE_SECRET',
-        valueFrom: { secretKeyRef: { name: 'oauth2-proxy-cookie-secret', key: 'cookieSecret' } },
-      },
-    ]);
-    expect(init.command[2]).toContain(
-      `printf '%s' "\${COOKIE_SECRET:0:32}" > /run/oauth2-proxy/cookie-secret`,
+    expect(job.spec.template.spec.containers[0].env).toEqual(
+      expect.arrayContaining([
+        { name: 'SECRET_NAME', value: 'oauth2-proxy-cookie-secret' },
+        { name: 'VALUE_LENGTH', value: '32' },
+      ]),
     );
-    expect(init.volumeMounts).toEqual([{ name: 'run', mountPath: '/run/oauth2-proxy' }]);
-    expect(proxyContainer(o).volumeMounts).toEqual([
-      { name: 'run', mountPath: '/run/oauth2-proxy', readOnly: true },
-    ]);
-    expect(spec.volumes).toEqual([
-      { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
-    ]);
+    const spec = proxyDeployment(o).spec.template.spec;
+    expect(spec.initContainers).toBeUndefined();
+    expect(proxyContainer(o).env).toContainEqual({
+      name: 'OAUTH2_PROXY_COOKIE_SECRET',
+      valueFrom: { secretKeyRef: { name: 'oauth2-proxy-cookie-secret', key: 'cookieSecret' } },
+    });
   });
 
   test("32 of the generator's alphanumeric characters make a key oauth2-proxy accepts", () => {
@@ -119,21 +109,20 @@ describe('OAuth2Proxy', () => {
         /^[A-Za-z0-9_-]*$/.test(s) && s.length % 4 !== 1 ? Buffer.from(s, 'base64url').length : -1;
       return [16, 24, 32].includes(decoded) ? decoded : Buffer.byteLength(s);
     };
-    const generated = 'aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7d'; // 40 characters, as generated
-    expect(generated).toHaveLength(40);
-    expect([16, 24, 32]).not.toContain(secretBytes(generated));
-    expect(secretBytes(generated.slice(0, 32))).toBe(24);
+    const generated = 'aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY'; // 32 characters, as generated
+    expect(generated).toHaveLength(32);
+    expect(secretBytes(generated)).toBe(24);
+    // The generator's default length (40) would not be a valid key.
+    expect([16, 24, 32]).not.toContain(secretBytes(`${generated}zA5bC7d9`));
   });
 
-  test('a cookie secret of yours is read directly, with no init container', () => {
+  test('a cookie secret of yours is read directly', () => {
     const { app, objects } = buildStack({
       proxy: { cookieSecret: SecretSource.existing('proxy-cookie', { cookieSecret: 'secret' }) },
     });
     const o = objects();
     const spec = proxyDeployment(o).spec.template.spec;
     expect(spec.initContainers).toBeUndefined();
-    expect(spec.volumes).toEqual([]);
-    expect(flag(proxyContainer(o), 'cookie-secret-file')).toEqual([]);
     expect(proxyContainer(o).env).toContainEqual({
       name: 'OAUTH2_PROXY_COOKIE_SECRET',
       valueFrom: { secretKeyRef: { name: 'proxy-cookie', key: 'secret' } },
@@ -158,7 +147,7 @@ describe('OAuth2Proxy', () => {
       fsGroupChangePolicy: 'OnRootMismatch',
       seccompProfile: { type: 'RuntimeDefault' },
     });
-    for (const c of [...spec.initContainers, ...spec.containers]) {
+    for (const c of spec.containers) {
       expect(c.securityContext).toEqual({
         allowPrivilegeEscalation: false,
         capabilities: { drop: ['ALL'] },
