@@ -1,3 +1,4 @@
+import { Construct } from 'constructs';
 import { NetworkPeer } from './network';
 
 /**
@@ -34,8 +35,12 @@ export interface IGateway {
    * external gateway whose service account was not named).
    */
   readonly principal?: string;
-  /** Adds a VirtualService bound to this gateway. */
-  addRoute(id: string, route: GatewayRoute): void;
+  /**
+   * Adds a VirtualService bound to this gateway, in `scope` (so that a route is installed with
+   * the component it leads to).
+   * @default scope - the gateway's own configuration layer
+   */
+  addRoute(id: string, route: GatewayRoute, scope?: Construct): void;
 }
 
 /** An ext-authz HTTP provider in the mesh config (the OIDC auth proxy registers itself here). */

@@ -242,11 +242,15 @@ export class Dex extends Construct implements IOidcProvider {
     httpService(this, 'Service', { metadata, selector, port: DEX_PORTS.http });
     disruptionBudget(this, 'PodDisruptionBudget', { metadata, selector, replicas: this.replicas });
 
-    props.gateway.addRoute(DEX_NAMES.route, {
-      namespace: ns,
-      prefix: `${DEX_PATH}/`,
-      destination: { host: this.serviceHost, port: DEX_PORTS.http },
-    });
+    props.gateway.addRoute(
+      DEX_NAMES.route,
+      {
+        namespace: ns,
+        prefix: `${DEX_PATH}/`,
+        destination: { host: this.serviceHost, port: DEX_PORTS.http },
+      },
+      this,
+    );
     props.namespace.allowIngress('dex-from-gateway', {
       description: 'Login pages, token and keys of Dex through the ingress gateway',
       podLabels: selector,

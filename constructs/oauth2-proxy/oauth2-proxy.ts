@@ -255,11 +255,15 @@ export class OAuth2Proxy extends Construct {
     httpService(this, 'Service', { metadata, selector, port: OAUTH2_PROXY_PORTS.service });
     disruptionBudget(this, 'PodDisruptionBudget', { metadata, selector, replicas: this.replicas });
 
-    props.gateway.addRoute(OAUTH2_PROXY_NAMES.route, {
-      namespace: ns,
-      prefix: `${OAUTH2_PROXY_PATH}/`,
-      destination: { host: this.serviceHost, port: OAUTH2_PROXY_PORTS.service },
-    });
+    props.gateway.addRoute(
+      OAUTH2_PROXY_NAMES.route,
+      {
+        namespace: ns,
+        prefix: `${OAUTH2_PROXY_PATH}/`,
+        destination: { host: this.serviceHost, port: OAUTH2_PROXY_PORTS.service },
+      },
+      this,
+    );
     props.namespace.allowIngress('oauth2-proxy-from-gateway', {
       description: 'ext-authz checks and the sign-in flow from the ingress gateway',
       podLabels: selector,

@@ -232,3 +232,15 @@ describe('identity headers come only from the gateway', () => {
     expect(lua).toContain('string.sub(name, 1, 15) == "x-auth-request-"');
   });
 });
+
+describe('install order of the front door', () => {
+  test('the routes to Dex and the proxy are installed with them, in the identity layer', () => {
+    const rendered = renderEnv();
+    const identity = rendered.layers.find((l) => l.info.id === '05-identity');
+    const routes = (identity?.objects ?? []).filter((o) => o.kind === 'VirtualService');
+    expect(routes.map((r) => `${r.metadata.namespace}/${r.metadata.name}`).sort()).toEqual([
+      'auth/dex',
+      'oauth2-proxy/oauth2-proxy',
+    ]);
+  });
+});
