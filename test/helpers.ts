@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ILayerCharts, LAYERS, LAYERS_CONTEXT, Layer } from '../constructs/core/layers';
 import { parseEnvironmentYaml } from '../stacks/config/validate';
 import { EnvironmentConfig } from '../stacks/config/schema';
 import { MlopsPlatform } from '../stacks/platform';
@@ -69,6 +71,30 @@ export function findObject(
 
 export function objectsOfKind(objects: readonly KubeObject[], kind: string): Obj[] {
   return objects.filter((o) => o.kind === kind) as Obj[];
+}
+
+/** A stand-in for the platform: one chart per layer, published in the construct context. */
+export class LayeredApp extends Construct implements ILayerCharts {
+  public readonly app: App;
+  private readonly charts = new Map<Layer, Chart>();
+
+  public constructor() {
+    const app = Testing.app();
+    super(app, 'Platform');
+    this.app = app;
+    this.node.setContext(LAYERS_CONTEXT, this);
+    for (const info of LAYERS) this.charts.set(info.layer, new Chart(this, info.id));
+  }
+
+  public chartFor(layer: Layer): Chart {
+    const chart = this.charts.get(layer);
+    if (!chart) throw new Error(`no chart for ${layer}`);
+    return chart;
+  }
+
+  public objectsIn(layer: Layer): Objects {
+    return new Objects(Testing.synth(this.chartFor(layer)) as Manifest[]);
+  }
 }
 
 /** A chart for construct tests, with `synth()` returning its objects. */

@@ -1,14 +1,13 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ILayerCharts, LAYERS, LAYERS_CONTEXT, Layer } from '../../../constructs/core/layers';
 import { ExtAuthzHttpProvider, GatewayRoute, IGateway, IMesh } from '../../../constructs/core/mesh';
 import { NetworkPeer } from '../../../constructs/core/network';
 import { Dex, DexConnector, DexProps } from '../../../constructs/dex';
 import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
-import { Manifest, Objects } from '../../helpers';
+import { LayeredApp, Manifest, Objects } from '../../helpers';
 
 export type { Manifest };
-export { Objects };
+export { LayeredApp, Objects };
 
 export const HOST = 'kubeflow.example.com';
 export const DEX_NS = 'auth';
@@ -99,30 +98,6 @@ export function buildDex(
     dexNamespace,
     objects: () => new Objects(Testing.synth(chart) as Manifest[]),
   };
-}
-
-/** A stand-in for the platform: one chart per layer, published in the construct context. */
-export class LayeredApp extends Construct implements ILayerCharts {
-  public readonly app: App;
-  private readonly charts = new Map<Layer, Chart>();
-
-  public constructor() {
-    const app = Testing.app();
-    super(app, 'Platform');
-    this.app = app;
-    this.node.setContext(LAYERS_CONTEXT, this);
-    for (const info of LAYERS) this.charts.set(info.layer, new Chart(this, info.id));
-  }
-
-  public chartFor(layer: Layer): Chart {
-    const chart = this.charts.get(layer);
-    if (!chart) throw new Error(`no chart for ${layer}`);
-    return chart;
-  }
-
-  public objectsIn(layer: Layer): Objects {
-    return new Objects(Testing.synth(this.chartFor(layer)) as Manifest[]);
-  }
 }
 
 /** The Dex config as Dex reads it (parsed from the ConfigMap). */
