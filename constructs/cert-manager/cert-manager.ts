@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { DNS_LABEL } from '../core/validation';
+import { DNS_LABEL, throwIfProblems } from '../core/validation';
 import { CertManagerStartupCheck } from './startup-check';
 import { Layer, scopeInLayer } from '../core/layers';
 import { INamespace, NetworkPeer } from '../core/network';
@@ -10,7 +10,6 @@ import { CertManagerCrds } from './crds';
 import { BoundIssuer, IssuerBindContext, PlatformIssuer } from './issuers';
 import { CERT_MANAGER_NAMES, CERT_MANAGER_PORTS } from './names';
 import { partSelector } from './private/labels';
-import { throwIfProblems } from './private/layer';
 import { ComponentOptions } from './private/options';
 import { aggregatedRoles } from './rbac';
 import { CertManagerWebhook } from './webhook';

@@ -4,7 +4,8 @@ import { ICertificateIssuer, IssuerRef } from '../core/certificates';
 import { ComponentLabelOptions, standardLabels } from '../core/labels';
 import { Layer, layerInfo } from '../core/layers';
 import { CERT_MANAGER_API } from './names';
-import { checkName, layerScope, throwIfProblems } from './private/layer';
+import { throwIfProblems } from '../core/validation';
+import { checkName, layerScope } from './private/layer';
 
 /** Key usages cert-manager accepts in `spec.usages` (RFC 5280 key and extended key usages). */
 export const KEY_USAGES = [

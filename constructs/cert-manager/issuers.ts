@@ -6,7 +6,8 @@ import { Layer } from '../core/layers';
 import { AcmeSolver, SecretKeyRef } from './acme';
 import { Certificate, PrivateKey } from './certificate';
 import { CERT_MANAGER_API, PLATFORM_ISSUER_NAMES } from './names';
-import { checkName, layerScope, throwIfProblems } from './private/layer';
+import { throwIfProblems } from '../core/validation';
+import { checkName, layerScope } from './private/layer';
 
 /** Let's Encrypt's production ACME directory. */
 export const LETS_ENCRYPT_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';

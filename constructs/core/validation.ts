@@ -10,6 +10,20 @@ export function isDnsLabel(value: string): boolean {
 }
 
 /**
+ * One problem with a construct's props, in the house template: "`path` what is wrong (got ...).
+ * How to fix." `got` is shown as given (quote strings yourself: `"admin"`); leave it `undefined`
+ * where the value adds nothing.
+ */
+export function propProblem(
+  path: string,
+  what: string,
+  got: string | undefined,
+  fix: string,
+): string {
+  return `\`${path}\` ${what}${got === undefined ? '' : ` (got ${got})`}. ${fix}`;
+}
+
+/**
  * Throws one error listing every problem of a construct's props, so that a user fixes them all in
  * one go. One problem reads `what: problem`; several are listed one per line.
  */

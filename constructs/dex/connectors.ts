@@ -9,7 +9,8 @@ import {
   OidcConnectorOptions,
   SamlConnectorOptions,
 } from './connector-options';
-import { DNS_LABEL, DNS_SUBDOMAIN, SECRET_KEY, envFragment, isHttpsUrl } from './private/util';
+import { DNS_LABEL, DNS_SUBDOMAIN, isHttpsUrl } from '../core/validation';
+import { SECRET_KEY, envFragment } from './private/util';
 
 /** What a connector needs from the Dex it is rendered into. @internal */
 export interface ConnectorContext {

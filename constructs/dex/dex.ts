@@ -11,6 +11,7 @@ import { INamespace, NetworkPeer } from '../core/network';
 import { Prerequisites } from '../core/prerequisites';
 import { ResourceSpec } from '../core/resources';
 import { SecretBinding, SecretSource } from '../core/secrets';
+import { throwIfProblems } from '../core/validation';
 import { DexSecretRef } from './connector-options';
 import { DexConnector, RenderedConnector } from './connectors';
 import { DexCrds } from './crds';
@@ -20,7 +21,7 @@ import { DEX_CLIENT_SECRET_KEY, DEX_NAMES, DEX_PASSWORD_KEY, DEX_PATH, DEX_PORTS
 import { RenderedClient, renderDexConfig } from './private/config';
 import { dexLabelOptions, dexLabels, dexSelector } from './private/labels';
 import { DexValidationInput, validateClient, validateDex } from './private/validate';
-import { envFragment, goDuration, nameFragment, throwIfProblems } from './private/util';
+import { envFragment, goDuration, nameFragment } from './private/util';
 import { DEX_CONFIG_KEY, dexDeployment } from './private/workload';
 import { DexRbac } from './rbac';
 import { StaticUser } from './static-users';

@@ -3,7 +3,8 @@ import { IOidcProvider, OidcClient, OidcClientRequest } from '../core/identity';
 import { SecretSource } from '../core/secrets';
 import { DexSecretRef } from './connector-options';
 import { DEX_CLIENT_SECRET_KEY } from './names';
-import { DNS_SUBDOMAIN, SECRET_KEY, isHttpsUrl, throwIfProblems } from './private/util';
+import { DNS_SUBDOMAIN, isHttpsUrl, throwIfProblems } from '../core/validation';
+import { SECRET_KEY } from './private/util';
 
 export interface ExternalOidcProviderProps {
   /** The issuer exactly as in the `iss` claim of its tokens, e.g. `https://login.example.com/realms/kubeflow`. */

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-27';
 import { DexSecretRef } from './connector-options';
 import { DEX_NAMES, DEX_PASSWORD_KEY } from './names';
-import { DNS_SUBDOMAIN, SECRET_KEY, envFragment, nameFragment } from './private/util';
+import { DNS_SUBDOMAIN } from '../core/validation';
+import { SECRET_KEY, envFragment, nameFragment } from './private/util';
 
 /** A bcrypt hash as Dex accepts it (`$2a$`, `$2b$` or `$2y$`, cost, 53 characters of salt and hash). */
 export const BCRYPT_HASH = /^\$2[aby]?\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$/;

@@ -4,7 +4,8 @@ import { ExtAuthzHttpProvider, GatewayRoute, IGateway, IMesh } from '../core/mes
 import { NetworkPeer } from '../core/network';
 import { extensionProviderJson } from './mesh-config';
 import { createGatewayRoute } from './routes';
-import { hostProblems, isDnsLabel, throwIfProblems } from './private/validate';
+import { isDnsLabel, throwIfProblems } from '../core/validation';
+import { hostProblems } from './private/validate';
 
 export interface ExternalMeshProps {
   /**

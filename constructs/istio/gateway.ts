@@ -28,7 +28,8 @@ import {
   proxyVolumes,
   ResolvedProxy,
 } from './proxy';
-import { hostProblems, throwIfProblems } from './private/validate';
+import { throwIfProblems } from '../core/validation';
+import { hostProblems } from './private/validate';
 import { createGatewayRoute } from './routes';
 import { ISTIO_VERSION } from './versions';
 

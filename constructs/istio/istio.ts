@@ -13,7 +13,8 @@ import { AccessLogging, MeshConfig } from './mesh-config';
 import { controlPlaneNames } from './names';
 import { MeshPolicy, MutualTlsMode } from './policy';
 import { ProxyOptions, resolveProxy } from './proxy';
-import { hostProblems, isDnsLabel, throwIfProblems } from './private/validate';
+import { isDnsLabel, throwIfProblems } from '../core/validation';
+import { hostProblems } from './private/validate';
 import { ISTIO_IMAGES } from './versions';
 
 export interface IstioProps {

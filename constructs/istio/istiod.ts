@@ -16,7 +16,7 @@ import {
 import { injectorConfigMapData } from './injector';
 import { MeshConfig } from './mesh-config';
 import { ControlPlaneNames, controlPlaneNames, ISTIO_NAMES, ISTIO_PORTS } from './names';
-import { throwIfProblems } from './private/validate';
+import { throwIfProblems } from '../core/validation';
 import { PROXY_TOKEN_AUDIENCE, PROXY_UID, ResolvedProxy, resourceEnv } from './proxy';
 import { addIstiodRbac } from './rbac';
 import { ISTIO_IMAGES, ISTIO_VERSION } from './versions';

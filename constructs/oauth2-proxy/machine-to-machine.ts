@@ -1,5 +1,5 @@
 import { KUBEFLOW_USERID_HEADER } from '../core/identity';
-import { isHttpUrl, isHttpsUrl } from './private/util';
+import { isHttpUrl, isHttpsUrl } from '../core/validation';
 
 /** The issuer of service account tokens on most clusters (`--service-account-issuer`). */
 export const KUBERNETES_DEFAULT_ISSUER = 'https://kubernetes.default.svc.cluster.local';

@@ -14,6 +14,7 @@ import { INamespace } from '../core/network';
 import { ResourceSpec, toResourceRequirements } from '../core/resources';
 import { SecretBinding, SecretSource } from '../core/secrets';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
+import { throwIfProblems } from '../core/validation';
 import { OAUTH2_PROXY_DEFAULT_RESOURCES } from './defaults';
 import { GatewayAuthentication, PublicPath } from './gateway-auth';
 import { MachineToMachine } from './machine-to-machine';
@@ -28,7 +29,7 @@ import { proxyArgs } from './private/args';
 import { proxyLabelOptions, proxyLabels, proxySelector } from './private/labels';
 import { publicPathsOf } from './private/public-paths';
 import { validateProxy } from './private/validate';
-import { ISTIO_SECURITY_API_VERSION, throwIfProblems } from './private/util';
+import { ISTIO_SECURITY_API_VERSION } from './private/util';
 import { OAUTH2_PROXY_IMAGES } from './versions';
 
 /**

@@ -12,14 +12,18 @@ export function layerScope(construct: Construct, layer: Layer): Construct {
   return scopeInLayer(construct, layer);
 }
 
-export { DNS_SUBDOMAIN, throwIfProblems } from '../../core/validation';
-import { DNS_SUBDOMAIN } from '../../core/validation';
+import { DNS_SUBDOMAIN, propProblem } from '../../core/validation';
 
 /** "`path` must be a DNS subdomain ... (got "x"). Use ..." when `value` is not one. @internal */
 export function checkName(path: string, value: string, problems: string[]): void {
   if (!DNS_SUBDOMAIN.test(value)) {
     problems.push(
-      `\`${path}\` is not a Kubernetes object name (got "${value}"). Use lower-case letters, digits, '-' and '.', such as platform-ca.`,
+      propProblem(
+        path,
+        'is not a Kubernetes object name',
+        `"${value}"`,
+        "Use lower-case letters, digits, '-' and '.', such as platform-ca.",
+      ),
     );
   }
 }

@@ -1,7 +1,5 @@
 import { Duration } from 'cdk8s';
 
-export { DNS_LABEL, DNS_SUBDOMAIN, isHttpsUrl, throwIfProblems } from '../../core/validation';
-
 /** A key inside a Secret. @internal */
 export const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 

@@ -2,7 +2,8 @@ import { Duration } from 'cdk8s';
 import { IGateway } from '../../core/mesh';
 import { DexConnector } from '../connectors';
 import { StaticUser } from '../static-users';
-import { DNS_LABEL, durationProblem, isHttpsUrl } from './util';
+import { DNS_LABEL, isHttpsUrl } from '../../core/validation';
+import { durationProblem } from './util';
 
 /** What the Dex props are checked on, with lists defaulted. @internal */
 export interface DexValidationInput {

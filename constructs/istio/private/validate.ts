@@ -23,12 +23,3 @@ export function hostProblems(path: string, hosts: readonly string[]): string[] {
   }
   return problems;
 }
-
-export { isDnsLabel } from '../../core/validation';
-
-/** Throws every problem at once, one per line. */
-export function throwIfProblems(subject: string, problems: readonly string[]): void {
-  if (problems.length > 0) {
-    throw new Error(`${subject}:\n${problems.map((p) => `- ${p}`).join('\n')}`);
-  }
-}

@@ -1,7 +1,5 @@
 import { Duration } from 'cdk8s';
 
-export { DNS_SUBDOMAIN, isHttpUrl, isHttpsUrl, throwIfProblems } from '../../core/validation';
-
 /** A duration as Go's `time.ParseDuration` reads it, in the largest whole unit. @internal */
 export function goDuration(d: Duration): string {
   const seconds = d.toSeconds();

@@ -3,7 +3,7 @@ import { IOidcProvider } from '../../core/identity';
 import { IGateway } from '../../core/mesh';
 import { PublicPath } from '../gateway-auth';
 import { MachineToMachine } from '../machine-to-machine';
-import { isHttpUrl, isHttpsUrl } from './util';
+import { isHttpUrl, isHttpsUrl } from '../../core/validation';
 
 /** What the proxy's props are checked on. @internal */
 export interface ProxyValidationInput {

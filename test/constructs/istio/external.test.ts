@@ -82,7 +82,7 @@ describe('bring your own Istio', () => {
           gatewayName: 'public gateway',
         }),
     ).toThrow(
-      'External Istio gateway:\n' +
+      'External Istio gateway: \n' +
         '- `namespace` must be a namespace name (got "Ingress").\n' +
         '- `selector` is empty. Name the labels of your gateway pods, e.g. istio: ingressgateway.\n' +
         '- `gatewayName` must name an Istio Gateway resource (got "public gateway").\n' +
@@ -91,7 +91,7 @@ describe('bring your own Istio', () => {
     expect(
       () => new ExternalMesh(chart, 'Mesh', { revision: 'Prod', controlPlaneSelector: {} }),
     ).toThrow(
-      'External Istio mesh:\n' +
+      'External Istio mesh: \n' +
         '- `revision` must be a DNS label (got "Prod").\n' +
         '- `controlPlaneSelector` is empty. Name the labels of your istiod pods, e.g. app: istiod.',
     );

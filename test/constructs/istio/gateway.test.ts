@@ -243,7 +243,7 @@ describe('ingress gateway', () => {
         gateway: { hosts: ['Kubeflow', 'a.example.com', 'a.example.com'], issuer: CLUSTER_ISSUER },
       }),
     ).toThrow(
-      'Istio:\n' +
+      'Istio: \n' +
         '- `gateway.hosts[0]` is not a fully qualified host name (got "Kubeflow"). Use a ' +
         'lower-case DNS name such as kubeflow.example.com (a leading *. is allowed).\n' +
         '- `gateway.hosts` lists "a.example.com" twice. List every host once.',

@@ -299,7 +299,7 @@ describe('istiod', () => {
         },
       }),
     ).toThrow(
-      'Istio:\n' +
+      'Istio: \n' +
         '- `istiod.autoscaling.minReplicas` must be an integer of at least 1 (got 0).\n' +
         '- `istiod.autoscaling.targetCpuUtilizationPercent` must be an integer from 1 to 100 (got 120).',
     );

@@ -152,7 +152,7 @@ describe('mesh policy and configuration', () => {
 
   test('configuration mistakes are reported together', () => {
     expect(() => istioFixture({ revision: 'default', trustDomain: 'Not A Domain' })).toThrow(
-      'Istio:\n' +
+      'Istio: \n' +
         '- `revision` "default" names the default revision (got "default"). Leave revision unset instead.\n' +
         '- `trustDomain` is not a DNS name (got "Not A Domain"). Use e.g. cluster.local or example.com.',
     );
