@@ -1,15 +1,13 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { pulumiSecretConfigKeys } from '../../constructs/core/secrets';
-import { KubeObject, RenderedPlatform } from '../../stacks/render';
+import { KubeObject, RenderedLayer, RenderedPlatform } from '../../stacks/render';
 
 /** Reads a Pulumi secret config value; injected so that tests need no stack. */
 export type SecretConfigReader = (configKey: string) => pulumi.Output<string>;
 
-export interface DeployedLayer {
-  readonly id: string;
-  readonly group: k8s.yaml.ConfigGroup;
-}
+/** The Pulumi type of a layer component. */
+export const LAYER_TYPE = 'mlops-blueprint:platform:Layer';
 
 /**
  * Gives a Secret declared for the Pulumi engine its values from stack secret config. Every other
@@ -27,9 +25,53 @@ export function withPulumiSecrets(obj: KubeObject, readSecret: SecretConfigReade
 }
 
 /**
- * Deploys a rendered platform: one ConfigGroup per non-empty layer, each depending on the one
- * before, so Pulumi applies the layers in install order and waits for each layer's workloads
- * (the Kubernetes provider awaits Deployments, StatefulSets and Jobs) before the next.
+ * One install layer: a component named by the layer id (e.g. `01-crds`) whose only child is a
+ * `kubernetes:yaml/v2:ConfigGroup` of the layer's objects, exactly as cdk8s renders them.
+ *
+ * The ConfigGroup is a provider-side (remote) component: the Kubernetes provider registers one
+ * resource per object as its children, orders them within the layer (CRDs before their custom
+ * resources, Namespaces before what lives in them, `config.kubernetes.io/depends-on`) and does not
+ * finish until every child is created and awaited (Deployments, StatefulSets, DaemonSets, Jobs,
+ * Services, ...). A resource that depends on this component therefore waits for the whole layer.
+ */
+export class PlatformLayer extends pulumi.ComponentResource {
+  /** The layer id, e.g. `01-crds`. */
+  public readonly layerId: string;
+  public readonly group: k8s.yaml.v2.ConfigGroup;
+  /** The resources the Kubernetes provider created for the layer's objects. */
+  public readonly resources: pulumi.Output<unknown[]>;
+
+  public constructor(
+    layer: RenderedLayer,
+    readSecret: SecretConfigReader,
+    opts: pulumi.ComponentResourceOptions = {},
+  ) {
+    super(LAYER_TYPE, layer.info.id, {}, opts);
+    this.layerId = layer.info.id;
+    this.group = new k8s.yaml.v2.ConfigGroup(
+      layer.info.id,
+      { objs: layer.objects.map((o) => withPulumiSecrets(o, readSecret)) },
+      { parent: this },
+    );
+    this.resources = this.group.resources;
+    this.registerOutputs({ resources: this.resources });
+  }
+}
+
+export interface DeployedLayer {
+  readonly id: string;
+  readonly component: PlatformLayer;
+  readonly group: k8s.yaml.v2.ConfigGroup;
+}
+
+/**
+ * Deploys a rendered platform: one {@link PlatformLayer} per non-empty layer, in install order,
+ * each depending on the one before. The SDK expands that dependency to the previous layer's
+ * ConfigGroup, which completes only when all of its objects are created and awaited, so Pulumi
+ * applies the layers in order and each layer starts once the previous one is up.
+ *
+ * `opts` apply to every layer (e.g. a Kubernetes provider); a `dependsOn` in them is kept on the
+ * first layer, which every later layer waits for in turn.
  */
 export function deployPlatform(
   rendered: RenderedPlatform,
@@ -40,12 +82,12 @@ export function deployPlatform(
   for (const layer of rendered.layers) {
     if (layer.objects.length === 0) continue;
     const previous = deployed[deployed.length - 1];
-    const group = new k8s.yaml.ConfigGroup(
-      layer.info.id,
-      { objs: layer.objects.map((o) => withPulumiSecrets(o, readSecret)) },
-      { ...opts, ...(previous ? { dependsOn: [previous.group] } : {}) },
+    const component = new PlatformLayer(
+      layer,
+      readSecret,
+      previous ? { ...opts, dependsOn: [previous.component] } : opts,
     );
-    deployed.push({ id: layer.info.id, group });
+    deployed.push({ id: layer.info.id, component, group: component.group });
   }
   return deployed;
 }
