@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ICertificateIssuer, IssuerRef } from '../core/certificates';
+import { goDuration } from '../core/duration';
 import { ComponentLabelOptions, standardLabels } from '../core/labels';
 import { Layer, layerInfo } from '../core/layers';
 import { CERT_MANAGER_API } from './names';
@@ -112,15 +113,6 @@ export interface CertificateProps {
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 const DEFAULT_DURATION_MS = 90 * 24 * HOUR_MS;
-
-/** A Go duration string, as cert-manager parses `duration` and `renewBefore`. */
-export function goDuration(d: Duration): string {
-  const ms = d.toMilliseconds();
-  if (ms % HOUR_MS === 0) return `${ms / HOUR_MS}h`;
-  if (ms % MINUTE_MS === 0) return `${ms / MINUTE_MS}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}
 
 /**
  * A cert-manager Certificate: cert-manager keeps the Secret `secretName` filled with a valid

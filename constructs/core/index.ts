@@ -1,5 +1,6 @@
 export * from './certificates';
 export * from './crd';
+export * from './duration';
 export * from './identity';
 export * from './images';
 export * from './kubectl-job';

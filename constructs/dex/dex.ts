@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { goDuration } from '../core/duration';
 import { disruptionBudget, httpService } from '../core/service';
 import { IOidcProvider, OidcClient, OidcClientRequest } from '../core/identity';
 import { resolveImage } from '../core/images';
@@ -21,7 +22,7 @@ import { DEX_CLIENT_SECRET_KEY, DEX_NAMES, DEX_PASSWORD_KEY, DEX_PATH, DEX_PORTS
 import { RenderedClient, renderDexConfig } from './private/config';
 import { dexLabelOptions, dexLabels, dexSelector } from './private/labels';
 import { DexValidationInput, validateClient, validateDex } from './private/validate';
-import { envFragment, goDuration, nameFragment } from './private/util';
+import { envFragment, nameFragment } from './private/util';
 import { DEX_CONFIG_KEY, dexDeployment } from './private/workload';
 import { DexRbac } from './rbac';
 import { StaticUser } from './static-users';

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
+import { goDuration } from '../core/duration';
 import { RenderedExpiry } from './private/config';
-import { goDuration } from './private/util';
 
 /** Refresh token lifetimes (`expiry.refreshTokens`). */
 export interface DexRefreshTokenExpiry {

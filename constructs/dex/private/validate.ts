@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
+import { durationProblem } from '../../core/duration';
 import { IGateway } from '../../core/mesh';
 import { DexConnector } from '../connectors';
 import { StaticUser } from '../static-users';
 import { DNS_LABEL, isHttpsUrl } from '../../core/validation';
-import { durationProblem } from './util';
 
 /** What the Dex props are checked on, with lists defaulted. @internal */
 export interface DexValidationInput {

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
+import { goDuration } from '../../core/duration';
 import { KUBEFLOW_API_ROUTES, OAUTH2_PROXY_DEFAULT_SCOPES } from '../defaults';
 import { OAUTH2_PROXY_PORTS } from '../names';
-import { goDuration } from './util';
 
 /** The props the flags are made from. @internal */
 export interface ArgsProps {

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { durationProblem } from '../../core/duration';
 import { IOidcProvider } from '../../core/identity';
 import { IGateway } from '../../core/mesh';
 import { PublicPath } from '../gateway-auth';
@@ -76,9 +77,8 @@ export function validateProxy(p: ProxyValidationInput): string[] {
     );
   }
   const expire = (p.cookieExpire ?? Duration.hours(24)).toMilliseconds() / 1000;
-  if (!Number.isInteger(expire) || expire <= 0) {
-    problems.push(`\`cookieExpire\` is not a positive whole number of seconds (got ${expire}s).`);
-  }
+  const expireProblem = durationProblem('cookieExpire', p.cookieExpire);
+  if (expireProblem) problems.push(expireProblem);
   if (p.cookieRefresh !== undefined) {
     const refresh = p.cookieRefresh.toMilliseconds() / 1000;
     if (!Number.isInteger(refresh) || refresh <= 0 || refresh >= expire) {

@@ -1,5 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
-import { Certificate, PrivateKey, goDuration } from '../../../constructs/cert-manager';
+import { Certificate, PrivateKey } from '../../../constructs/cert-manager';
 import { ICertificateIssuer } from '../../../constructs/core/certificates';
 import { Layer } from '../../../constructs/core/layers';
 import { LayeredApp, Manifest, Objects } from './helpers';
@@ -127,11 +127,5 @@ describe('Certificate', () => {
     expect(
       platform.objectsIn(Layer.TENANTS).find('Certificate', 'team-a', 'gateway-tls'),
     ).toBeDefined();
-  });
-
-  test('durations are Go duration strings', () => {
-    expect(goDuration(Duration.days(90))).toBe('2160h');
-    expect(goDuration(Duration.minutes(45))).toBe('45m');
-    expect(goDuration(Duration.seconds(90))).toBe('90s');
   });
 });

@@ -306,6 +306,11 @@ describe('OAuth2Proxy', () => {
         'OAuth2Proxy: `scopes` lacks openid (got email). Without it there is no ID token for the gateway to verify.',
       ],
       [
+        'a cookie lifetime of a fraction of a second',
+        { proxy: { cookieExpire: Duration.millis(1500) } },
+        'OAuth2Proxy: `cookieExpire` is not a positive whole number of seconds (got 1.5s). Use a duration such as Duration.hours(24).',
+      ],
+      [
         'a refresh not shorter than the cookie',
         { proxy: { cookieExpire: Duration.hours(1), cookieRefresh: Duration.hours(1) } },
         'OAuth2Proxy: `cookieRefresh` must be a positive whole number of seconds below cookieExpire (got 3600s, cookieExpire 3600s).',
