@@ -36,3 +36,42 @@ export function standardLabels(opts: ComponentLabelOptions): Record<string, stri
     'app.kubernetes.io/managed-by': MANAGED_BY,
   };
 }
+
+/** What a component's labels share across its parts: upstream facts, stated once. */
+export interface ComponentLabelFacts<P extends string> {
+  /** `app.kubernetes.io/name`, or each part's where upstream names its parts apart. */
+  readonly name: string | ((part: P) => string);
+  /** @default - each part's name */
+  readonly instance?: string;
+  /** The upstream version being deployed. @default - no version label */
+  readonly version?: string;
+}
+
+/**
+ * The labels of one component's parts (`app.kubernetes.io/component`): the component keeps one of
+ * these with its name and version, and labels and selects every object through it.
+ */
+export class ComponentLabels<P extends string> {
+  public constructor(private readonly facts: ComponentLabelFacts<P>) {}
+
+  /** The label options of `part`, e.g. for a Secret request or a CRD. */
+  public options(part: P): ComponentLabelOptions {
+    const { name, instance, version } = this.facts;
+    return {
+      name: typeof name === 'string' ? name : name(part),
+      ...(instance !== undefined ? { instance } : {}),
+      component: part,
+      ...(version !== undefined ? { version } : {}),
+    };
+  }
+
+  /** The full label set of an object of `part`. */
+  public labels(part: P): Record<string, string> {
+    return standardLabels(this.options(part));
+  }
+
+  /** The pod selector of `part`: stable, without the version. */
+  public selector(part: P): Record<string, string> {
+    return selectorLabels(this.options(part));
+  }
+}

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CustomResourceDefinition, Schema } from '../core/crd';
 import { DEX_API } from './names';
-import { dexLabelOptions } from './private/labels';
+import { DEX_LABELS } from './private/labels';
 
 /** One of Dex's storage resources, as its Kubernetes storage declares it. */
 export interface DexResourceType {
@@ -38,7 +38,7 @@ export class DexCrds extends Construct {
 
   public constructor(scope: Construct, id: string) {
     super(scope, id);
-    const labels = dexLabelOptions('crds');
+    const labels = DEX_LABELS.options('crds');
     this.crds = DEX_RESOURCE_TYPES.map(
       (t) =>
         new CustomResourceDefinition(this, t.kind, {

@@ -20,7 +20,7 @@ import { DexExpiry, renderExpiry } from './expiry';
 import { DexMeshPolicy } from './mesh-policy';
 import { DEX_CLIENT_SECRET_KEY, DEX_NAMES, DEX_PASSWORD_KEY, DEX_PATH, DEX_PORTS } from './names';
 import { RenderedClient, renderDexConfig } from './private/config';
-import { dexLabelOptions, dexLabels, dexSelector } from './private/labels';
+import { DEX_LABELS } from './private/labels';
 import { DexValidationInput, validateClient, validateDex } from './private/validate';
 import { envFragment, nameFragment } from './private/util';
 import { DEX_CONFIG_KEY, dexDeployment } from './private/workload';
@@ -154,7 +154,7 @@ export class Dex extends Construct implements IOidcProvider {
       token: `${inCluster}/token`,
       jwks: this.jwksUri,
     };
-    this.peer = NetworkPeer.namespace(ns, dexSelector());
+    this.peer = NetworkPeer.namespace(ns, DEX_LABELS.selector('server'));
     this.connectors = [...input.connectors];
     this.staticUsers = [...input.staticUsers];
     this.replicas = props.replicas ?? 1;
@@ -183,12 +183,15 @@ export class Dex extends Construct implements IOidcProvider {
         namespace: ns,
         secretName: p.secretName,
         keys: [DEX_PASSWORD_KEY],
-        labels: { ...dexLabelOptions('static-user'), instance: nameFragment(u.email).slice(0, 63) },
+        labels: {
+          ...DEX_LABELS.options('static-user'),
+          instance: nameFragment(u.email).slice(0, 63),
+        },
       });
       return [{ email: u.email, namespace: ns, secretName: p.secretName, key: DEX_PASSWORD_KEY }];
     });
 
-    const labels = dexLabels('server');
+    const labels = DEX_LABELS.labels('server');
     const metadata = { name: DEX_NAMES.dex, namespace: ns, labels };
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata,
@@ -227,7 +230,7 @@ export class Dex extends Construct implements IOidcProvider {
       ...rendered.flatMap((r) => r.env),
       ...this.staticUsers.flatMap((u) => u.render().env),
     ];
-    const selector = dexSelector();
+    const selector = DEX_LABELS.selector('server');
     this.deployment = dexDeployment(this, {
       namespace: ns,
       labels,
@@ -294,7 +297,7 @@ export class Dex extends Construct implements IOidcProvider {
       namespace: this.namespace,
       secretName: `${DEX_NAMES.clientSecretPrefix}${id}`,
       keys: [DEX_CLIENT_SECRET_KEY],
-      labels: { ...dexLabelOptions('client'), instance: id },
+      labels: { ...DEX_LABELS.options('client'), instance: id },
       sharedWith: [request.namespace],
     });
     this.registered.push({
@@ -315,7 +318,7 @@ export class Dex extends Construct implements IOidcProvider {
         `dex-from-${request.namespace}`.slice(0, 63).replace(/-+$/, ''),
         {
           description: `OIDC client ${request.clientId} redeems codes and reads keys in-cluster`,
-          podLabels: dexSelector(),
+          podLabels: DEX_LABELS.selector('server'),
           from: [peer],
           ports: [{ port: DEX_PORTS.http }],
         },

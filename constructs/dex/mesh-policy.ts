@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEX_NAMES, DEX_PATH, DEX_PORTS } from './names';
-import { dexLabels, dexSelector } from './private/labels';
+import { DEX_LABELS } from './private/labels';
 import { ISTIO_SECURITY_API_VERSION } from './private/mesh';
 
 /** Paths istiod reads, without mutual TLS, to verify Dex's tokens at the gateway. */
@@ -31,8 +31,8 @@ export class DexMeshPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: DexMeshPolicyProps) {
     super(scope, id);
-    const labels = dexLabels('mesh-policy');
-    const selector = { matchLabels: dexSelector() };
+    const labels = DEX_LABELS.labels('mesh-policy');
+    const selector = { matchLabels: DEX_LABELS.selector('server') };
     const port = String(DEX_PORTS.http);
 
     this.authorizationPolicy = new ApiObject(this, 'AuthorizationPolicy', {

@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DEX_RESOURCE_TYPES } from './crds';
 import { DEX_API, DEX_NAMES } from './names';
-import { dexLabels } from './private/labels';
+import { DEX_LABELS } from './private/labels';
 
 /**
  * What Dex's Kubernetes storage needs: its ten resource types, in its own namespace only (the
@@ -15,7 +15,11 @@ export class DexRbac extends Construct {
 
   public constructor(scope: Construct, id: string, props: { readonly namespace: string }) {
     super(scope, id);
-    const metadata = { name: DEX_NAMES.dex, namespace: props.namespace, labels: dexLabels('rbac') };
+    const metadata = {
+      name: DEX_NAMES.dex,
+      namespace: props.namespace,
+      labels: DEX_LABELS.labels('rbac'),
+    };
     this.role = new k8s.KubeRole(this, 'Role', {
       metadata,
       rules: [

@@ -4,7 +4,7 @@ import { KUBEFLOW_GROUPS_HEADER, KUBEFLOW_USERID_HEADER } from '../core/identity
 import { IGateway } from '../core/mesh';
 import { MachineToMachine } from './machine-to-machine';
 import { OAUTH2_PROXY_NAMES } from './names';
-import { proxyLabels } from './private/labels';
+import { PROXY_LABELS } from './private/labels';
 import { ISTIO_SECURITY_API_VERSION } from './private/util';
 
 /** A path the gateway serves without a login, and why. */
@@ -69,7 +69,7 @@ export class GatewayAuthentication extends Construct {
   public constructor(scope: Construct, id: string, props: GatewayAuthenticationProps) {
     super(scope, id);
     const { gateway } = props;
-    const labels = proxyLabels('gateway-auth');
+    const labels = PROXY_LABELS.labels('gateway-auth');
     const selector = { matchLabels: { ...gateway.selector } };
     const notPaths = props.publicPaths.map((p) => p.path);
 

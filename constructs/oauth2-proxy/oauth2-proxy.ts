@@ -26,7 +26,7 @@ import {
   OAUTH2_PROXY_PORTS,
 } from './names';
 import { proxyArgs } from './private/args';
-import { proxyLabelOptions, proxyLabels, proxySelector } from './private/labels';
+import { PROXY_LABELS } from './private/labels';
 import { publicPathsOf } from './private/public-paths';
 import { validateProxy } from './private/validate';
 import { ISTIO_SECURITY_API_VERSION } from './private/util';
@@ -175,14 +175,14 @@ export class OAuth2Proxy extends Construct {
         namespace: ns,
         secretName: OAUTH2_PROXY_NAMES.cookieSecret,
         keys: [COOKIE_SECRET_KEY],
-        labels: proxyLabelOptions('cookie-secret'),
+        labels: PROXY_LABELS.options('cookie-secret'),
         // oauth2-proxy wants a 16, 24 or 32 byte key: 32 alphanumeric characters are one.
         valueLength: 32,
       },
     );
 
-    const labels = proxyLabels('proxy');
-    const selector = proxySelector();
+    const labels = PROXY_LABELS.labels('proxy');
+    const selector = PROXY_LABELS.selector('proxy');
     const metadata = { name: OAUTH2_PROXY_NAMES.oauth2Proxy, namespace: ns, labels };
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata,
@@ -277,7 +277,7 @@ export class OAuth2Proxy extends Construct {
       metadata: {
         name: OAUTH2_PROXY_NAMES.authorizationPolicy,
         namespace: ns,
-        labels: proxyLabels('mesh-policy'),
+        labels: PROXY_LABELS.labels('mesh-policy'),
       },
       spec: {
         selector: { matchLabels: selector },

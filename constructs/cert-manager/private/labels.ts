@@ -1,4 +1,4 @@
-import { ComponentLabelOptions, selectorLabels, standardLabels } from '../../core/labels';
+import { ComponentLabelOptions, ComponentLabels } from '../../core/labels';
 import { CERT_MANAGER_VERSION } from '../versions';
 
 /** The release name upstream's static manifest is rendered with. */
@@ -16,14 +16,15 @@ const APP_NAME: Record<CertManagerPart, string> = {
   crds: 'cert-manager',
 };
 
+const LABELS = new ComponentLabels<CertManagerPart>({
+  name: (part) => APP_NAME[part],
+  instance: INSTANCE,
+  version: CERT_MANAGER_VERSION,
+});
+
 /** @internal */
 export function labelOptions(part: CertManagerPart): ComponentLabelOptions {
-  return {
-    name: APP_NAME[part],
-    instance: INSTANCE,
-    component: part,
-    version: CERT_MANAGER_VERSION,
-  };
+  return LABELS.options(part);
 }
 
 /**
@@ -32,7 +33,7 @@ export function labelOptions(part: CertManagerPart): ComponentLabelOptions {
  * @internal
  */
 export function partLabels(part: CertManagerPart): Record<string, string> {
-  return { app: APP_NAME[part], ...standardLabels(labelOptions(part)) };
+  return { app: APP_NAME[part], ...LABELS.labels(part) };
 }
 
 /**
@@ -41,5 +42,5 @@ export function partLabels(part: CertManagerPart): Record<string, string> {
  * @internal
  */
 export function partSelector(part: CertManagerPart): Record<string, string> {
-  return selectorLabels(labelOptions(part));
+  return LABELS.selector(part);
 }

@@ -1,21 +1,9 @@
-import { ComponentLabelOptions, selectorLabels, standardLabels } from '../../core/labels';
+import { ComponentLabels } from '../../core/labels';
 import { DEX_VERSION } from '../versions';
 
 /** The parts of the Dex component (`app.kubernetes.io/component`). */
 export type DexPart =
   'server' | 'crds' | 'rbac' | 'network-policy' | 'mesh-policy' | 'static-user' | 'client';
 
-/** @internal */
-export function dexLabelOptions(part: DexPart): ComponentLabelOptions {
-  return { name: 'dex', component: part, version: DEX_VERSION };
-}
-
-/** @internal */
-export function dexLabels(part: DexPart): Record<string, string> {
-  return standardLabels(dexLabelOptions(part));
-}
-
-/** The pod selector of the Dex server. @internal */
-export function dexSelector(): Record<string, string> {
-  return selectorLabels(dexLabelOptions('server'));
-}
+/** Labels of Dex's objects; the server's pods are selected with `DEX_LABELS.selector('server')`. @internal */
+export const DEX_LABELS = new ComponentLabels<DexPart>({ name: 'dex', version: DEX_VERSION });
