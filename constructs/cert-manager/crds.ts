@@ -1,10 +1,9 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { CustomResourceDefinition } from '../core/crd';
+import { CustomResourceDefinition, Schema } from '../core/crd';
 import { KEY_USAGES } from './certificate';
 import { CERT_MANAGER_API } from './names';
 import { labelOptions } from './private/labels';
-import { T } from './private/schema';
 
 const CATEGORY = 'cert-manager';
 const ACME_CATEGORY = 'cert-manager-acme';
@@ -32,33 +31,69 @@ const AGE: k8s.CustomResourceColumnDefinition = {
 
 const ACME_STATES = ['valid', 'ready', 'pending', 'processing', 'invalid', 'expired', 'errored'];
 
-const certificateSpec = T.object(
+/** A list of strings, atomic as upstream declares its lists. */
+const strings = (): k8s.JsonSchemaProps => Schema.list(Schema.string());
+
+/** `{name, kind?, group?}`, as Certificates, Orders and Challenges name their issuer. */
+const issuerRef = (): k8s.JsonSchemaProps =>
+  Schema.object(
+    { group: Schema.string(), kind: Schema.string(), name: Schema.string() },
+    { required: ['name'] },
+  );
+
+/** `{name, key?}` of a Secret in the issuer's (or cluster resource) namespace. */
+const secretKeySelector = (): k8s.JsonSchemaProps =>
+  Schema.object({ key: Schema.string(), name: Schema.string() }, { required: ['name'] });
+
+/** `status.conditions`: a list map keyed by `type`, as upstream declares it. */
+const conditions = (opts: { observedGeneration: boolean }): k8s.JsonSchemaProps =>
+  Schema.listMap(
+    Schema.object(
+      {
+        lastTransitionTime: Schema.dateTime(),
+        message: Schema.string(),
+        ...(opts.observedGeneration ? { observedGeneration: Schema.integer('int64') } : {}),
+        reason: Schema.string(),
+        status: Schema.oneOf(['True', 'False', 'Unknown']),
+        type: Schema.string(),
+      },
+      { required: ['status', 'type'] },
+    ),
+    ['type'],
+  );
+
+const certificateSpec = Schema.object(
   {
-    additionalOutputFormats: T.list(T.object({ type: T.oneOf(['DER', 'CombinedPEM']) }, ['type'])),
-    commonName: T.string(),
-    dnsNames: T.strings(),
-    duration: T.string(),
-    emailAddresses: T.strings(),
-    encodeUsagesInRequest: T.boolean(),
-    ipAddresses: T.strings(),
-    isCA: T.boolean(),
-    issuerRef: T.issuerRef(),
-    keystores: T.preserve(),
-    literalSubject: T.string(),
-    nameConstraints: T.preserve(),
-    otherNames: T.list(T.preserve()),
-    privateKey: T.object({
-      algorithm: T.oneOf(['RSA', 'ECDSA', 'Ed25519']),
-      encoding: T.oneOf(['PKCS1', 'PKCS8']),
-      rotationPolicy: T.oneOf(['Never', 'Always']),
-      size: T.integer(),
+    additionalOutputFormats: Schema.list(
+      Schema.object({ type: Schema.oneOf(['DER', 'CombinedPEM']) }, { required: ['type'] }),
+    ),
+    commonName: Schema.string(),
+    dnsNames: strings(),
+    duration: Schema.string(),
+    emailAddresses: strings(),
+    encodeUsagesInRequest: Schema.boolean(),
+    ipAddresses: strings(),
+    isCA: Schema.boolean(),
+    issuerRef: issuerRef(),
+    keystores: Schema.preserve(),
+    literalSubject: Schema.string(),
+    nameConstraints: Schema.preserve(),
+    otherNames: Schema.list(Schema.preserve()),
+    privateKey: Schema.object({
+      algorithm: Schema.oneOf(['RSA', 'ECDSA', 'Ed25519']),
+      encoding: Schema.oneOf(['PKCS1', 'PKCS8']),
+      rotationPolicy: Schema.oneOf(['Never', 'Always']),
+      size: Schema.integer(),
     }),
-    renewBefore: T.string(),
-    renewBeforePercentage: T.int32(),
-    revisionHistoryLimit: T.int32(),
-    secretName: T.string(),
-    secretTemplate: T.object({ annotations: T.stringMap(), labels: T.stringMap() }),
-    signatureAlgorithm: T.oneOf([
+    renewBefore: Schema.string(),
+    renewBeforePercentage: Schema.integer('int32'),
+    revisionHistoryLimit: Schema.integer('int32'),
+    secretName: Schema.string(),
+    secretTemplate: Schema.object({
+      annotations: Schema.map(Schema.string()),
+      labels: Schema.map(Schema.string()),
+    }),
+    signatureAlgorithm: Schema.oneOf([
       'SHA256WithRSA',
       'SHA384WithRSA',
       'SHA512WithRSA',
@@ -67,116 +102,116 @@ const certificateSpec = T.object(
       'ECDSAWithSHA512',
       'PureEd25519',
     ]),
-    subject: T.preserve(),
-    uris: T.strings(),
-    usages: T.list(T.oneOf(KEY_USAGES)),
+    subject: Schema.preserve(),
+    uris: strings(),
+    usages: Schema.list(Schema.oneOf(KEY_USAGES)),
   },
-  ['issuerRef', 'secretName'],
+  { required: ['issuerRef', 'secretName'] },
 );
 
-const certificateStatus = T.object({
-  conditions: T.conditions({ observedGeneration: true }),
-  failedIssuanceAttempts: T.integer(),
-  lastFailureTime: T.dateTime(),
-  nextPrivateKeySecretName: T.string(),
-  notAfter: T.dateTime(),
-  notBefore: T.dateTime(),
-  renewalTime: T.dateTime(),
-  revision: T.integer(),
+const certificateStatus = Schema.object({
+  conditions: conditions({ observedGeneration: true }),
+  failedIssuanceAttempts: Schema.integer(),
+  lastFailureTime: Schema.dateTime(),
+  nextPrivateKeySecretName: Schema.string(),
+  notAfter: Schema.dateTime(),
+  notBefore: Schema.dateTime(),
+  renewalTime: Schema.dateTime(),
+  revision: Schema.integer(),
 });
 
-const certificateRequestSpec = T.object(
+const certificateRequestSpec = Schema.object(
   {
-    duration: T.string(),
-    extra: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
-    groups: T.strings(),
-    isCA: T.boolean(),
-    issuerRef: T.issuerRef(),
-    request: T.bytes(),
-    uid: T.string(),
-    usages: T.list(T.oneOf(KEY_USAGES)),
-    username: T.string(),
+    duration: Schema.string(),
+    extra: Schema.map(Schema.array(Schema.string())),
+    groups: strings(),
+    isCA: Schema.boolean(),
+    issuerRef: issuerRef(),
+    request: Schema.bytes(),
+    uid: Schema.string(),
+    usages: Schema.list(Schema.oneOf(KEY_USAGES)),
+    username: Schema.string(),
   },
-  ['issuerRef', 'request'],
+  { required: ['issuerRef', 'request'] },
 );
 
-const certificateRequestStatus = T.object({
-  ca: T.bytes(),
-  certificate: T.bytes(),
-  conditions: T.conditions({ observedGeneration: false }),
-  failureTime: T.dateTime(),
+const certificateRequestStatus = Schema.object({
+  ca: Schema.bytes(),
+  certificate: Schema.bytes(),
+  conditions: conditions({ observedGeneration: false }),
+  failureTime: Schema.dateTime(),
 });
 
 /** Issuer and ClusterIssuer share one spec: every upstream field of `acme`, `ca`, `selfSigned`. */
-const issuerSpec = T.object({
-  acme: T.object(
+const issuerSpec = Schema.object({
+  acme: Schema.object(
     {
-      caBundle: T.bytes(),
-      disableAccountKeyGeneration: T.boolean(),
-      email: T.string(),
-      enableDurationFeature: T.boolean(),
-      externalAccountBinding: T.object(
+      caBundle: Schema.bytes(),
+      disableAccountKeyGeneration: Schema.boolean(),
+      email: Schema.string(),
+      enableDurationFeature: Schema.boolean(),
+      externalAccountBinding: Schema.object(
         {
-          keyAlgorithm: T.oneOf(['HS256', 'HS384', 'HS512']),
-          keyID: T.string(),
-          keySecretRef: T.secretKeySelector(),
+          keyAlgorithm: Schema.oneOf(['HS256', 'HS384', 'HS512']),
+          keyID: Schema.string(),
+          keySecretRef: secretKeySelector(),
         },
-        ['keyID', 'keySecretRef'],
+        { required: ['keyID', 'keySecretRef'] },
       ),
-      preferredChain: T.string({ maxLength: 64 }),
-      privateKeySecretRef: T.secretKeySelector(),
-      profile: T.string(),
-      server: T.string(),
-      skipTLSVerify: T.boolean(),
+      preferredChain: Schema.string({ maxLength: 64 }),
+      privateKeySecretRef: secretKeySelector(),
+      profile: Schema.string(),
+      server: Schema.string(),
+      skipTLSVerify: Schema.boolean(),
       // Each solver (selector, http01, dns01 with a dozen providers) is kept whole.
-      solvers: T.list(T.preserve()),
+      solvers: Schema.list(Schema.preserve()),
     },
-    ['privateKeySecretRef', 'server'],
+    { required: ['privateKeySecretRef', 'server'] },
   ),
-  ca: T.object(
+  ca: Schema.object(
     {
-      crlDistributionPoints: T.strings(),
-      issuingCertificateURLs: T.strings(),
-      ocspServers: T.strings(),
-      secretName: T.string(),
+      crlDistributionPoints: strings(),
+      issuingCertificateURLs: strings(),
+      ocspServers: strings(),
+      secretName: Schema.string(),
     },
-    ['secretName'],
+    { required: ['secretName'] },
   ),
-  selfSigned: T.object({ crlDistributionPoints: T.strings() }),
-  vault: T.preserve(),
-  venafi: T.preserve(),
+  selfSigned: Schema.object({ crlDistributionPoints: strings() }),
+  vault: Schema.preserve(),
+  venafi: Schema.preserve(),
 });
 
-const issuerStatus = T.object({
-  acme: T.object({
-    lastPrivateKeyHash: T.string(),
-    lastRegisteredEmail: T.string(),
-    uri: T.string(),
+const issuerStatus = Schema.object({
+  acme: Schema.object({
+    lastPrivateKeyHash: Schema.string(),
+    lastRegisteredEmail: Schema.string(),
+    uri: Schema.string(),
   }),
-  conditions: T.conditions({ observedGeneration: true }),
+  conditions: conditions({ observedGeneration: true }),
 });
 
-const orderSpec = T.object(
+const orderSpec = Schema.object(
   {
-    commonName: T.string(),
-    dnsNames: T.strings(),
-    duration: T.string(),
-    ipAddresses: T.strings(),
-    issuerRef: T.issuerRef(),
-    profile: T.string(),
-    request: T.bytes(),
+    commonName: Schema.string(),
+    dnsNames: strings(),
+    duration: Schema.string(),
+    ipAddresses: strings(),
+    issuerRef: issuerRef(),
+    profile: Schema.string(),
+    request: Schema.bytes(),
   },
-  ['issuerRef', 'request'],
+  { required: ['issuerRef', 'request'] },
 );
 
-const orderStatus = T.object({
-  authorizations: T.list(T.preserve()),
-  certificate: T.bytes(),
-  failureTime: T.dateTime(),
-  finalizeURL: T.string(),
-  reason: T.string(),
-  state: T.oneOf(ACME_STATES),
-  url: T.string(),
+const orderStatus = Schema.object({
+  authorizations: Schema.list(Schema.preserve()),
+  certificate: Schema.bytes(),
+  failureTime: Schema.dateTime(),
+  finalizeURL: Schema.string(),
+  reason: Schema.string(),
+  state: Schema.oneOf(ACME_STATES),
+  url: Schema.string(),
 });
 
 const CHALLENGE_REQUIRED = [
@@ -190,26 +225,26 @@ const CHALLENGE_REQUIRED = [
   'url',
 ];
 
-const challengeSpec = T.object(
+const challengeSpec = Schema.object(
   {
-    authorizationURL: T.string(),
-    dnsName: T.string(),
-    issuerRef: T.issuerRef(),
-    key: T.string(),
-    solver: T.preserve(),
-    token: T.string(),
-    type: T.oneOf(['HTTP-01', 'DNS-01']),
-    url: T.string(),
-    wildcard: T.boolean(),
+    authorizationURL: Schema.string(),
+    dnsName: Schema.string(),
+    issuerRef: issuerRef(),
+    key: Schema.string(),
+    solver: Schema.preserve(),
+    token: Schema.string(),
+    type: Schema.oneOf(['HTTP-01', 'DNS-01']),
+    url: Schema.string(),
+    wildcard: Schema.boolean(),
   },
-  CHALLENGE_REQUIRED,
+  { required: CHALLENGE_REQUIRED },
 );
 
-const challengeStatus = T.object({
-  presented: T.boolean(),
-  processing: T.boolean(),
-  reason: T.string(),
-  state: T.oneOf(ACME_STATES),
+const challengeStatus = Schema.object({
+  presented: Schema.boolean(),
+  processing: Schema.boolean(),
+  reason: Schema.string(),
+  state: Schema.oneOf(ACME_STATES),
 });
 
 /**
@@ -253,7 +288,7 @@ export class CertManagerCrds extends Construct {
       categories: [CATEGORY],
       scope: 'Namespaced',
       labels,
-      versions: v1(T.root(certificateSpec, certificateStatus), [
+      versions: v1(Schema.resource(certificateSpec, certificateStatus), [
         column('Ready', `${READY}.status`),
         column('Secret', '.spec.secretName'),
         column('Issuer', '.spec.issuerRef.name', 1),
@@ -268,7 +303,7 @@ export class CertManagerCrds extends Construct {
       categories: [CATEGORY],
       scope: 'Namespaced',
       labels,
-      versions: v1(T.root(certificateRequestSpec, certificateRequestStatus), [
+      versions: v1(Schema.resource(certificateRequestSpec, certificateRequestStatus), [
         column('Approved', '.status.conditions[?(@.type == "Approved")].status'),
         column('Denied', '.status.conditions[?(@.type == "Denied")].status'),
         column('Ready', `${READY}.status`),
@@ -289,7 +324,10 @@ export class CertManagerCrds extends Construct {
       categories: [CATEGORY],
       scope: 'Namespaced',
       labels,
-      versions: v1(T.root(issuerSpec, issuerStatus, ['spec']), issuerColumns),
+      versions: v1(
+        Schema.resource(issuerSpec, issuerStatus, { required: ['spec'] }),
+        issuerColumns,
+      ),
     });
     this.clusterIssuers = new CustomResourceDefinition(this, 'ClusterIssuers', {
       group,
@@ -299,7 +337,10 @@ export class CertManagerCrds extends Construct {
       categories: [CATEGORY],
       scope: 'Cluster',
       labels,
-      versions: v1(T.root(issuerSpec, issuerStatus, ['spec']), issuerColumns),
+      versions: v1(
+        Schema.resource(issuerSpec, issuerStatus, { required: ['spec'] }),
+        issuerColumns,
+      ),
     });
     this.orders = new CustomResourceDefinition(this, 'Orders', {
       group: acmeGroup,
@@ -308,7 +349,7 @@ export class CertManagerCrds extends Construct {
       categories: [CATEGORY, ACME_CATEGORY],
       scope: 'Namespaced',
       labels,
-      versions: v1(T.root(orderSpec, orderStatus, ['metadata', 'spec']), [
+      versions: v1(Schema.resource(orderSpec, orderStatus, { required: ['metadata', 'spec'] }), [
         column('State', '.status.state'),
         column('Issuer', '.spec.issuerRef.name', 1),
         column('Reason', '.status.reason', 1),
@@ -321,11 +362,14 @@ export class CertManagerCrds extends Construct {
       categories: [CATEGORY, ACME_CATEGORY],
       scope: 'Namespaced',
       labels,
-      versions: v1(T.root(challengeSpec, challengeStatus, ['metadata', 'spec']), [
-        column('State', '.status.state'),
-        column('Domain', '.spec.dnsName'),
-        column('Reason', '.status.reason', 1),
-      ]),
+      versions: v1(
+        Schema.resource(challengeSpec, challengeStatus, { required: ['metadata', 'spec'] }),
+        [
+          column('State', '.status.state'),
+          column('Domain', '.spec.dnsName'),
+          column('Reason', '.status.reason', 1),
+        ],
+      ),
     });
   }
 

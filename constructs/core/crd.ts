@@ -3,39 +3,103 @@ import { Construct } from 'constructs';
 import { ComponentLabelOptions, standardLabels } from './labels';
 import { DNS_LABEL } from './validation';
 
-/** Structural-schema shorthands for CRD versions. */
+type Props = k8s.JsonSchemaProps;
+
+/**
+ * cdk8s passes `items` and `additionalProperties` through without renaming the camel-case keys of
+ * a `JsonSchemaProps`, so nested schemas in those two places are written in their JSON form.
+ */
+function json(schema: Props): Record<string, unknown> {
+  return k8s.toJson_JsonSchemaProps(schema) ?? {};
+}
+
+/**
+ * Structural-schema building blocks for CRD versions, with the types upstream projects use. A
+ * component's CRD file states only its upstream schema data with them.
+ */
 export const Schema = {
-  /** A subtree we do not model: kept as is, so nothing a controller reads is pruned. */
-  preserve(description?: string): k8s.JsonSchemaProps {
+  /**
+   * A subtree we do not model: kept as is, so nothing a controller reads is pruned. The fields
+   * given in `properties` are modelled; their siblings stay preserved.
+   */
+  preserve(
+    opts: {
+      readonly description?: string;
+      readonly properties?: Record<string, Props>;
+      readonly required?: readonly string[];
+    } = {},
+  ): Props {
     return {
       type: 'object',
       xKubernetesPreserveUnknownFields: true,
-      ...(description ? { description } : {}),
+      ...(opts.description ? { description: opts.description } : {}),
+      ...(opts.properties && Object.keys(opts.properties).length > 0
+        ? { properties: opts.properties }
+        : {}),
+      ...(opts.required?.length ? { required: [...opts.required] } : {}),
     };
   },
   object(
-    properties: Record<string, k8s.JsonSchemaProps>,
-    opts: { required?: string[]; description?: string } = {},
-  ): k8s.JsonSchemaProps {
+    properties: Record<string, Props>,
+    opts: { readonly required?: readonly string[]; readonly description?: string } = {},
+  ): Props {
     return {
       type: 'object',
       properties,
-      ...(opts.required?.length ? { required: opts.required } : {}),
+      ...(opts.required?.length ? { required: [...opts.required] } : {}),
       ...(opts.description ? { description: opts.description } : {}),
     };
   },
-  string(description?: string): k8s.JsonSchemaProps {
-    return { type: 'string', ...(description ? { description } : {}) };
+  string(opts: { readonly maxLength?: number } = {}): Props {
+    return { type: 'string', ...opts };
+  },
+  /** One of `values`. */
+  oneOf(values: readonly string[]): Props {
+    return { type: 'string', enum: [...values] };
+  },
+  /** Base64-encoded bytes (PEM blobs, CSRs). */
+  bytes(): Props {
+    return { type: 'string', format: 'byte' };
+  },
+  dateTime(): Props {
+    return { type: 'string', format: 'date-time' };
+  },
+  boolean(): Props {
+    return { type: 'boolean' };
+  },
+  integer(format?: 'int32' | 'int64'): Props {
+    return { type: 'integer', ...(format ? { format } : {}) };
+  },
+  /** A list without a list type (Kubernetes' default: atomic). */
+  array(item: Props): Props {
+    return { type: 'array', items: json(item) };
+  },
+  /** A list replaced as a whole on merge (`x-kubernetes-list-type: atomic`). */
+  list(item: Props): Props {
+    return { type: 'array', items: json(item), xKubernetesListType: 'atomic' };
+  },
+  /** A list of objects merged by `keys` (`x-kubernetes-list-type: map`), e.g. conditions by type. */
+  listMap(item: Props, keys: readonly string[]): Props {
+    return {
+      type: 'array',
+      items: json(item),
+      xKubernetesListType: 'map',
+      xKubernetesListMapKeys: [...keys],
+    };
+  },
+  /** A map whose values all have the schema `value`. */
+  map(value: Props): Props {
+    return { type: 'object', additionalProperties: json(value) };
   },
   /**
    * The top level of a custom resource: apiVersion, kind, metadata, and the given `spec` and
-   * `status` (both preserved unless modelled).
+   * `status` (both preserved unless modelled); `required` names required top-level fields.
    */
   resource(
-    spec: k8s.JsonSchemaProps = Schema.preserve(),
-    status: k8s.JsonSchemaProps = Schema.preserve(),
-    opts: { specRequired?: boolean } = {},
-  ): k8s.JsonSchemaProps {
+    spec: Props = Schema.preserve(),
+    status: Props = Schema.preserve(),
+    opts: { readonly required?: readonly string[] } = {},
+  ): Props {
     return Schema.object(
       {
         apiVersion: { type: 'string' },
@@ -44,7 +108,7 @@ export const Schema = {
         spec,
         status,
       },
-      opts.specRequired ? { required: ['spec'] } : {},
+      { required: opts.required },
     );
   },
 };

@@ -59,14 +59,11 @@ export class IstioCrds extends Construct {
 function fieldSchema(field: SpecField): k8s.JsonSchemaProps {
   switch (field.type) {
     case 'string':
-      return { type: 'string', ...(field.enum ? { enum: [...field.enum] } : {}) };
+      return field.enum ? Schema.oneOf(field.enum) : Schema.string();
     case 'string-array':
-      return { type: 'array', items: { type: 'string' } };
+      return Schema.array(Schema.string());
     case 'object':
-      return {
-        ...Schema.preserve(),
-        ...(field.fields ? { properties: fieldSchemas(field.fields) } : {}),
-      };
+      return Schema.preserve(field.fields ? { properties: fieldSchemas(field.fields) } : {});
   }
 }
 
@@ -78,14 +75,12 @@ function fieldSchemas(
 
 /** The schema shared by every version of a CRD (upstream's versions differ only in name). */
 function crdSchema(data: IstioCrdData): k8s.JsonSchemaProps {
-  const spec: k8s.JsonSchemaProps = {
-    ...Schema.preserve(
-      `Specification of the ${data.kind}; see the Istio ${ISTIO_VERSION} reference.`,
-    ),
-    ...(Object.keys(data.specFields).length > 0
-      ? { properties: fieldSchemas(data.specFields) }
-      : {}),
-    ...(data.requiredSpecFields.length > 0 ? { required: [...data.requiredSpecFields] } : {}),
-  };
-  return Schema.resource(spec, Schema.preserve(), { specRequired: data.specRequired });
+  const spec = Schema.preserve({
+    description: `Specification of the ${data.kind}; see the Istio ${ISTIO_VERSION} reference.`,
+    properties: fieldSchemas(data.specFields),
+    required: data.requiredSpecFields,
+  });
+  return Schema.resource(spec, Schema.preserve(), {
+    required: data.specRequired ? ['spec'] : [],
+  });
 }

@@ -98,3 +98,98 @@ describe('CustomResourceDefinition', () => {
     );
   });
 });
+
+describe('Schema', () => {
+  /** The synthesized `openAPIV3Schema` of a one-version CRD with `schema`. */
+  function synthesized(schema: ReturnType<typeof Schema.resource>) {
+    const { chart, synth } = testChart();
+    new CustomResourceDefinition(chart, 'Crd', {
+      group: 'example.io',
+      kind: 'Widget',
+      plural: 'widgets',
+      scope: 'Namespaced',
+      labels,
+      versions: [{ name: 'v1', served: true, storage: true, schema }],
+    });
+    return findObject(synth(), 'CustomResourceDefinition', undefined, 'widgets.example.io').spec
+      .versions[0].schema.openAPIV3Schema;
+  }
+
+  test('scalars carry the types and formats upstream declares', () => {
+    expect(Schema.string({ maxLength: 64 })).toEqual({ type: 'string', maxLength: 64 });
+    expect(Schema.oneOf(['A', 'B'])).toEqual({ type: 'string', enum: ['A', 'B'] });
+    expect(Schema.bytes()).toEqual({ type: 'string', format: 'byte' });
+    expect(Schema.dateTime()).toEqual({ type: 'string', format: 'date-time' });
+    expect(Schema.boolean()).toEqual({ type: 'boolean' });
+    expect(Schema.integer()).toEqual({ type: 'integer' });
+    expect(Schema.integer('int32')).toEqual({ type: 'integer', format: 'int32' });
+  });
+
+  test('nested schemas in items and additionalProperties are written with their JSON keys', () => {
+    const root = synthesized(
+      Schema.resource(
+        Schema.object({
+          atomic: Schema.list(Schema.preserve()),
+          plain: Schema.array(Schema.string()),
+          byName: Schema.listMap(Schema.object({ name: Schema.string() }, { required: ['name'] }), [
+            'name',
+          ]),
+          annotations: Schema.map(Schema.string()),
+          nested: Schema.map(Schema.list(Schema.string())),
+        }),
+      ),
+    );
+    const p = root.properties.spec.properties;
+    expect(p.atomic).toEqual({
+      type: 'array',
+      items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+      'x-kubernetes-list-type': 'atomic',
+    });
+    expect(p.plain).toEqual({ type: 'array', items: { type: 'string' } });
+    expect(p.byName).toEqual({
+      type: 'array',
+      items: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['name'],
+    });
+    expect(p.annotations).toEqual({ type: 'object', additionalProperties: { type: 'string' } });
+    expect(p.nested.additionalProperties).toEqual({
+      type: 'array',
+      items: { type: 'string' },
+      'x-kubernetes-list-type': 'atomic',
+    });
+  });
+
+  test('a preserved subtree may model some fields and require them', () => {
+    expect(Schema.preserve()).toEqual({ type: 'object', xKubernetesPreserveUnknownFields: true });
+    expect(
+      Schema.preserve({
+        description: 'the spec',
+        properties: { host: Schema.string() },
+        required: ['host'],
+      }),
+    ).toEqual({
+      type: 'object',
+      xKubernetesPreserveUnknownFields: true,
+      description: 'the spec',
+      properties: { host: { type: 'string' } },
+      required: ['host'],
+    });
+    expect(Schema.preserve({ properties: {}, required: [] })).toEqual(Schema.preserve());
+  });
+
+  test('the resource root requires what upstream requires, and nothing by default', () => {
+    expect(Schema.resource().required).toBeUndefined();
+    const root = synthesized(
+      Schema.resource(Schema.preserve(), Schema.preserve(), { required: ['metadata', 'spec'] }),
+    );
+    expect(root.required).toEqual(['metadata', 'spec']);
+    expect(Object.keys(root.properties).sort()).toEqual([
+      'apiVersion',
+      'kind',
+      'metadata',
+      'spec',
+      'status',
+    ]);
+  });
+});
