@@ -1,6 +1,7 @@
 export * from './certificates';
 export * from './crd';
 export * from './duration';
+export * from './gateway-exposure';
 export * from './identity';
 export * from './images';
 export * from './kubectl-job';
@@ -8,6 +9,7 @@ export * from './kubernetes';
 export * from './labels';
 export * from './layers';
 export * from './mesh';
+export * from './mesh-policy';
 export * from './network';
 export * from './object-store';
 export * from './policy';

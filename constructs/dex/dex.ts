@@ -7,7 +7,8 @@ import { disruptionBudget, httpService } from '../core/service';
 import { IOidcProvider, OidcClient, OidcClientRequest } from '../core/identity';
 import { resolveImage } from '../core/images';
 import { Layer, scopeInLayer } from '../core/layers';
-import { IGateway, IMesh, gatewayPrincipal } from '../core/mesh';
+import { GatewayExposure, exposeThroughGateway } from '../core/gateway-exposure';
+import { IGateway, IMesh } from '../core/mesh';
 import { INamespace, NetworkPeer } from '../core/network';
 import { Prerequisites } from '../core/prerequisites';
 import { ResourceSpec } from '../core/resources';
@@ -128,9 +129,8 @@ export class Dex extends Construct implements IOidcProvider {
   public readonly deployment: k8s.KubeDeployment;
   public readonly configMap: k8s.KubeConfigMap;
 
-  private readonly namespaceRef: INamespace;
   private readonly registered: DexClient[] = [];
-  private readonly allowedNamespaces = new Set<string>();
+  private readonly exposure: GatewayExposure;
 
   public constructor(scope: Construct, id: string, props: DexProps) {
     super(scope, id);
@@ -142,7 +142,6 @@ export class Dex extends Construct implements IOidcProvider {
     throwIfProblems('Dex', validateDex(input));
 
     const ns = props.namespace.name;
-    this.namespaceRef = props.namespace;
     this.namespace = ns;
     this.host = props.host ?? props.gateway.hosts[0];
     this.issuerUrl = `https://${this.host}${DEX_PATH}`;
@@ -159,7 +158,6 @@ export class Dex extends Construct implements IOidcProvider {
     this.staticUsers = [...input.staticUsers];
     this.replicas = props.replicas ?? 1;
     this.resources = props.resources ?? DEX_DEFAULT_RESOURCES;
-    const gatewayIdentity = gatewayPrincipal(props.gateway, 'Dex');
 
     this.crds = new DexCrds(scopeInLayer(this, Layer.CRDS), 'Crds');
     new DexRbac(this, 'Rbac', { namespace: ns });
@@ -247,20 +245,17 @@ export class Dex extends Construct implements IOidcProvider {
     httpService(this, 'Service', { metadata, selector, port: DEX_PORTS.http });
     disruptionBudget(this, 'PodDisruptionBudget', { metadata, selector, replicas: this.replicas });
 
-    props.gateway.addRoute(
-      DEX_NAMES.route,
-      {
-        namespace: ns,
-        prefix: `${DEX_PATH}/`,
-        destination: { host: this.serviceHost, port: DEX_PORTS.http },
-      },
-      this,
-    );
-    props.namespace.allowIngress('dex-from-gateway', {
-      description: 'Login pages, token and keys of Dex through the ingress gateway',
+    this.exposure = exposeThroughGateway(this, {
+      gateway: props.gateway,
+      namespace: props.namespace,
+      id: DEX_NAMES.route,
+      prefix: `${DEX_PATH}/`,
+      service: { host: this.serviceHost, port: DEX_PORTS.http },
       podLabels: selector,
-      from: [props.gateway.peer],
-      ports: [{ port: DEX_PORTS.http }],
+      description: 'Login pages, token and keys of Dex through the ingress gateway',
+      component: 'Dex',
+      labels: DEX_LABELS.labels('mesh-policy'),
+      authorizationPolicyName: DEX_NAMES.authorizationPolicy,
     });
     props.namespace.allowIngress('dex-keys-from-istiod', {
       description: "istiod fetches Dex's signing keys to verify tokens at the gateway",
@@ -268,11 +263,7 @@ export class Dex extends Construct implements IOidcProvider {
       from: [props.mesh.controlPlanePeer],
       ports: [{ port: DEX_PORTS.http }],
     });
-    new DexMeshPolicy(this, 'MeshPolicy', {
-      namespace: ns,
-      gatewayPrincipal: gatewayIdentity,
-      clientNamespaces: () => this.registered.map((c) => c.namespace),
-    });
+    new DexMeshPolicy(this, 'MeshPolicy', { namespace: ns, exposure: this.exposure });
   }
 
   /** The registered clients, in registration order. */
@@ -308,22 +299,9 @@ export class Dex extends Construct implements IOidcProvider {
       namespace: request.namespace,
       secret: binding,
     });
-    if (!this.allowedNamespaces.has(request.namespace)) {
-      this.allowedNamespaces.add(request.namespace);
-      const peer =
-        request.namespace === this.namespace
-          ? NetworkPeer.sameNamespace()
-          : NetworkPeer.namespace(request.namespace);
-      this.namespaceRef.allowIngress(
-        `dex-from-${request.namespace}`.slice(0, 63).replace(/-+$/, ''),
-        {
-          description: `OIDC client ${request.clientId} redeems codes and reads keys in-cluster`,
-          podLabels: DEX_LABELS.selector('server'),
-          from: [peer],
-          ports: [{ port: DEX_PORTS.http }],
-        },
-      );
-    }
+    this.exposure.allowFromNamespace(request.namespace, {
+      description: `OIDC client ${request.clientId} redeems codes and reads keys in-cluster`,
+    });
     return { clientId: request.clientId, secret: binding };
   }
 

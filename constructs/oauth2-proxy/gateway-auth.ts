@@ -2,10 +2,10 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KUBEFLOW_GROUPS_HEADER, KUBEFLOW_USERID_HEADER } from '../core/identity';
 import { IGateway } from '../core/mesh';
+import { ISTIO_SECURITY_API_VERSION } from '../core/mesh-policy';
 import { MachineToMachine } from './machine-to-machine';
 import { OAUTH2_PROXY_NAMES } from './names';
 import { PROXY_LABELS } from './private/labels';
-import { ISTIO_SECURITY_API_VERSION } from './private/util';
 
 /** A path the gateway serves without a login, and why. */
 export interface PublicPath {

@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { disruptionBudget, httpService } from '../core/service';
@@ -9,7 +9,9 @@ import {
   OidcClient,
 } from '../core/identity';
 import { resolveImage } from '../core/images';
-import { ExtAuthzHttpProvider, IGateway, IMesh, gatewayPrincipal } from '../core/mesh';
+import { exposeThroughGateway } from '../core/gateway-exposure';
+import { ExtAuthzHttpProvider, IGateway, IMesh } from '../core/mesh';
+import { HOLD_UNTIL_PROXY_STARTS } from '../core/mesh-policy';
 import { INamespace } from '../core/network';
 import { ResourceSpec, toResourceRequirements } from '../core/resources';
 import { SecretBinding, SecretSource } from '../core/secrets';
@@ -29,7 +31,6 @@ import { proxyArgs } from './private/args';
 import { PROXY_LABELS } from './private/labels';
 import { publicPathsOf } from './private/public-paths';
 import { validateProxy } from './private/validate';
-import { ISTIO_SECURITY_API_VERSION } from './private/util';
 import { OAUTH2_PROXY_IMAGES } from './versions';
 
 /**
@@ -210,7 +211,7 @@ export class OAuth2Proxy extends Construct {
         template: {
           metadata: {
             labels,
-            annotations: { 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts":true}' },
+            annotations: { ...HOLD_UNTIL_PROXY_STARTS },
           },
           spec: {
             serviceAccountName: OAUTH2_PROXY_NAMES.oauth2Proxy,
@@ -256,45 +257,18 @@ export class OAuth2Proxy extends Construct {
     httpService(this, 'Service', { metadata, selector, port: OAUTH2_PROXY_PORTS.service });
     disruptionBudget(this, 'PodDisruptionBudget', { metadata, selector, replicas: this.replicas });
 
-    props.gateway.addRoute(
-      OAUTH2_PROXY_NAMES.route,
-      {
-        namespace: ns,
-        prefix: `${OAUTH2_PROXY_PATH}/`,
-        destination: { host: this.serviceHost, port: OAUTH2_PROXY_PORTS.service },
-      },
-      this,
-    );
-    props.namespace.allowIngress('oauth2-proxy-from-gateway', {
-      description: 'ext-authz checks and the sign-in flow from the ingress gateway',
+    exposeThroughGateway(this, {
+      gateway: props.gateway,
+      namespace: props.namespace,
+      id: OAUTH2_PROXY_NAMES.route,
+      prefix: `${OAUTH2_PROXY_PATH}/`,
+      service: { host: this.serviceHost, port: OAUTH2_PROXY_PORTS.service },
+      podPort: OAUTH2_PROXY_PORTS.http,
       podLabels: selector,
-      from: [props.gateway.peer],
-      ports: [{ port: OAUTH2_PROXY_PORTS.http }],
-    });
-    new ApiObject(this, 'AuthorizationPolicy', {
-      apiVersion: ISTIO_SECURITY_API_VERSION,
-      kind: 'AuthorizationPolicy',
-      metadata: {
-        name: OAUTH2_PROXY_NAMES.authorizationPolicy,
-        namespace: ns,
-        labels: PROXY_LABELS.labels('mesh-policy'),
-      },
-      spec: {
-        selector: { matchLabels: selector },
-        action: 'ALLOW',
-        rules: [
-          {
-            from: [
-              {
-                source: {
-                  principals: [gatewayPrincipal(props.gateway, 'oauth2-proxy')],
-                },
-              },
-            ],
-            to: [{ operation: { ports: [String(OAUTH2_PROXY_PORTS.http)] } }],
-          },
-        ],
-      },
+      description: 'ext-authz checks and the sign-in flow from the ingress gateway',
+      component: 'oauth2-proxy',
+      labels: PROXY_LABELS.labels('mesh-policy'),
+      authorizationPolicyName: OAUTH2_PROXY_NAMES.authorizationPolicy,
     });
 
     this.extensionProvider = {

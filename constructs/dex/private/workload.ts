@@ -7,7 +7,7 @@ import {
   restrictedPodSecurityContext,
 } from '../../core/security';
 import { DEX_CONFIG_FILE, DEX_NAMES, DEX_PORTS } from '../names';
-import { HOLD_UNTIL_PROXY_STARTS } from './mesh';
+import { HOLD_UNTIL_PROXY_STARTS } from '../../core/mesh-policy';
 
 /** The user the Dex images declare (`USER dex:dex`, 1001 in every variant). */
 const DEX_UID = 1001;

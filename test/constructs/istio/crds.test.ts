@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import { ISTIO_SECURITY_API_VERSION } from '../../../constructs/core/mesh-policy';
 import { IstioCrds, istioApiVersion, istioCrd } from '../../../constructs/istio';
 import { CRD_FACTS } from './crd-facts';
 import { Manifest, objectsOfKind } from './helpers';
@@ -80,5 +81,11 @@ describe('Istio CRDs', () => {
     expect(() => istioCrd('Ingress')).toThrow(
       'Istio 1.29.6 defines no custom resource kind "Ingress".',
     );
+  });
+
+  test("the security API that components write their own mesh policy in is this release's", () => {
+    for (const kind of ['AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication']) {
+      expect(istioApiVersion(kind)).toBe(ISTIO_SECURITY_API_VERSION);
+    }
   });
 });
