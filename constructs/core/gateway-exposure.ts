@@ -239,6 +239,30 @@ function exposureProblems(props: GatewayExposureProps): string[] {
   return problems;
 }
 
+/** A host name with an optional port, as a browser sends it in `Host`. */
+const HOST_WITH_PORT =
+  /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*(:[0-9]{1,5})?$/;
+
+/**
+ * The problem with `host` (the prop at `path`, with an optional port) when it is not one of the
+ * hosts `gateway` serves; `undefined` when it is. A component whose URLs users open (an issuer, a
+ * callback, a web app) checks its host with this.
+ */
+export function gatewayHostProblem(
+  path: string,
+  host: string,
+  gateway: IGateway,
+): string | undefined {
+  const hosts = gateway.hosts;
+  if (HOST_WITH_PORT.test(host) && hosts.includes(host.replace(/:[0-9]+$/, ''))) return undefined;
+  return propProblem(
+    path,
+    "is not one of the gateway's hosts",
+    `"${host}"; the gateway serves ${hosts.join(', ') || 'none'}`,
+    'Use a host the gateway routes.',
+  );
+}
+
 /**
  * Exposes a service through the platform's ingress gateway: the route, the network allow from
  * the gateway and the AuthorizationPolicy that admits only the gateway's mutual-TLS identity, all

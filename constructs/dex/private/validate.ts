@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { durationProblem } from '../../core/duration';
+import { gatewayHostProblem } from '../../core/gateway-exposure';
 import { IGateway } from '../../core/mesh';
 import { DexConnector } from '../connectors';
 import { StaticUser } from '../static-users';
@@ -44,10 +45,9 @@ export function validateDex(p: DexValidationInput): string[] {
       problems.push(
         `\`host\` is not a host name with an optional port (got "${p.host}"). Use a name such as kubeflow.example.com, without scheme or path.`,
       );
-    } else if (!hosts.includes(p.host.replace(/:[0-9]+$/, ''))) {
-      problems.push(
-        `\`host\` is not one of the gateway's hosts (got "${p.host}"; the gateway serves ${hosts.join(', ') || 'none'}). Use a host the gateway routes.`,
-      );
+    } else {
+      const problem = gatewayHostProblem('host', p.host, p.gateway);
+      if (problem) problems.push(problem);
     }
   }
 

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { durationProblem } from '../../core/duration';
 import { IOidcProvider } from '../../core/identity';
+import { gatewayHostProblem } from '../../core/gateway-exposure';
 import { IGateway } from '../../core/mesh';
 import { PublicPath } from '../gateway-auth';
 import { MachineToMachine } from '../machine-to-machine';
@@ -33,8 +34,6 @@ export interface ProxyValidationInput {
 
 /** An Istio path: exact, a `*` prefix match or a `*` suffix match. */
 const ISTIO_PATH = /^(\*[^*\s]*|\/[^*\s]*\*?)$/;
-const HOST =
-  /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*(:[0-9]{1,5})?$/;
 const CLAIM = /^[A-Za-z0-9_.:-]+$/;
 
 /** Every problem with the proxy's props, each starting with the path in backticks. @internal */
@@ -46,14 +45,8 @@ export function validateProxy(p: ProxyValidationInput): string[] {
       "`gateway.hosts` is empty (got []). The proxy's callback is https://<host>/oauth2/callback; give the gateway a host.",
     );
   }
-  if (
-    p.host !== undefined &&
-    (!HOST.test(p.host) || !hosts.includes(p.host.replace(/:[0-9]+$/, '')))
-  ) {
-    problems.push(
-      `\`host\` is not one of the gateway's hosts (got "${p.host}"; the gateway serves ${hosts.join(', ') || 'none'}). Use a host the gateway routes.`,
-    );
-  }
+  const hostProblem = p.host !== undefined && gatewayHostProblem('host', p.host, p.gateway);
+  if (hostProblem) problems.push(hostProblem);
   if (!isHttpsUrl(p.provider.issuerUrl)) {
     problems.push(
       `\`provider.issuerUrl\` is not an https URL (got "${p.provider.issuerUrl}"). Cookies are secure only behind https.`,

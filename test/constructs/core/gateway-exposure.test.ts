@@ -2,7 +2,9 @@ import { Chart, Testing } from 'cdk8s';
 import {
   GatewayExposureProps,
   exposeThroughGateway,
+  gatewayHostProblem,
 } from '../../../constructs/core/gateway-exposure';
+import { IGateway } from '../../../constructs/core/mesh';
 import { ExternalGateway } from '../../../constructs/istio/external';
 import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
 import { Objects } from '../../helpers';
@@ -238,5 +240,26 @@ describe('exposeThroughGateway', () => {
     expect(make).toThrow(
       'Central dashboard admits only the ingress gateway, but the identity of gateway ingress/public is unknown. Name its service account (mesh.istio.gateway.serviceAccount).',
     );
+  });
+});
+
+describe('gatewayHostProblem', () => {
+  const gateway = { hosts: ['kubeflow.example.com', 'ml.example.org'] } as unknown as IGateway;
+
+  test('a host the gateway serves is fine, with or without a port', () => {
+    expect(gatewayHostProblem('host', 'ml.example.org', gateway)).toBeUndefined();
+    expect(gatewayHostProblem('host', 'kubeflow.example.com:8443', gateway)).toBeUndefined();
+  });
+
+  test('another host, or no host name at all, is reported with the hosts the gateway serves', () => {
+    expect(gatewayHostProblem('host', 'other.example.com', gateway)).toBe(
+      '`host` is not one of the gateway\'s hosts (got "other.example.com"; the gateway serves kubeflow.example.com, ml.example.org). Use a host the gateway routes.',
+    );
+    expect(gatewayHostProblem('dex.host', 'https://kubeflow.example.com', gateway)).toMatch(
+      /^`dex.host` is not one of the gateway's hosts \(got "https:\/\/kubeflow.example.com"; /,
+    );
+    expect(
+      gatewayHostProblem('host', 'a.example.com', { hosts: [] } as unknown as IGateway),
+    ).toContain('the gateway serves none)');
   });
 });
