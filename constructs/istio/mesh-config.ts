@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { ExtAuthzHttpProvider } from '../core/mesh';
-import { DNS_LABEL } from '../core/validation';
+import { DNS_LABEL, throwIfProblems } from '../core/validation';
 
 /**
  * Where Envoy writes access logs, mesh-wide.
@@ -92,9 +92,7 @@ export class MeshConfig {
     if (!Number.isInteger(provider.port) || provider.port < 1 || provider.port > 65535) {
       problems.push(`\`port\` must be a port number from 1 to 65535 (got ${provider.port}).`);
     }
-    if (problems.length > 0) {
-      throw new Error(`Mesh extension provider: ${problems.join(' ')}`);
-    }
+    throwIfProblems('Mesh extension provider', problems);
     this.providers.set(provider.name, provider);
   }
 

@@ -84,10 +84,11 @@ describe('mesh policy and configuration', () => {
       'Mesh extension provider: `name` "oauth2-proxy" is already registered. Give every extension provider its own name.',
     );
     expect(() => istio.addExtensionProvider({ name: 'X', service: ' ', port: 70000 })).toThrow(
-      'Mesh extension provider: `name` must be a lower-case DNS label (got "X"). Use a name such ' +
-        'as oauth2-proxy. `service` is empty. Use the FQDN of the authorization service, e.g. ' +
-        'oauth2-proxy.oauth2-proxy.svc.cluster.local. `port` must be a port number from 1 to ' +
-        '65535 (got 70000).',
+      'Mesh extension provider: \n' +
+        '- `name` must be a lower-case DNS label (got "X"). Use a name such as oauth2-proxy.\n' +
+        '- `service` is empty. Use the FQDN of the authorization service, e.g. ' +
+        'oauth2-proxy.oauth2-proxy.svc.cluster.local.\n' +
+        '- `port` must be a port number from 1 to 65535 (got 70000).',
     );
   });
 
