@@ -1,18 +1,24 @@
-/**
- * Names of the platform's namespaces. Other components and users look these up, so they are
- * fixed here and nowhere else.
- */
-export const PLATFORM_NAMESPACES = {
-  certManager: 'cert-manager',
-  istio: 'istio-system',
-  istioCni: 'istio-cni',
-  dex: 'auth',
-  oauth2Proxy: 'oauth2-proxy',
-  kubeflow: 'kubeflow',
-  objectStore: 'minio',
-  knativeServing: 'knative-serving',
-  kserve: 'kserve',
-} as const;
+import { AnyComponent } from '../constructs/core/component';
+import { BUILT_IN_COMPONENTS } from './components';
 
-/** Label on every tenant namespace, with the tenant's name as value. */
-export const TENANT_LABEL = 'mlops-blueprint.dev/tenant';
+export { TENANT_LABEL } from '../constructs/tenant/tenant';
+
+/**
+ * Namespaces of components the next releases add; reserved now so that no tenant takes a name a
+ * later upgrade needs.
+ */
+const PLANNED_NAMESPACES = ['kubeflow', 'knative-serving', 'kserve'] as const;
+
+/** Namespaces the platform, its components and Kubernetes own; no tenant may take one. */
+export function reservedNamespaces(
+  components: readonly AnyComponent[] = BUILT_IN_COMPONENTS,
+): string[] {
+  return [
+    'default',
+    'kube-system',
+    'kube-public',
+    'kube-node-lease',
+    ...PLANNED_NAMESPACES,
+    ...components.flatMap((c) => c.namespaces ?? []),
+  ];
+}

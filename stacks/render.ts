@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { ReadinessCheck } from '../constructs/core/component';
 import { BillOfMaterials } from '../constructs/core/images';
 import { LayerInfo } from '../constructs/core/layers';
 import {
@@ -6,7 +7,7 @@ import {
   Prerequisites,
   SecretPrerequisite,
 } from '../constructs/core/prerequisites';
-import { MlopsPlatform } from './platform';
+import { AppliedOverride, MlopsPlatform } from './platform';
 
 /** A Kubernetes object as plain JSON. */
 export interface KubeObject {
@@ -38,13 +39,18 @@ export interface RenderedPlatform {
   readonly requiredSecrets: readonly SecretPrerequisite[];
   /** CRDs a component the cluster brings must already have installed. */
   readonly requiredCrds: readonly CrdPrerequisite[];
+  /** Custom resource kinds the install waits for, as the components declare them. */
+  readonly readiness: readonly ReadinessCheck[];
+  /** The overrides applied, from the environment file and from code. */
+  readonly overrides: readonly AppliedOverride[];
 }
 
 /**
- * Renders a platform to plain objects without writing anything. Construct validations run first;
- * any error stops the render with every message.
+ * Renders a platform to plain objects without writing anything: overrides first, then construct
+ * validations (any error stops the render with every message), then each layer's objects.
  */
 export function renderPlatform(platform: MlopsPlatform): RenderedPlatform {
+  const overrides = platform.applyOverrides();
   const errors = platform.node
     .findAll()
     .flatMap((c) => c.node.validate().map((e) => `${c.node.path}: ${e}`));
@@ -61,12 +67,43 @@ export function renderPlatform(platform: MlopsPlatform): RenderedPlatform {
       .filter((c): c is ApiObject => c instanceof ApiObject)
       .map((o) => o.toJson() as KubeObject),
   }));
+  const images = new Set(BillOfMaterials.of(platform).images());
+  for (const l of layers) for (const o of l.objects) podImages(o).forEach((i) => images.add(i));
   return {
     environment: platform.environment.name,
     production: platform.environment.preset === 'prod',
     layers,
-    images: BillOfMaterials.of(platform).images(),
+    images: [...images].sort(),
     requiredSecrets: Prerequisites.of(platform).secrets(),
     requiredCrds: Prerequisites.of(platform).crds(),
+    readiness: platform.components.flatMap((c) => c.readiness ?? []),
+    overrides,
   };
+}
+
+interface PodSpecLike {
+  readonly containers?: readonly { readonly image?: string }[];
+  readonly initContainers?: readonly { readonly image?: string }[];
+}
+
+/**
+ * Images in an object's pod template. Components record theirs (also those named only in flags
+ * and config) as they resolve them; this adds what a team put into the layer charts directly.
+ */
+function podImages(o: KubeObject): string[] {
+  const spec = o.spec as
+    | {
+        template?: { spec?: PodSpecLike };
+        jobTemplate?: { spec?: { template?: { spec?: PodSpecLike } } };
+      }
+    | undefined;
+  const pod: PodSpecLike | undefined =
+    o.kind === 'Pod'
+      ? (o.spec as PodSpecLike | undefined)
+      : o.kind === 'CronJob'
+        ? spec?.jobTemplate?.spec?.template?.spec
+        : spec?.template?.spec;
+  return [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])]
+    .map((c) => c.image)
+    .filter((i): i is string => typeof i === 'string');
 }

@@ -7,7 +7,7 @@ import { CERT_MANAGER_IMAGES } from '../../constructs/cert-manager/versions';
 import { ISTIO_IMAGES } from '../../constructs/istio/versions';
 import { DEX_IMAGES } from '../../constructs/dex/versions';
 import { OAUTH2_PROXY_IMAGES } from '../../constructs/oauth2-proxy/versions';
-import { CONFIG_RULES } from '../../stacks/config/rules';
+import { ruleCatalogue } from '../../stacks/config/validate';
 
 /** Every pinned image, by component, for the README's version table. */
 export const VERSION_CATALOG: Record<string, Record<string, ImageRef>> = {
@@ -30,9 +30,9 @@ export function versionsTable(): string {
 
 export function rulesTable(): string {
   return [
-    '| rule | what it checks |',
-    '|---|---|',
-    ...CONFIG_RULES.map((r) => `| \`${r.id}\` | ${r.description} |`),
+    '| rule | component | what it checks |',
+    '|---|---|---|',
+    ...ruleCatalogue().map((r) => `| \`${r.id}\` | ${r.component} | ${r.description} |`),
   ].join('\n');
 }
 

@@ -1,8 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
-import { App } from 'cdk8s';
+import { Contracts } from '../../constructs/core/component';
 import { EnvironmentConfig } from '../../stacks/config/schema';
-import { MlopsPlatform } from '../../stacks/platform';
-import { renderPlatform } from '../../stacks/render';
+import { synthesize } from '../../stacks/pipeline';
 import { deployPlatform } from './program';
 
 /**
@@ -13,14 +12,18 @@ const config = new pulumi.Config();
 const environment = config.requireObject<EnvironmentConfig>('environment');
 const stack = pulumi.getStack();
 
-const platform = new MlopsPlatform(new App(), 'Platform', {
-  environment,
+// The same pipeline as `npm run synth`: validate, build, render, policy gate. The CrossGuard pack
+// (`pulumi up --policy-pack policies/pulumi`) checks the resources once more.
+let objectStoreEndpointUrl: string | undefined;
+const { rendered } = synthesize(environment, {
   source: `Pulumi stack ${stack} (config mlops-platform:environment)`,
+  customize: (platform) => {
+    objectStoreEndpointUrl = platform.contract(Contracts.objectStore)?.endpointUrl;
+  },
 });
-const rendered = renderPlatform(platform);
 const layers = deployPlatform(rendered, (key) => config.requireSecret(key));
 
 export const environmentName = rendered.environment;
 export const installedLayers = layers.map((l) => l.id);
-export const objectStoreEndpoint = platform.objectStore.endpointUrl;
+export const objectStoreEndpoint = objectStoreEndpointUrl;
 export const images = rendered.images;

@@ -6,3 +6,5 @@ export * from './issuers';
 export * from './names';
 export * from './startup-check';
 export * from './versions';
+export * from './component';
+export * from './config';

@@ -181,7 +181,9 @@ export abstract class PlatformIssuer {
         rotationPolicy: 'Never',
         labels: { name: 'cert-manager', instance: name, component: 'issuer' },
       });
-      root.node.addDependency(bootstrap);
+      // Between the objects themselves: both sit in the infrastructure-config chart, while `root`
+      // belongs to the chart it was bound in, and a dependency across charts would form a cycle.
+      root.apiObject.node.addDependency(bootstrap);
       return {
         type: 'platformCa',
         issuerRef: clusterIssuerRef(name),
@@ -223,6 +225,7 @@ export abstract class PlatformIssuer {
     return issuer('acme', (scope) => ({
       type: 'acme',
       issuerRef: clusterIssuerRef(name),
+      solvesHttp01: opts.solvers.some((s) => s.challengeType === 'http01'),
       clusterIssuer: clusterIssuer(scope, 'ClusterIssuer', name, {
         acme: {
           email: opts.email,

@@ -14,4 +14,10 @@ export interface ICertificateIssuer {
   readonly issuerRef: IssuerRef;
   /** Namespaces the issuer serves; `undefined` for a ClusterIssuer (every namespace). */
   readonly namespace?: string;
+  /**
+   * The issuer answers ACME HTTP-01 challenges through the gateway, so plain HTTP on port 80 must
+   * reach the solver instead of a blanket redirect to HTTPS.
+   * @default false
+   */
+  readonly solvesHttp01?: boolean;
 }

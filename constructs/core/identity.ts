@@ -34,6 +34,35 @@ export interface IOidcProvider {
   readonly jwksUri: string;
   /** The provider's pods, for network allows; `undefined` for a provider outside the cluster. */
   readonly peer?: NetworkPeer;
+  /**
+   * The provider's endpoints when its discovery document is not reachable from the cluster (Dex:
+   * the issuer is the public URL, the token and key endpoints are in-cluster).
+   * @default - clients use OIDC discovery from the issuer URL
+   */
+  readonly endpoints?: OidcEndpoints;
   /** Registers a client and returns its credentials, readable in `request.namespace`. */
   registerClient(id: string, request: OidcClientRequest): OidcClient;
+}
+
+/**
+ * Endpoints of a provider that clients cannot discover: the browser-facing authorization
+ * endpoint and the in-cluster token and key endpoints.
+ */
+export interface OidcEndpoints {
+  readonly authorization: string;
+  readonly token: string;
+  readonly jwks: string;
+}
+
+/**
+ * A second issuer whose tokens the gateway accepts: the cluster's service account issuer, so that
+ * machines (pipelines, notebooks, CI) call platform APIs with a token minted for `audience`.
+ */
+export interface IMachineTokenIssuer {
+  /** `iss` of the tokens. @default - the usual in-cluster issuer, https://kubernetes.default.svc.cluster.local */
+  readonly issuer?: string;
+  /** Tokens must be minted for this audience. */
+  readonly audience: string;
+  /** Where istiod reads the issuer's signing keys, anonymously. */
+  readonly jwksUri: string;
 }

@@ -11,7 +11,10 @@ export enum Layer {
   INFRASTRUCTURE = 'infrastructure',
   INFRASTRUCTURE_CONFIG = 'infrastructure-config',
   IDENTITY = 'identity',
-  PLATFORM = 'platform',
+  /** Controllers and their webhooks, databases, object storage. */
+  PLATFORM_CONTROLLERS = 'platform-controllers',
+  /** Custom resources that the platform controllers' webhooks admit. */
+  PLATFORM_RESOURCES = 'platform-resources',
   TENANTS = 'tenants',
 }
 
@@ -31,7 +34,10 @@ const DESCRIPTIONS: Record<Layer, string> = {
   [Layer.INFRASTRUCTURE]: 'infrastructure controllers and their webhooks',
   [Layer.INFRASTRUCTURE_CONFIG]: 'issuers, certificates, mesh and gateway policy',
   [Layer.IDENTITY]: 'identity provider, authentication proxy, gateway authentication',
-  [Layer.PLATFORM]: 'Kubeflow, pipelines, object storage, serving',
+  [Layer.PLATFORM_CONTROLLERS]:
+    'Kubeflow, pipelines, serving and training controllers with their webhooks, databases, object storage',
+  [Layer.PLATFORM_RESOURCES]:
+    'custom resources the platform webhooks admit: serving and training runtimes, platform configuration',
   [Layer.TENANTS]: 'team namespaces and what each team gets',
 };
 

@@ -9,3 +9,5 @@ export * from './names';
 export * from './rbac';
 export * from './static-users';
 export * from './versions';
+export * from './component';
+export * from './config';

@@ -16,3 +16,5 @@ export * from './routes';
 export * from './startup-check';
 export * from './versions';
 export * from './webhooks';
+export * from './component';
+export * from './config';

@@ -5,16 +5,9 @@ import { KUBERNETES_VERSION } from '../core/kubernetes';
 import { standardLabels } from '../core/labels';
 import { DNS_LABEL } from '../core/validation';
 
-export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+import { PodSecurityLevel } from '../core/component';
 
-/** Labels the Istio injector acts on. */
-export interface MeshInjection {
-  /**
-   * The Istio revision whose injector serves this namespace (`istio.io/rev`).
-   * @default - the default revision, selected with `istio-injection: enabled`
-   */
-  readonly revision?: string;
-}
+export type { PodSecurityLevel };
 
 export interface PlatformNamespaceProps {
   readonly name: string;
@@ -26,10 +19,10 @@ export interface PlatformNamespaceProps {
   /** Why a level below `restricted` is needed. Required unless the level is `restricted`. */
   readonly podSecurityReason?: string;
   /**
-   * Sidecar injection for the service mesh.
+   * Labels that turn on sidecar injection, as the mesh states them (`IMesh.injectionLabels`).
    * @default - not labelled for injection
    */
-  readonly meshInjection?: MeshInjection;
+  readonly meshLabels?: Readonly<Record<string, string>>;
   /** Extra labels, e.g. the tenant label that platform services select on. @default {} */
   readonly labels?: Record<string, string>;
   /** The component that owns the namespace, for `app.kubernetes.io/*` labels. @default 'platform' */
@@ -59,12 +52,7 @@ export class PlatformNamespace extends Construct implements INamespace {
         `Namespace ${props.name}: pod security "${this.podSecurity}" needs a podSecurityReason.`,
       );
     }
-    const mesh = props.meshInjection;
-    const meshLabels: Record<string, string> = mesh
-      ? mesh.revision
-        ? { 'istio.io/rev': mesh.revision }
-        : { 'istio-injection': 'enabled' }
-      : {};
+    const meshLabels = props.meshLabels ?? {};
 
     new k8s.KubeNamespace(this, 'Resource', {
       metadata: {

@@ -4,3 +4,4 @@ export * from './machine-to-machine';
 export * from './names';
 export * from './oauth2-proxy';
 export * from './versions';
+export * from './component';

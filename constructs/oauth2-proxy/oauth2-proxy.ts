@@ -7,6 +7,7 @@ import {
   KUBEFLOW_GROUPS_HEADER,
   KUBEFLOW_USERID_HEADER,
   OidcClient,
+  OidcEndpoints,
 } from '../core/identity';
 import { resolveImage } from '../core/images';
 import { exposeThroughGateway } from '../core/gateway-exposure';
@@ -32,16 +33,6 @@ import { PROXY_LABELS } from './private/labels';
 import { publicPathsOf } from './private/public-paths';
 import { validateProxy } from './private/validate';
 import { OAUTH2_PROXY_IMAGES } from './versions';
-
-/**
- * Endpoints of a provider the proxy cannot discover: the browser-facing authorization endpoint and
- * the in-cluster token and key endpoints (`Dex.endpoints` has this shape).
- */
-export interface OidcEndpoints {
-  readonly authorization: string;
-  readonly token: string;
-  readonly jwks: string;
-}
 
 export interface OAuth2ProxyProps {
   /** The namespace the proxy runs in (`oauth2-proxy` on the platform). */

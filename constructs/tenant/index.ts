@@ -1,1 +1,3 @@
 export * from './tenant';
+export * from './component';
+export * from './config';

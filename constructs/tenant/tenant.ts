@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
 import { NetworkPeer } from '../core/network';
 import { ResourceSpec } from '../core/resources';
-import { MeshInjection, PlatformNamespace } from '../namespaces/namespace';
+import { PlatformNamespace } from '../namespaces/namespace';
 
 export type TenantRole = 'admin' | 'edit' | 'view';
 
@@ -36,11 +36,21 @@ export interface TenantProps {
    * @default TENANT_DEFAULT_CONTAINER_RESOURCES
    */
   readonly defaultContainerResources?: ResourceSpec;
-  /** @default - not labelled for injection */
-  readonly meshInjection?: MeshInjection;
-  /** Label that marks the namespace as a tenant's, with the tenant name as value. */
-  readonly tenantLabel: string;
+  /**
+   * Labels that put the namespace in the service mesh (`IMesh.injectionLabels`).
+   * @default - not labelled for injection
+   */
+  readonly meshLabels?: Readonly<Record<string, string>>;
+  /**
+   * Label that marks the namespace as a tenant's, with the tenant name as value; platform
+   * services (the object store, later pipelines and serving) admit namespaces by it.
+   * @default TENANT_LABEL
+   */
+  readonly tenantLabel?: string;
 }
+
+/** Label on every tenant namespace, with the tenant's name as value. */
+export const TENANT_LABEL = 'mlops-blueprint.dev/tenant';
 
 export const TENANT_DEFAULT_CONTAINER_RESOURCES: ResourceSpec = {
   cpu: { request: '100m', limit: '2' },
@@ -65,8 +75,8 @@ export class Tenant extends Construct {
     this.namespace = new PlatformNamespace(this, 'Namespace', {
       name: ns,
       owner: 'tenant',
-      labels: { [props.tenantLabel]: ns },
-      ...(props.meshInjection ? { meshInjection: props.meshInjection } : {}),
+      labels: { [props.tenantLabel ?? TENANT_LABEL]: ns },
+      ...(props.meshLabels ? { meshLabels: props.meshLabels } : {}),
     });
     this.namespace.allowIngress('same-namespace', {
       description: "The team's own workloads talk to each other",

@@ -1,5 +1,4 @@
-export * from './presets';
-export * from './problems';
-export * from './rules';
+export * from '../../constructs/core/config/problems';
+export * from './platform-slice';
 export * from './schema';
 export * from './validate';

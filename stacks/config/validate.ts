@@ -1,27 +1,87 @@
 import { parseDocument } from 'yaml';
-import { ConfigError, ConfigProblem } from './problems';
-import { ResolvedEnvironment, resolveEnvironment } from './presets';
-import { CONFIG_RULES, checkRules } from './rules';
-import { EnvironmentConfig, environmentSchema } from './schema';
+import { AnyComponent } from '../../constructs/core/component';
+import { ConfigError, ConfigProblem } from '../../constructs/core/config/problems';
+import {
+  ConfigRule,
+  PresetName,
+  RuleContext,
+  RuleDescription,
+} from '../../constructs/core/config/rules';
+import { BUILT_IN_COMPONENTS } from '../components';
+import { reservedNamespaces } from '../names';
+import { PLATFORM_PARSE_RULES, PLATFORM_RULES } from './platform-slice';
+import { Environment, environmentSchema } from './schema';
 import { problemsFromZod } from './zod-issues';
 
-/**
- * Checks an environment object (from a file or from Pulumi stack config): the schema first, then,
- * if it holds, every cross-field rule. Throws a `ConfigError` listing every problem.
- */
-export function validateEnvironment(input: unknown, source = 'environment'): EnvironmentConfig {
-  const parsed = environmentSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) {
-    throw new ConfigError(problemsFromZod(parsed.error.issues, environmentSchema, input), source);
+type AnyRule = ConfigRule<never>;
+
+/** Every rule of the platform and its components, in the order they run. */
+export function configRules(components: readonly AnyComponent[] = BUILT_IN_COMPONENTS): {
+  rules: AnyRule[];
+  parseRules: RuleDescription[];
+} {
+  const rules: AnyRule[] = [...PLATFORM_RULES];
+  const parseRules: RuleDescription[] = [...PLATFORM_PARSE_RULES];
+  for (const c of components) {
+    rules.push(...((c.config?.rules ?? []) as readonly AnyRule[]));
+    parseRules.push(...(c.config?.parseRules ?? []));
   }
-  const problems = checkRules(parsed.data, CONFIG_RULES);
-  if (problems.length > 0) throw new ConfigError(problems, source);
-  return parsed.data;
+  return { rules, parseRules };
 }
 
-/** Validates and fills in preset defaults. */
-export function resolveValidEnvironment(input: unknown, source?: string): ResolvedEnvironment {
-  return resolveEnvironment(validateEnvironment(input, source));
+/** One catalogue entry per rule ID with the component that owns it, for the README. */
+export function ruleCatalogue(
+  components: readonly AnyComponent[] = BUILT_IN_COMPONENTS,
+): (RuleDescription & { readonly component: string })[] {
+  const owners: [string, readonly RuleDescription[]][] = [
+    ['platform', [...PLATFORM_PARSE_RULES, ...PLATFORM_RULES]],
+    ...components.map((c): [string, readonly RuleDescription[]] => [
+      c.key,
+      [...(c.config?.parseRules ?? []), ...(c.config?.rules ?? [])],
+    ]),
+  ];
+  const byId = new Map<string, RuleDescription & { readonly component: string }>();
+  for (const [component, rules] of owners) {
+    for (const r of rules) {
+      if (!byId.has(r.id)) byId.set(r.id, { id: r.id, description: r.description, component });
+    }
+  }
+  return [...byId.values()];
+}
+
+function presetOf(input: unknown): PresetName {
+  const preset = (input as { preset?: unknown } | null)?.preset;
+  return preset === 'prod' ? 'prod' : 'dev';
+}
+
+function domainOf(input: unknown): string {
+  const domain = (input as { domain?: unknown } | null)?.domain;
+  return typeof domain === 'string' ? domain : 'kubeflow.localhost';
+}
+
+/**
+ * Checks an environment (from a file, Pulumi stack config or code) and fills in what its preset
+ * defaults: the schema of the platform and of every component first, then, if it holds, every
+ * cross-field rule. Throws a `ConfigError` listing every problem.
+ */
+export function validateEnvironment(
+  input: unknown,
+  source = 'environment',
+  components: readonly AnyComponent[] = BUILT_IN_COMPONENTS,
+): Environment {
+  const preset = presetOf(input);
+  const schema = environmentSchema(preset, domainOf(input), components);
+  const parsed = schema.safeParse(input, { reportInput: true });
+  if (!parsed.success) {
+    throw new ConfigError(problemsFromZod(parsed.error.issues, schema, input), source);
+  }
+  const env = parsed.data as Environment;
+  const context: RuleContext = { preset, reservedNamespaces: reservedNamespaces(components) };
+  const problems: ConfigProblem[] = configRules(components).rules.flatMap((r) =>
+    r.check(env as never, context),
+  );
+  if (problems.length > 0) throw new ConfigError(problems, source);
+  return env;
 }
 
 /**

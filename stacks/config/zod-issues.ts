@@ -1,6 +1,11 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
-import { ConfigProblem, NO_VALUE, formatPath, problem } from './problems';
+import {
+  ConfigProblem,
+  NO_VALUE,
+  formatPath,
+  problem,
+} from '../../constructs/core/config/problems';
 
 /** Keys people try that we refuse on purpose, with the way to do it instead. */
 const REFUSED_KEYS: Record<string, string> = {
@@ -21,7 +26,8 @@ function unwrap(schema: AnySchema): AnySchema {
   let s = schema;
   for (;;) {
     if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as AnySchema;
-    else if (s instanceof z.ZodDefault) s = s.unwrap() as AnySchema;
+    else if (s instanceof z.ZodDefault || s instanceof z.ZodPrefault) s = s.unwrap() as AnySchema;
+    else if (s instanceof z.ZodPipe) s = s.in as AnySchema;
     else return s;
   }
 }
@@ -39,7 +45,10 @@ function objectSchemaAt(
       const key = schema.def.discriminator;
       const tag = (value as Record<string, unknown> | undefined)?.[key];
       const option = schema.options.find((o) => {
-        const lit = unwrap((o as z.ZodObject).shape[key] as AnySchema);
+        const field = (o as z.ZodObject).shape[key] as AnySchema;
+        const lit = unwrap(field);
+        // A missing tag selects the option whose tag has a default.
+        if (tag === undefined) return field instanceof z.ZodDefault;
         return lit instanceof z.ZodLiteral && lit.values.has(tag as never);
       });
       schema = option ? unwrap(option as AnySchema) : schema;
@@ -70,9 +79,11 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-function split(message: string): { what: string; fix: string } | undefined {
-  const i = message.indexOf('|');
-  return i < 0 ? undefined : { what: message.slice(0, i), fix: message.slice(i + 1) };
+/** A message of ours: `what is wrong|how to fix it`, optionally `|RULE-ID` of the rule it enforces. */
+function split(message: string): { what: string; fix: string; rule?: string } | undefined {
+  const [what, fix, rule] = message.split('|');
+  if (fix === undefined) return undefined;
+  return { what, fix, ...(rule ? { rule } : {}) };
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -93,6 +104,16 @@ export function problemsFromZod(
   for (const issue of issues) {
     const path = formatPath(issue.path);
     const found = valueAt(input, issue.path);
+    // zod's own messages for these codes list values with '|'; ours never come with them.
+    const own = ['unrecognized_keys', 'invalid_value', 'invalid_union'].includes(issue.code)
+      ? undefined
+      : split(issue.message);
+    if (own) {
+      // A rule's message names the fields; the value found adds nothing.
+      const got = found === undefined || own.rule ? NO_VALUE : found;
+      out.push(problem(path, own.what, got, own.fix, own.rule));
+      continue;
+    }
     switch (issue.code) {
       case 'unrecognized_keys': {
         const known = Object.keys(objectSchemaAt(root, issue.path, input)?.shape ?? {});
@@ -170,10 +191,7 @@ export function problemsFromZod(
         break;
       }
       default: {
-        const parts = split(issue.message);
-        if (parts) {
-          out.push(problem(path, parts.what, found, parts.fix));
-        } else if (issue.code === 'too_small') {
+        if (issue.code === 'too_small') {
           out.push(
             problem(
               path,

@@ -42,6 +42,8 @@ describe('the integrity check fails when it should', () => {
       images: [],
       requiredSecrets: [],
       requiredCrds: [],
+      readiness: [],
+      overrides: [],
       production: false,
       layers: [
         layer(0, [{ apiVersion: 'example.io/v1', kind: 'Widget', metadata: { name: 'w' } }]),

@@ -4,7 +4,7 @@ import { LAYERS, Layer } from '../../constructs/core/layers';
 import { MlopsPlatform } from '../../stacks/platform';
 import { renderPlatform } from '../../stacks/render';
 import { TENANT_LABEL } from '../../stacks/names';
-import { ConfigError } from '../../stacks/config/problems';
+import { ConfigError } from '../../constructs/core/config/problems';
 import {
   allObjects,
   findObject,
@@ -29,7 +29,7 @@ describe('MlopsPlatform', () => {
     const platform = new MlopsPlatform(new App(), 'Platform');
     expect(platform.environment.name).toBe('dev');
     expect(platform.environment.preset).toBe('dev');
-    expect(platform.objectStore.implementation).toBe('minio');
+    expect(platform.objectStore?.implementation).toBe('minio');
   });
 
   test('an invalid environment throws every problem before any chart exists', () => {
@@ -40,7 +40,7 @@ describe('MlopsPlatform', () => {
     expect(app.charts).toEqual([]);
   });
 
-  test('objects land in their layer: namespaces and policies in 02, MinIO in 06, tenants in 07', () => {
+  test('objects land in their layer: namespaces and policies in 02, MinIO in 06, tenants in 08', () => {
     const r = renderEnv(readEnvironment('stacks/dev.yaml'));
     const layerOf = (kind: string, ns: string | undefined, name: string) =>
       r.layers.find((l) =>
@@ -50,7 +50,7 @@ describe('MlopsPlatform', () => {
       )?.info.layer;
     expect(layerOf('Namespace', undefined, 'minio')).toBe(Layer.NAMESPACES);
     expect(layerOf('NetworkPolicy', 'minio', 'default-deny-ingress')).toBe(Layer.NAMESPACES);
-    expect(layerOf('StatefulSet', 'minio', 'minio')).toBe(Layer.PLATFORM);
+    expect(layerOf('StatefulSet', 'minio', 'minio')).toBe(Layer.PLATFORM_CONTROLLERS);
     expect(layerOf('Namespace', undefined, 'team-demo')).toBe(Layer.TENANTS);
   });
 

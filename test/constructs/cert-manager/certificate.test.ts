@@ -113,7 +113,7 @@ describe('Certificate', () => {
       dnsNames: ['kubeflow.example.com'],
     };
     new Certificate(platform.chartFor(Layer.INFRASTRUCTURE), 'Gateway', props);
-    new Certificate(platform.chartFor(Layer.PLATFORM), 'Tenant', {
+    new Certificate(platform.chartFor(Layer.PLATFORM_CONTROLLERS), 'Tenant', {
       ...props,
       namespace: 'team-a',
       layer: Layer.TENANTS,

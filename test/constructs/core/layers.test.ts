@@ -10,10 +10,11 @@ describe('layers', () => {
       '03-infrastructure',
       '04-infrastructure-config',
       '05-identity',
-      '06-platform',
-      '07-tenants',
+      '06-platform-controllers',
+      '07-platform-resources',
+      '08-tenants',
     ]);
-    expect(layerInfo(Layer.PLATFORM).order).toBe(6);
+    expect(layerInfo(Layer.PLATFORM_CONTROLLERS).order).toBe(6);
   });
 
   test('scopeInLayer falls back to the component itself outside a platform', () => {

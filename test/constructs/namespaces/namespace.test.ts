@@ -20,10 +20,10 @@ describe('PlatformNamespace', () => {
     expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
   });
 
-  test('mesh injection uses the revision label when a revision is given', () => {
+  test('a meshed namespace carries exactly the labels the mesh states', () => {
     const { chart, synth } = testChart();
-    new PlatformNamespace(chart, 'A', { name: 'a', meshInjection: {} });
-    new PlatformNamespace(chart, 'B', { name: 'b', meshInjection: { revision: '1-29' } });
+    new PlatformNamespace(chart, 'A', { name: 'a', meshLabels: { 'istio-injection': 'enabled' } });
+    new PlatformNamespace(chart, 'B', { name: 'b', meshLabels: { 'istio.io/rev': '1-29' } });
     const objects = synth();
     expect(
       findObject(objects, 'Namespace', undefined, 'a').metadata.labels?.['istio-injection'],

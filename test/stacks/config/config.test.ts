@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError } from '../../../stacks/config/problems';
+import { ConfigError } from '../../../constructs/core/config/problems';
 import {
-  resolveValidEnvironment,
+  configRules,
   parseEnvironmentYaml,
+  ruleCatalogue,
   validateEnvironment,
 } from '../../../stacks/config/validate';
-import { CONFIG_RULES } from '../../../stacks/config/rules';
 import { REPO_ROOT } from '../../helpers';
 
 const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/config');
@@ -31,7 +31,7 @@ describe('valid environments', () => {
   test.each([...files, '../../../../stacks/dev.yaml', '../../../../stacks/prod.yaml'])(
     '%s validates and resolves',
     (file) => {
-      const env = resolveValidEnvironment(load('valid', file), file);
+      const env = validateEnvironment(load('valid', file), file);
       expect(env.domain).toMatch(/\./);
       expect(env.objectStore.type).toMatch(/^(minio|s3)$/);
     },
@@ -41,7 +41,7 @@ describe('valid environments', () => {
 const INVALID: Record<string, string[]> = {
   'typos.yaml': [
     '`objectStore.storageGb` is not a known setting. Did you mean `storageGiB`? Known keys here: type, storageGiB, storageClassName, buckets, rootCredentials, resources.',
-    '`tennants` is not a known setting. Did you mean `tenants`? Known keys here: name, preset, domain, images, tls, certManager, mesh, identity, kubeflow, pipelines, serving, objectStore, tenants.',
+    '`tennants` is not a known setting. Did you mean `tenants`? Known keys here: name, preset, domain, images, overrides, kubeflow, pipelines, serving, tls, certManager, mesh, identity, objectStore, tenants.',
   ],
   'bad-values.yaml': [
     '`name` is not a valid name (got "Dev_Env"). Use lower-case letters, digits and hyphens, start and end with a letter or digit, at most 63 characters.',
@@ -54,6 +54,7 @@ const INVALID: Record<string, string[]> = {
   ],
   'literal-credentials.yaml': [
     '`identity.dex.staticUsers[0].password` is not a known setting. Plain-text passwords are never accepted. Give passwordHash (a bcrypt hash) or passwordSecret (a Secret reference).',
+    '`identity.dex.staticUsers[0]` needs exactly one of passwordHash, passwordSecret and generatedPassword. Give a bcrypt passwordHash, a passwordSecret reference or generatedPassword: true. [STATIC-USER-PASSWORD]',
     '`objectStore.rootPassword` is not a known setting. Credentials are never written in the environment file. Set rootCredentials to { type: existing, secretName: ... }, { type: pulumi, ... } or { type: generated }.',
   ],
   'wrong-union.yaml': [
@@ -71,15 +72,16 @@ const INVALID: Record<string, string[]> = {
     '`tls.issuer.type` must not be selfSigned for the prod preset (got "selfSigned"). Browsers reject a self-signed gateway certificate; choose acme, ca or external. [PROD-TLS-ISSUER]',
     '`identity.dex.staticUsers` are not allowed for the prod preset (got a list of 1). Log in through a connector, or set identity.dex.allowStaticUsers.reason to say why static users are acceptable. [PROD-STATIC-USERS]',
   ],
-  'cross-field.yaml': [
-    '`identity.external` is required when identity.provider is external. Give issuerUrl, clientId and clientSecret of your OIDC provider. [IDENTITY-PROVIDER-MATCH]',
-    '`identity.dex` must not be set when identity.provider is external (got an object). Remove it; an external provider replaces Dex entirely. [IDENTITY-PROVIDER-MATCH]',
-    '`identity.dex.staticUsers[0]` needs exactly one of passwordHash, passwordSecret and generatedPassword. Give a bcrypt passwordHash, a passwordSecret reference or generatedPassword: true. [STATIC-USER-PASSWORD]',
+  'exclusive-choices.yaml': [
     '`mesh.istio.gateway` is required when mesh.istio.mode is external. Give the namespace, pod selector and Gateway name of the ingress gateway the platform routes through. [ISTIO-MODE-SETTINGS]',
+    '`identity.external` is required when identity.provider is external. Give issuerUrl, jwksUri, clientId and clientSecret of your OIDC provider. [IDENTITY-PROVIDER-MATCH]',
+    '`identity.dex` is not a known setting. Remove it; known keys here: provider, machineToMachine, external.',
+  ],
+  'cross-field.yaml': [
+    '`objectStore.buckets[1].name` names a bucket listed before (got "data"). List each bucket once. [BUCKET-NAMES]',
     '`tenants[1].name` repeats the name of tenants[0] (got "team-a"). Give every tenant its own name. [TENANT-NAMES]',
     '`tenants[2].name` is a namespace the platform or Kubernetes owns (got "kubeflow"). Choose another name for the team. [TENANT-NAMES]',
     '`tenants[0].members[0].user` is the tenant owner, who is already admin (got "a@example.com"). Remove the owner from members. [TENANT-MEMBERS]',
-    '`objectStore.buckets[1].name` names a bucket listed before (got "data"). List each bucket once. [BUCKET-NAMES]',
   ],
 };
 
@@ -122,27 +124,33 @@ describe('invalid environments fail with every problem, each with path, value an
 
 describe('cross-field rules', () => {
   test('have unique IDs and descriptions', () => {
-    const ids = CONFIG_RULES.map((r) => r.id);
+    const ids = configRules().rules.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const r of CONFIG_RULES) expect(r.description.length).toBeGreaterThan(10);
+    for (const r of ruleCatalogue()) expect(r.description.length).toBeGreaterThan(10);
   });
 });
 
 describe('presets', () => {
   test('dev fills everything', () => {
-    const env = resolveValidEnvironment({ name: 'dev', preset: 'dev' });
+    const env = validateEnvironment({ name: 'dev', preset: 'dev' });
     expect(env).toMatchObject({
       domain: 'kubeflow.localhost',
       tls: { issuer: { type: 'selfSigned' } },
       certManager: { mode: 'managed' },
-      istio: { mode: 'managed' },
-      identity: { provider: 'dex' },
+      mesh: { istio: { mode: 'managed' } },
+      identity: {
+        provider: 'dex',
+        dex: {
+          connectors: [],
+          staticUsers: [{ email: 'admin@kubeflow.localhost', password: { type: 'generated' } }],
+        },
+      },
       kubeflow: {
-        dashboard: true,
-        notebooks: true,
-        katib: true,
-        training: true,
-        modelRegistry: false,
+        dashboard: { enabled: true },
+        notebooks: { enabled: true },
+        katib: { enabled: true },
+        training: { enabled: true },
+        modelRegistry: { enabled: false },
       },
       pipelines: { enabled: true, database: { type: 'managed', storageGiB: 10 } },
       serving: { enabled: true, deploymentMode: 'Serverless' },
@@ -157,7 +165,7 @@ describe('presets', () => {
   });
 
   test('prod keeps what the file states and sizes for production', () => {
-    const env = resolveValidEnvironment(load('valid', 'prod-static-users-with-reason.yaml'));
+    const env = validateEnvironment(load('valid', 'prod-static-users-with-reason.yaml'));
     expect(env.objectStore).toMatchObject({ type: 'minio', storageGiB: 100 });
     expect(env.tls.issuer).toEqual({ type: 'ca', secretName: 'lab-root-ca' });
   });

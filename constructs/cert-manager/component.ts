@@ -1,11 +1,19 @@
-import { Construct } from 'constructs';
-import { CertManager } from '../../constructs/cert-manager/cert-manager';
-import { AcmeSolver, AzureDnsAuth, Dns01Provider } from '../../constructs/cert-manager/acme';
-import { BoundIssuer, PlatformIssuer } from '../../constructs/cert-manager/issuers';
-import { Prerequisites } from '../../constructs/core/prerequisites';
-import { INamespace } from '../../constructs/core/network';
-import { Dns01ProviderConfig, IssuerConfig } from '../config/schema';
-import { PLATFORM_NAMESPACES } from '../names';
+import { Contracts, defineComponent } from '../core/component';
+import { Layer } from '../core/layers';
+import { Prerequisites } from '../core/prerequisites';
+import { AcmeSolver, AzureDnsAuth, Dns01Provider } from './acme';
+import { CertManager } from './cert-manager';
+import {
+  CERT_MANAGER_PARSE_RULES,
+  CERT_MANAGER_RULES,
+  Dns01ProviderConfig,
+  IssuerConfig,
+  certManagerShape,
+} from './config';
+import { PlatformIssuer } from './issuers';
+
+/** The namespace cert-manager runs in, and where ClusterIssuer Secrets live. */
+export const CERT_MANAGER_NAMESPACE = 'cert-manager';
 
 function dns01(p: Dns01ProviderConfig): Dns01Provider {
   switch (p.type) {
@@ -87,56 +95,68 @@ function referencedSecrets(config: IssuerConfig): { name: string; key: string }[
   }
 }
 
-export interface Certificates {
-  /** The installed cert-manager; `undefined` when the cluster brings its own. */
-  readonly certManager?: CertManager;
-  readonly issuer: BoundIssuer;
-}
-
 /**
- * cert-manager (unless external) in the infrastructure layer, and the platform's issuer in the
- * infrastructure-config layer.
+ * cert-manager (unless the cluster brings its own) in the infrastructure layer, and the
+ * platform's issuer in the infrastructure-config layer, offered as `ICertificateIssuer`.
  */
-export function buildCertificates(
-  infrastructure: Construct,
-  mode: 'managed' | 'external',
-  issuerConfig: IssuerConfig,
-  namespace: () => INamespace,
-): Certificates {
-  const certManager =
-    mode === 'managed'
-      ? new CertManager(infrastructure, 'CertManager', { namespace: namespace() })
-      : undefined;
-  const clusterResourceNamespace =
-    certManager?.clusterResourceNamespace ?? PLATFORM_NAMESPACES.certManager;
-  const issuer = certManager
-    ? certManager.addIssuer('Issuer', issuerFrom(issuerConfig))
-    : issuerFrom(issuerConfig).bind(infrastructure, 'Issuer', { clusterResourceNamespace });
-  if (!certManager) {
-    // The cluster's cert-manager owns these; our issuers and certificates need them.
-    for (const [plural, kind] of [
-      ['clusterissuers', 'ClusterIssuer'],
-      ['certificates', 'Certificate'],
-    ]) {
-      Prerequisites.of(infrastructure).requireCrd({
-        name: `${plural}.cert-manager.io`,
-        group: 'cert-manager.io',
-        kind,
-        purpose: 'certificates of the platform (certManager.mode external)',
+export const certManagerComponent = defineComponent({
+  key: 'cert-manager',
+  description: 'cert-manager and the platform issuer',
+  config: {
+    shape: certManagerShape,
+    rules: CERT_MANAGER_RULES,
+    parseRules: CERT_MANAGER_PARSE_RULES,
+  },
+  namespaces: [CERT_MANAGER_NAMESPACE],
+  offers: [Contracts.certificateIssuer],
+  readiness: ['ClusterIssuer', 'Issuer', 'Certificate'].map((kind) => ({
+    group: 'cert-manager.io',
+    kind,
+  })),
+  build(ctx) {
+    const { tls, certManager: settings } = ctx.config;
+    const infrastructure = ctx.chart(Layer.INFRASTRUCTURE);
+    const certManager =
+      settings.mode === 'managed'
+        ? new CertManager(infrastructure, 'CertManager', {
+            // The API server calls the webhook directly; a sidecar would only stand in its way.
+            namespace: ctx.namespace(CERT_MANAGER_NAMESPACE, {
+              owner: 'cert-manager',
+              mesh: false,
+            }),
+          })
+        : undefined;
+    const clusterResourceNamespace =
+      certManager?.clusterResourceNamespace ?? CERT_MANAGER_NAMESPACE;
+    const issuer = certManager
+      ? certManager.addIssuer('Issuer', issuerFrom(tls.issuer))
+      : issuerFrom(tls.issuer).bind(infrastructure, 'Issuer', { clusterResourceNamespace });
+    if (!certManager) {
+      // The cluster's cert-manager owns these; our issuers and certificates need them.
+      for (const [plural, kind] of [
+        ['clusterissuers', 'ClusterIssuer'],
+        ['certificates', 'Certificate'],
+      ]) {
+        Prerequisites.of(infrastructure).requireCrd({
+          name: `${plural}.cert-manager.io`,
+          group: 'cert-manager.io',
+          kind,
+          purpose: 'certificates of the platform (certManager.mode external)',
+        });
+      }
+    }
+    const byName = new Map<string, string[]>();
+    for (const ref of referencedSecrets(tls.issuer)) {
+      byName.set(ref.name, [...(byName.get(ref.name) ?? []), ref.key]);
+    }
+    for (const [name, keys] of byName) {
+      Prerequisites.of(infrastructure).requireSecret({
+        namespace: clusterResourceNamespace,
+        name,
+        keys,
+        purpose: `cert-manager ${tls.issuer.type} issuer`,
       });
     }
-  }
-  const byName = new Map<string, string[]>();
-  for (const ref of referencedSecrets(issuerConfig)) {
-    byName.set(ref.name, [...(byName.get(ref.name) ?? []), ref.key]);
-  }
-  for (const [name, keys] of byName) {
-    Prerequisites.of(infrastructure).requireSecret({
-      namespace: clusterResourceNamespace,
-      name,
-      keys,
-      purpose: `cert-manager ${issuerConfig.type} issuer`,
-    });
-  }
-  return { ...(certManager ? { certManager } : {}), issuer };
-}
+    ctx.offer(Contracts.certificateIssuer, issuer);
+  },
+});

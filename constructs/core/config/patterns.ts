@@ -74,3 +74,10 @@ export const registry = () =>
       /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/,
       'is not a registry reference|Give a registry host with optional port and path, such as registry.internal:5000/kubeflow, without a scheme.',
     );
+
+/** Requests and limits of a container. */
+export const resources = () =>
+  z.strictObject({
+    cpu: z.strictObject({ request: quantity(), limit: quantity().optional() }),
+    memory: z.strictObject({ request: quantity(), limit: quantity() }),
+  });

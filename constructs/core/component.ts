@@ -1,0 +1,174 @@
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { ICertificateIssuer } from './certificates';
+import { ConfigRule, PresetName, RuleDescription } from './config/rules';
+import { IDatabase } from './database';
+import { IMachineTokenIssuer, IOidcProvider } from './identity';
+import { Layer } from './layers';
+import { IGateway, IMesh } from './mesh';
+import { INamespace } from './network';
+import { IObjectStore } from './object-store';
+
+/**
+ * A typed token for something one component offers and others need. Components declare their
+ * dependencies by contract, never by another component's name, so that any implementation of
+ * the contract (ours, an external one, a team's own) can stand in.
+ */
+export class Contract<T> {
+  /** Carries `T` for the type checker only. */
+  declare public readonly type?: T;
+
+  public constructor(
+    /** The interface's name, e.g. `IGateway`, for messages. */
+    public readonly name: string,
+    /** What it provides, for messages and docs. */
+    public readonly description: string,
+  ) {}
+}
+
+/** Any contract, whatever it carries. */
+export type AnyContract = Contract<unknown>;
+
+/** The contracts of the platform; each is offered by at most one component. */
+export const Contracts = {
+  certificateIssuer: new Contract<ICertificateIssuer>(
+    'ICertificateIssuer',
+    'issues the certificates of the gateway and the webhooks',
+  ),
+  mesh: new Contract<IMesh>('IMesh', 'the service mesh: sidecar injection and mesh policy'),
+  gateway: new Contract<IGateway>('IGateway', 'the HTTPS ingress gateway users enter through'),
+  oidcProvider: new Contract<IOidcProvider>('IOidcProvider', 'who users are: an OIDC provider'),
+  machineTokens: new Contract<IMachineTokenIssuer>(
+    'IMachineTokenIssuer',
+    'service account tokens the gateway accepts from machines',
+  ),
+  objectStore: new Contract<IObjectStore>('IObjectStore', 'the S3-compatible object store'),
+  database: new Contract<IDatabase>('IDatabase', 'the relational database of the platform'),
+} as const;
+
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/** A namespace a component asks the platform for. */
+export interface NamespaceRequest {
+  /** The component that owns it, for `app.kubernetes.io/*` labels. */
+  readonly owner: string;
+  /**
+   * Whether the namespace joins the service mesh (sidecar injection with the labels `IMesh`
+   * states). A component that asks for a meshed namespace needs or uses `Contracts.mesh`.
+   */
+  readonly mesh: boolean;
+  /** @default 'restricted' */
+  readonly podSecurity?: PodSecurityLevel;
+  /** Why a level below `restricted` is needed; required with such a level. */
+  readonly podSecurityReason?: string;
+}
+
+/**
+ * A custom resource kind whose objects the install waits for (`kubectl wait --for=condition=...`)
+ * before the next layer, because later objects rely on them being usable.
+ */
+export interface ReadinessCheck {
+  /** API group, e.g. `cert-manager.io`. */
+  readonly group: string;
+  readonly kind: string;
+  /** @default 'Ready' */
+  readonly condition?: string;
+}
+
+/** What every component knows of the environment it is built for. */
+export interface EnvironmentInfo {
+  readonly name: string;
+  readonly preset: PresetName;
+  /** Literal credentials are errors, static users need a reason, and so on. */
+  readonly production: boolean;
+  /** The host users open; the gateway serves it. */
+  readonly domain: string;
+}
+
+/** What a component's `build` receives from the platform. */
+export interface ComponentContext<C> {
+  /** The component's own slice of the environment, validated and filled by its preset. */
+  readonly config: C;
+  readonly environment: EnvironmentInfo;
+  /** The chart of an install layer: objects created under it install in that layer. */
+  chart(layer: Layer): Construct;
+  /**
+   * A namespace of the platform, created in the namespaces layer with Pod Security labels,
+   * default-deny ingress and, when meshed, the mesh's injection labels. Only names the component
+   * declares in `namespaces` may be asked for.
+   */
+  namespace(name: string, request: NamespaceRequest): INamespace;
+  /** A contract the component declared in `needs`. */
+  get<T>(contract: Contract<T>): T;
+  /** A contract the component declared in `uses`, if some component offers it. */
+  tryGet<T>(contract: Contract<T>): T | undefined;
+  /** Hands a contract the component declared in `offers` to the components built after it. */
+  offer<T>(contract: Contract<T>, value: T): void;
+}
+
+/** A component's part of the environment file: the top-level keys it owns and its rules. */
+export interface ConfigSlice<Shape extends z.ZodRawShape> {
+  /**
+   * The schemas of the keys the component owns, for a preset: the preset's defaults are part of
+   * the schema, so the parsed slice holds every value the component reads.
+   */
+  shape(preset: PresetName, domain: string): Shape;
+  /** Cross-field checks over the parsed slice, each with an ID that appears in its messages. */
+  readonly rules?: readonly ConfigRule<z.output<z.ZodObject<Shape>>>[];
+  /**
+   * Rules the schema itself enforces (a value a preset cannot default, one of several exclusive
+   * fields), listed for the rule catalogue; their messages carry the same IDs.
+   */
+  readonly parseRules?: readonly RuleDescription[];
+}
+
+/**
+ * A platform component: one upstream project (or a tightly coupled group) on the platform, in
+ * the spirit of an EKS Blueprints add-on, typed end to end. It owns a slice of the environment
+ * file, says which contracts it needs and offers, and builds its constructs into the layers
+ * where they belong.
+ */
+export interface PlatformComponent<Shape extends z.ZodRawShape = z.ZodRawShape> {
+  /** Stable identifier, e.g. `cert-manager`; a team's component with the same key replaces ours. */
+  readonly key: string;
+  readonly description: string;
+  /** @default - no settings in the environment file */
+  readonly config?: ConfigSlice<Shape>;
+  /** Namespaces it creates; tenants may not take these names. @default [] */
+  readonly namespaces?: readonly string[];
+  /** Contracts it cannot be built without, possibly depending on its settings. @default [] */
+  readonly needs?: readonly AnyContract[] | SettingsFunction<Shape, readonly AnyContract[]>;
+  /** Contracts it uses when some component offers them. @default [] */
+  readonly uses?: readonly AnyContract[];
+  /** Contracts it offers to the components built after it. @default [] */
+  readonly offers?: readonly AnyContract[];
+  /** Custom resources the install waits for before the next layer. @default [] */
+  readonly readiness?: readonly ReadinessCheck[];
+  /** Whether the environment turns it on. @default - always */
+  enabled?(config: z.output<z.ZodObject<Shape>>): boolean;
+  build(ctx: ComponentContext<z.output<z.ZodObject<Shape>>>): void;
+}
+
+/** A function of a component's settings (a method type, so that components of any shape mix). */
+type SettingsFunction<Shape extends z.ZodRawShape, R> = {
+  fn(config: z.output<z.ZodObject<Shape>>): R;
+}['fn'];
+
+/** The parsed slice a component's build receives. */
+export type ComponentConfig<C> =
+  C extends PlatformComponent<infer S> ? z.output<z.ZodObject<S>> : never;
+
+/** The slice as written in an environment file (defaults may be left out). */
+export type ComponentInput<C> =
+  C extends PlatformComponent<infer S> ? z.input<z.ZodObject<S>> : never;
+
+/** A component of any settings, as the platform holds them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyComponent = PlatformComponent<any>;
+
+/** Declares a component with its types inferred from its config shape. */
+export function defineComponent<Shape extends z.ZodRawShape = Record<never, never>>(
+  component: PlatformComponent<Shape>,
+): PlatformComponent<Shape> {
+  return component;
+}

@@ -1,0 +1,34 @@
+import { k8s } from 'cdk8s-plus-27';
+import { NetworkPeer } from './network';
+
+/** How clients connect to a database over TLS. */
+export interface DatabaseTls {
+  /** Whether clients must use TLS. */
+  readonly required: boolean;
+  /** A Secret key holding the CA that signed the server certificate. @default - the system roots */
+  readonly caSecret?: { readonly name: string; readonly key: string };
+}
+
+/**
+ * A relational database that platform components keep their state in (Kubeflow Pipelines, Katib,
+ * the model registry): the managed MySQL of the platform or a database the organisation runs.
+ * Components take an `IDatabase`, never a host string.
+ */
+export interface IDatabase {
+  readonly engine: 'mysql' | 'postgresql';
+  /** The server version clients may rely on, e.g. `8.4`. */
+  readonly version: string;
+  readonly host: string;
+  readonly port: number;
+  readonly tls: DatabaseTls;
+  /** Where the user name and password of the clients are, in the client's namespace. */
+  credentials(namespace: string): {
+    readonly username: k8s.SecretKeySelector;
+    readonly password: k8s.SecretKeySelector;
+  };
+  /**
+   * Lets `peer` reach the database. For an in-cluster database this adds a NetworkPolicy allow;
+   * an external one is reached through egress and needs nothing here.
+   */
+  grantAccess(id: string, peer: NetworkPeer): void;
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { problem } from '../core/config/problems';
+import { bucketName, dnsLabel, positiveInt, resources, url } from '../core/config/patterns';
+import { ConfigRule, PresetName, duplicates, presetDefault } from '../core/config/rules';
+import { secretSourceSchema } from '../core/config/secrets';
+
+/** The default bucket: Kubeflow Pipelines' artifact store. */
+export const DEFAULT_BUCKET = 'mlpipeline';
+
+const minioSchema = (preset: PresetName) =>
+  z.strictObject({
+    type: z.literal('minio'),
+    storageGiB: positiveInt(100000, 'GiB').default(preset === 'dev' ? 10 : 100),
+    storageClassName: dnsLabel().optional(),
+    buckets: z
+      .array(z.strictObject({ name: bucketName(), versioning: z.boolean().optional() }))
+      .min(
+        1,
+        'needs at least one bucket|List the buckets the platform uses, e.g. - name: mlpipeline.',
+      )
+      .default([{ name: DEFAULT_BUCKET, versioning: true }]),
+    rootCredentials: presetDefault(
+      secretSourceSchema,
+      preset === 'dev' ? { type: 'generated' } : undefined,
+      {
+        what: 'is required for the prod preset',
+        fix: 'Choose { type: existing, secretName: ... }, { type: pulumi, configKeys: ... } or, knowingly, { type: generated }.',
+        rule: 'PROD-OBJECT-STORE-CREDENTIALS',
+      },
+    ),
+    resources: resources().default(
+      preset === 'dev'
+        ? { cpu: { request: '100m', limit: '1' }, memory: { request: '256Mi', limit: '1Gi' } }
+        : { cpu: { request: '500m', limit: '4' }, memory: { request: '2Gi', limit: '8Gi' } },
+    ),
+  });
+
+const s3Schema = z.strictObject({
+  type: z.literal('s3'),
+  endpoint: url('S3 endpoint'),
+  region: z.string().min(1),
+  bucket: bucketName(),
+  extraBuckets: z.array(bucketName()).optional(),
+  credentials: z.strictObject({
+    secretName: dnsLabel(),
+    namespace: dnsLabel(),
+    accessKeyKey: z.string().min(1),
+    secretKeyKey: z.string().min(1),
+  }),
+});
+
+/** The key `objectStore` of the environment file. */
+export const objectStoreShape = (preset: PresetName) => ({
+  objectStore: z.discriminatedUnion('type', [minioSchema(preset), s3Schema]).prefault({
+    type: 'minio',
+  }),
+});
+
+type Slice = z.output<z.ZodObject<ReturnType<typeof objectStoreShape>>>;
+export type ObjectStoreConfig = Slice['objectStore'];
+
+/** Rules the schema enforces while parsing; their messages carry these IDs. */
+export const OBJECT_STORE_PARSE_RULES = [
+  {
+    id: 'PROD-OBJECT-STORE-CREDENTIALS',
+    description: 'Production states where the MinIO root credentials come from.',
+  },
+] as const;
+
+export const OBJECT_STORE_RULES: readonly ConfigRule<Slice>[] = [
+  {
+    id: 'BUCKET-NAMES',
+    description: 'Bucket names are unique.',
+    check: ({ objectStore: store }) => {
+      const names =
+        store.type === 'minio'
+          ? store.buckets.map((b) => b.name)
+          : [store.bucket, ...(store.extraBuckets ?? [])];
+      return [...duplicates(names)].flatMap(([name, idx]) =>
+        idx
+          .slice(1)
+          .map((i) =>
+            problem(
+              store.type === 'minio'
+                ? `objectStore.buckets[${i}].name`
+                : i === 0
+                  ? 'objectStore.bucket'
+                  : `objectStore.extraBuckets[${i - 1}]`,
+              'names a bucket listed before',
+              name,
+              'List each bucket once.',
+              'BUCKET-NAMES',
+            ),
+          ),
+      );
+    },
+  },
+];

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { problem } from '../core/config/problems';
+import { dnsLabel, email, positiveInt, quantity } from '../core/config/patterns';
+import { ConfigRule, duplicates } from '../core/config/rules';
+
+const role = z.enum(['admin', 'edit', 'view']);
+
+const tenantSchema = z.strictObject({
+  /** Also the name of the team's namespace. */
+  name: dnsLabel(),
+  owner: email(),
+  members: z.array(z.strictObject({ user: email(), role })).default([]),
+  groups: z.array(z.strictObject({ name: z.string().min(1), role })).default([]),
+  quota: z
+    .strictObject({
+      cpu: quantity().optional(),
+      memory: quantity().optional(),
+      gpu: z.number().int().min(0).optional(),
+      storageGiB: positiveInt(1000000, 'GiB').optional(),
+      pods: positiveInt(100000, 'pods').optional(),
+    })
+    .optional(),
+});
+
+export type TenantConfig = z.output<typeof tenantSchema>;
+
+/** The key `tenants` of the environment file: the teams on the platform. */
+export const tenantsShape = () => ({
+  tenants: z.array(tenantSchema).default([]),
+});
+
+type Slice = z.output<z.ZodObject<ReturnType<typeof tenantsShape>>>;
+
+export const TENANT_RULES: readonly ConfigRule<Slice>[] = [
+  {
+    id: 'TENANT-NAMES',
+    description: 'Tenant names are unique and do not take a platform namespace.',
+    check: ({ tenants }, ctx) => [
+      ...[...duplicates(tenants.map((t) => t.name))].flatMap(([name, idx]) =>
+        idx
+          .slice(1)
+          .map((i) =>
+            problem(
+              `tenants[${i}].name`,
+              `repeats the name of tenants[${idx[0]}]`,
+              name,
+              'Give every tenant its own name.',
+              'TENANT-NAMES',
+            ),
+          ),
+      ),
+      ...tenants.flatMap((t, i) =>
+        ctx.reservedNamespaces.includes(t.name) || t.name.startsWith('kube-')
+          ? [
+              problem(
+                `tenants[${i}].name`,
+                'is a namespace the platform or Kubernetes owns',
+                t.name,
+                'Choose another name for the team.',
+                'TENANT-NAMES',
+              ),
+            ]
+          : [],
+      ),
+    ],
+  },
+  {
+    id: 'TENANT-MEMBERS',
+    description: 'A tenant lists each member once and not its owner again.',
+    check: ({ tenants }) =>
+      tenants.flatMap((t, i) => {
+        const users = t.members.map((m) => m.user);
+        return [
+          ...[...duplicates(users)].flatMap(([user, idx]) =>
+            idx
+              .slice(1)
+              .map((j) =>
+                problem(
+                  `tenants[${i}].members[${j}].user`,
+                  `repeats tenants[${i}].members[${idx[0]}]`,
+                  user,
+                  'List each member once with one role.',
+                  'TENANT-MEMBERS',
+                ),
+              ),
+          ),
+          ...users.flatMap((u, j) =>
+            u === t.owner
+              ? [
+                  problem(
+                    `tenants[${i}].members[${j}].user`,
+                    'is the tenant owner, who is already admin',
+                    u,
+                    'Remove the owner from members.',
+                    'TENANT-MEMBERS',
+                  ),
+                ]
+              : [],
+          ),
+        ];
+      }),
+  },
+];

@@ -1,0 +1,19 @@
+import { certManagerComponent } from '../constructs/cert-manager/component';
+import { identityComponent } from '../constructs/dex/component';
+import { istioComponent } from '../constructs/istio/component';
+import { objectStoreComponent } from '../constructs/object-store/component';
+import { oauth2ProxyComponent } from '../constructs/oauth2-proxy/component';
+import { tenantsComponent } from '../constructs/tenant/component';
+
+/**
+ * The platform's components, one line each. The order here is only the tie-breaker: the platform
+ * builds every component after the ones whose contracts it needs.
+ */
+export const BUILT_IN_COMPONENTS = [
+  certManagerComponent,
+  istioComponent,
+  identityComponent,
+  oauth2ProxyComponent,
+  objectStoreComponent,
+  tenantsComponent,
+] as const;

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { problem } from '../../constructs/core/config/problems';
+import { dnsLabel, hostname, positiveInt, registry } from '../../constructs/core/config/patterns';
+import { ConfigRule, PresetName, presetDefault } from '../../constructs/core/config/rules';
+import { secretSourceSchema } from '../../constructs/core/config/secrets';
+
+/** One JSON Patch operation (RFC 6902) on an object's manifest. */
+const patchOperation = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('add'), path: z.string().startsWith('/'), value: z.unknown() }),
+  z.strictObject({
+    op: z.literal('replace'),
+    path: z.string().startsWith('/'),
+    value: z.unknown(),
+  }),
+  z.strictObject({ op: z.literal('remove'), path: z.string().startsWith('/') }),
+]);
+
+/**
+ * A typed override, the escape hatch after typed settings: a JSON patch on one synthesized object,
+ * addressed by kind, namespace and name. Every override is listed in the policy report and the
+ * patched object still passes the policy gate.
+ */
+export const overrideSchema = z.strictObject({
+  kind: z.string().min(1),
+  /** Omit for a cluster-scoped object. */
+  namespace: dnsLabel().optional(),
+  name: z.string().min(1),
+  /** Why the typed settings do not suffice; printed in the report. */
+  reason: z
+    .string()
+    .min(10, 'needs a reason of at least 10 characters|Say why the typed settings do not suffice.'),
+  patch: z
+    .array(patchOperation)
+    .min(1, 'has no operations|Give at least one { op, path, value } operation.'),
+});
+
+export type OverrideConfig = z.output<typeof overrideSchema>;
+
+const toggle = z.strictObject({ enabled: z.boolean() });
+
+/** The keys that belong to the platform as a whole rather than to one component. */
+export const platformShape = (preset: PresetName) => ({
+  /** The environment's name, e.g. dev, staging, prod. */
+  name: dnsLabel(),
+  /** Defaults and strictness: `dev` fills everything; `prod` requires explicit choices. */
+  preset: z.enum(['dev', 'prod']),
+  /** The host users open, e.g. kubeflow.example.com. */
+  domain: presetDefault(hostname(), preset === 'dev' ? 'kubeflow.localhost' : undefined, {
+    what: 'is required for the prod preset',
+    fix: 'Set it to the host users open, such as kubeflow.example.com.',
+    rule: 'PROD-DOMAIN',
+  }),
+  images: z
+    .strictObject({
+      /** A registry that mirrors every upstream image under the same path. */
+      registryMirror: registry().optional(),
+    })
+    .prefault({}),
+  overrides: z.array(overrideSchema).default([]),
+});
+
+/**
+ * Settings of the components the next releases add (Kubeflow applications, Pipelines, serving).
+ * They are validated and filled by the preset today so that environment files keep one shape;
+ * nothing is built from them yet (see the README's status table).
+ */
+export const plannedShape = (preset: PresetName) => ({
+  kubeflow: z
+    .strictObject({
+      dashboard: toggle.default({ enabled: true }),
+      notebooks: toggle.default({ enabled: true }),
+      katib: toggle.default({ enabled: true }),
+      training: toggle.default({ enabled: true }),
+      modelRegistry: toggle.default({ enabled: false }),
+    })
+    .prefault({}),
+  pipelines: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      database: z
+        .discriminatedUnion('type', [
+          z.strictObject({
+            type: z.literal('managed'),
+            storageGiB: positiveInt(10000, 'GiB').default(preset === 'dev' ? 10 : 50),
+          }),
+          z.strictObject({
+            type: z.literal('external'),
+            host: hostname(),
+            port: positiveInt(65535, 'port').optional(),
+            credentials: secretSourceSchema,
+          }),
+        ])
+        .prefault({ type: 'managed' }),
+    })
+    .prefault({}),
+  serving: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      deploymentMode: z.enum(['Serverless', 'RawDeployment']).default('Serverless'),
+    })
+    .prefault({}),
+});
+
+type PlatformSlice = z.output<z.ZodObject<ReturnType<typeof platformShape>>>;
+
+const isLocal = (domain: string): boolean =>
+  domain === 'localhost' || domain.endsWith('.localhost');
+
+/** Rules the schema enforces while parsing; their messages carry these IDs. */
+export const PLATFORM_PARSE_RULES = [
+  {
+    id: 'PROD-DOMAIN',
+    description: 'A production environment names the public host of its gateway.',
+  },
+] as const;
+
+export const PLATFORM_RULES: readonly ConfigRule<PlatformSlice>[] = [
+  {
+    id: 'PROD-DOMAIN',
+    description: 'A production environment names the public host of its gateway.',
+    check: (env, ctx) =>
+      ctx.preset === 'prod' && isLocal(env.domain)
+        ? [
+            problem(
+              'domain',
+              'must be a public host name for the prod preset',
+              env.domain,
+              'Use the DNS name users reach the platform by.',
+              'PROD-DOMAIN',
+            ),
+          ]
+        : [],
+  },
+];
