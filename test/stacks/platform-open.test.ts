@@ -198,6 +198,33 @@ describe('components are wired by contract, in dependency order', () => {
   });
 });
 
+describe('addComponent', () => {
+  test('builds a component after the others, against the contracts offered so far', () => {
+    const platform = new MlopsPlatform(new App(), 'Platform');
+    let seenHost: string | undefined;
+    platform.addComponent(
+      defineComponent({
+        key: 'reader',
+        description: 'x',
+        needs: [Contracts.gateway],
+        build: (ctx) => void (seenHost = ctx.get(Contracts.gateway).hosts[0]),
+      }),
+    );
+    expect(seenHost).toBe('kubeflow.localhost');
+    expect(platform.components.map((c) => c.key).at(-1)).toBe('reader');
+  });
+
+  test('refuses a second component of a key, and a contract offered twice', () => {
+    const platform = new MlopsPlatform(new App(), 'Platform');
+    expect(() => platform.addComponent({ ...teamStore })).toThrow(
+      'Component object-store is already part of the platform.',
+    );
+    expect(() => platform.addComponent({ ...teamStore, key: 'other-store' })).toThrow(
+      'IObjectStore is offered by both a component already built and other-store.',
+    );
+  });
+});
+
 describe('what a team adds in code goes through the same pipeline', () => {
   function withTeamAdditions(): MlopsPlatform {
     const platform = new MlopsPlatform(new App(), 'Platform');

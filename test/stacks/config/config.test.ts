@@ -164,6 +164,28 @@ describe('presets', () => {
     });
   });
 
+  test("dev's admin user follows the domain, and exclusive choices parse to one variant", () => {
+    const env = validateEnvironment({ name: 'dev', preset: 'dev', domain: 'ml.example.org' });
+    expect(env.identity).toEqual({
+      provider: 'dex',
+      dex: {
+        connectors: [],
+        staticUsers: [{ email: 'admin@ml.example.org', password: { type: 'generated' } }],
+      },
+    });
+    const hashed = validateEnvironment({
+      name: 'dev',
+      preset: 'dev',
+      identity: {
+        provider: 'dex',
+        dex: { staticUsers: [{ email: 'a@example.com', passwordSecret: { name: 's', key: 'k' } }] },
+      },
+    });
+    expect(
+      hashed.identity.provider === 'dex' && hashed.identity.dex.staticUsers[0].password,
+    ).toEqual({ type: 'secret', secret: { name: 's', key: 'k' } });
+  });
+
   test('prod keeps what the file states and sizes for production', () => {
     const env = validateEnvironment(load('valid', 'prod-static-users-with-reason.yaml'));
     expect(env.objectStore).toMatchObject({ type: 'minio', storageGiB: 100 });
