@@ -1,7 +1,41 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { ReadinessCheck } from '../../constructs/core/component';
 import { pulumiSecretConfigKeys } from '../../constructs/core/secrets';
 import { KubeObject, RenderedLayer, RenderedPlatform } from '../../stacks/render';
+
+/** The Kubernetes provider's annotation for a readiness condition of its own choosing. */
+export const PULUMI_WAIT_FOR = 'pulumi.com/waitFor';
+
+const WEBHOOK_KINDS = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
+
+/**
+ * What `install.sh` waits for beyond the provider's own await logic, as the provider's
+ * `pulumi.com/waitFor` annotation: the custom resources the components declare (issuers and
+ * certificates Ready) and webhook configurations whose CA a controller injects. Without it the
+ * next layer could reach a webhook before it can be called. Added on the Pulumi side only, so
+ * the manifests stay as cdk8s writes them.
+ */
+export function withPulumiAwait(obj: KubeObject, readiness: readonly ReadinessCheck[]): KubeObject {
+  const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
+  const check = readiness.find((c) => c.kind === obj.kind && c.group === group);
+  const hooks = WEBHOOK_KINDS.includes(obj.kind)
+    ? ((obj.webhooks ?? []) as { clientConfig?: { caBundle?: string } }[])
+    : [];
+  const waitFor = check
+    ? `condition=${check.condition ?? 'Ready'}`
+    : hooks.length > 0 && !hooks.every((h) => h.clientConfig?.caBundle)
+      ? 'jsonpath={.webhooks[0].clientConfig.caBundle}'
+      : undefined;
+  if (!waitFor) return obj;
+  return {
+    ...obj,
+    metadata: {
+      ...obj.metadata,
+      annotations: { ...(obj.metadata.annotations ?? {}), [PULUMI_WAIT_FOR]: waitFor },
+    },
+  };
+}
 
 /** Reads a Pulumi secret config value; injected so that tests need no stack. */
 export type SecretConfigReader = (configKey: string) => pulumi.Output<string>;
@@ -26,7 +60,8 @@ export function withPulumiSecrets(obj: KubeObject, readSecret: SecretConfigReade
 
 /**
  * One install layer: a component named by the layer id (e.g. `01-crds`) whose only child is a
- * `kubernetes:yaml/v2:ConfigGroup` of the layer's objects, exactly as cdk8s renders them.
+ * `kubernetes:yaml/v2:ConfigGroup` of the layer's objects, exactly as cdk8s renders them (plus the
+ * `pulumi.com/waitFor` annotations of {@link withPulumiAwait}).
  *
  * The ConfigGroup is a provider-side (remote) component: the Kubernetes provider registers one
  * resource per object as its children, orders them within the layer (CRDs before their custom
@@ -45,12 +80,17 @@ export class PlatformLayer extends pulumi.ComponentResource {
     layer: RenderedLayer,
     readSecret: SecretConfigReader,
     opts: pulumi.ComponentResourceOptions = {},
+    readiness: readonly ReadinessCheck[] = [],
   ) {
     super(LAYER_TYPE, layer.info.id, {}, opts);
     this.layerId = layer.info.id;
     this.group = new k8s.yaml.v2.ConfigGroup(
       layer.info.id,
-      { objs: layer.objects.map((o) => withPulumiSecrets(o, readSecret)) },
+      {
+        objs: layer.objects.map((o) =>
+          withPulumiSecrets(withPulumiAwait(o, readiness), readSecret),
+        ),
+      },
       { parent: this },
     );
     this.resources = this.group.resources;
@@ -86,6 +126,7 @@ export function deployPlatform(
       layer,
       readSecret,
       previous ? { ...opts, dependsOn: [previous.component] } : opts,
+      rendered.readiness,
     );
     deployed.push({ id: layer.info.id, component, group: component.group });
   }

@@ -7,6 +7,7 @@ import { renderEnvironment } from '../../../apps/cdk8s/synth';
 import {
   DeployedLayer,
   LAYER_TYPE,
+  PULUMI_WAIT_FOR,
   PlatformLayer,
   SecretConfigReader,
   deployPlatform,
@@ -20,6 +21,23 @@ import { KubeObject, RenderedPlatform, renderPlatform } from '../../../stacks/re
 import { ENVIRONMENTS } from '../../helpers';
 
 const CONFIG_GROUP = 'kubernetes:yaml/v2:ConfigGroup';
+
+/** The objects without the Pulumi-only readiness annotation (tested on its own below). */
+function withoutPulumiAwait(objs: unknown): unknown {
+  return (objs as KubeObject[]).map((o) => {
+    if (!o.metadata.annotations || !(PULUMI_WAIT_FOR in o.metadata.annotations)) return o;
+    const annotations = Object.fromEntries(
+      Object.entries(o.metadata.annotations).filter(([k]) => k !== PULUMI_WAIT_FOR),
+    );
+    const metadata = Object.fromEntries(
+      Object.entries(o.metadata).filter(([k]) => k !== 'annotations'),
+    );
+    return {
+      ...o,
+      metadata: Object.keys(annotations).length > 0 ? { ...metadata, annotations } : metadata,
+    };
+  });
+}
 
 /**
  * What the engine receives: the mock monitor is wrapped so that each registration's parent and
@@ -214,10 +232,32 @@ describe.each(ENVIRONMENTS)('Pulumi deploys exactly what cdk8s writes: $name', (
     for (const id of ids) {
       const objs = unwrap(registered(CONFIG_GROUP, id).inputs.objs);
       expect(objs.secret).toBe(false);
-      expect(objs.value).toEqual(manifests.get(id));
+      expect(withoutPulumiAwait(objs.value)).toEqual(manifests.get(id));
     }
     const total = [...manifests.values()].reduce((n, m) => n + m.length, 0);
     expect(total).toBeGreaterThan(ids.length);
+  });
+
+  test('Pulumi waits for what install.sh waits for: issuers and certificates Ready, injected CAs', () => {
+    const all = ids.flatMap(
+      (id) => unwrap(registered(CONFIG_GROUP, id).inputs.objs).value as KubeObject[],
+    );
+    const waits = (kind: string): (string | undefined)[] =>
+      all.filter((o) => o.kind === kind).map((o) => o.metadata.annotations?.[PULUMI_WAIT_FOR]);
+    expect(waits('ClusterIssuer').length).toBeGreaterThan(0);
+    expect(new Set([...waits('ClusterIssuer'), ...waits('Certificate')])).toEqual(
+      new Set(['condition=Ready']),
+    );
+    // Webhooks whose CA a controller injects are awaited until it is there; Deployments are left
+    // to the provider's own await logic.
+    const hooks = all.filter((o) => o.kind === 'ValidatingWebhookConfiguration');
+    expect(hooks.length).toBeGreaterThan(0);
+    for (const h of hooks) {
+      expect(h.metadata.annotations?.[PULUMI_WAIT_FOR]).toBe(
+        'jsonpath={.webhooks[0].clientConfig.caBundle}',
+      );
+    }
+    expect(waits('Deployment').every((w) => w === undefined)).toBe(true);
   });
 
   test("each layer registers its group's resources as its outputs", async () => {
@@ -321,7 +361,7 @@ describe('Pulumi secret config', () => {
             }
           : o,
       );
-      expect(objs.value).toEqual(JSON.parse(JSON.stringify(expected)));
+      expect(withoutPulumiAwait(objs.value)).toEqual(JSON.parse(JSON.stringify(expected)));
     }
   });
 
