@@ -1,35 +1,77 @@
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../../stacks/config/problems';
-import { formatText } from '../../policies';
-import { PolicyGateError, synth } from './synth';
+import { ConfigError, DEFAULT_ENVIRONMENT, validateEnvironment } from '../../stacks/config';
+// The text formatter alone: the JSON and SARIF formatters and the manifest loader are not needed.
+import { formatText } from '../../policies/format/text';
+import { PolicyGateError, readEnvironmentFile, synth } from './synth';
+import { MARKER_FILE, OutputError, defaultOutDir } from './write-output';
 
-const USAGE = 'Usage: npm run synth -- [--config <environment.yaml>] [--out <dir>]';
+export const USAGE = `Usage: mlops-blueprint synth [options]
+       npm run synth -- [options]     (in this repository)
 
-/** `npm run synth`: validate an environment and write its manifests. Returns the exit code. */
+Validates an environment, runs the policy gate over every object and writes the manifests.
+
+Options:
+  -c, --config <file>  environment file (default: the dev preset, named dev)
+  -o, --out <dir>      output directory (default: dist/<environment name>)
+      --force          replace --out even if it holds files mlops-blueprint did not write
+  -h, --help           show this help
+
+The output directory carries a ${MARKER_FILE} marker that lists the files written. A directory
+without the marker, or with other files in it, is not replaced unless --force is given.
+
+Exit codes: 0 written, 1 invalid environment, policy gate failure or output error, 2 usage error.`;
+
+/** A DNS label, as the schema requires of an environment's name. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * The output directory without `--out`: `dist/<environment name>`. Reading the name before the
+ * synthesis lets a config problem surface exactly as the synthesis reports it.
+ */
+export function outDirFor(configPath: string | undefined): string {
+  if (configPath === undefined) return defaultOutDir(DEFAULT_ENVIRONMENT.name);
+  const value = readEnvironmentFile(configPath);
+  const name = typeof value === 'object' && value !== null ? Reflect.get(value, 'name') : undefined;
+  if (typeof name === 'string' && DNS_LABEL.test(name)) return defaultOutDir(name);
+  validateEnvironment(value, configPath); // throws, listing every problem
+  throw new ConfigError(
+    [{ path: 'name', message: 'The name cannot name a directory. Give the output with --out.' }],
+    configPath,
+  );
+}
+
+/** `mlops-blueprint synth`, `npm run synth`: validate an environment and write its manifests. */
 export function main(argv: string[], log = console.log, error = console.error): number {
-  let values: { config?: string; out?: string; help?: boolean };
+  let values: { config?: string; out?: string; force?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         config: { type: 'string', short: 'c' },
-        out: { type: 'string', short: 'o', default: 'dist' },
+        out: { type: 'string', short: 'o' },
+        force: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     }));
   } catch (err) {
-    error(`${(err as Error).message}\n${USAGE}`);
+    error(`${(err as Error).message}\n\n${USAGE}`);
     return 2;
   }
   if (values.help) {
     log(USAGE);
     return 0;
   }
+  if (values.out === '') {
+    error(`--out needs a directory.\n\n${USAGE}`);
+    return 2;
+  }
   try {
-    const result = synth({ configPath: values.config, outDir: values.out ?? 'dist' });
+    const outDir = values.out ?? outDirFor(values.config);
+    const result = synth({ configPath: values.config, outDir, force: values.force === true });
     log(formatText(result.policy).trimEnd());
-    for (const f of result.files) log(`  ${values.out}/${f.name}`);
+    for (const f of result.files) log(`  ${path.join(outDir, f.name)}`);
     log(
       `Synthesized environment ${result.rendered.environment}: ${result.objectCount} objects, ${result.rendered.images.length} images.`,
     );
@@ -38,6 +80,10 @@ export function main(argv: string[], log = console.log, error = console.error): 
     if (err instanceof ConfigError || err instanceof PolicyGateError) {
       error(err.message.trimEnd());
       error('Nothing was written.');
+      return 1;
+    }
+    if (err instanceof OutputError) {
+      error(err.message);
       return 1;
     }
     throw err;

@@ -1,19 +1,16 @@
-import { ConfigError } from '../../stacks/config/problems';
-import { PolicyGateError, synth } from './synth';
+import { main } from './cli';
 
 /**
  * Entry point for `cdk8s synth` (see cdk8s.yaml). The environment file is named by
- * MLOPS_ENVIRONMENT (default: the dev preset); the output directory is the one cdk8s passes in
- * CDK8S_OUTDIR.
+ * MLOPS_ENVIRONMENT (default: the dev preset). The manifests go straight into the directory cdk8s
+ * passes in CDK8S_OUTDIR (cdk8s.yaml's `output`, or `--output`), where cdk8s' validation plugins
+ * look for them, together with the marker that tells the policy plugin whether the environment is
+ * production. Without CDK8S_OUTDIR the output goes where `npm run synth` puts it:
+ * dist/<environment name>.
  */
-try {
-  synth({
-    configPath: process.env.MLOPS_ENVIRONMENT || undefined,
-    outDir: process.env.CDK8S_OUTDIR ?? 'dist',
-  });
-} catch (err) {
-  if (!(err instanceof ConfigError || err instanceof PolicyGateError)) throw err;
-  console.error(err.message);
-  console.error('Nothing was written.');
-  process.exitCode = 1;
-}
+const config = process.env.MLOPS_ENVIRONMENT || undefined;
+const outDir = process.env.CDK8S_OUTDIR || undefined;
+process.exitCode = main([
+  ...(config === undefined ? [] : ['--config', config]),
+  ...(outDir === undefined ? [] : ['--out', outDir]),
+]);

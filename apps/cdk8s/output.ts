@@ -1,8 +1,10 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { dump } from 'js-yaml';
 import { Layer } from '../../constructs/core/layers';
 import { KubeObject, RenderedPlatform } from '../../stacks/render';
+
+// Writing moved to write-output.ts; re-exported for existing importers.
+export { OutputError, writeOutput } from './write-output';
+export type { WriteOptions } from './write-output';
 
 export interface OutputFile {
   readonly name: string;
@@ -155,35 +157,4 @@ export function outputFiles(rendered: RenderedPlatform): OutputFile[] {
   });
   files.push({ name: 'images.txt', content: rendered.images.map((i) => `${i}\n`).join('') });
   return files;
-}
-
-/**
- * Writes `files` as the whole content of `outDir`, atomically from the reader's point of view: the
- * files go to a sibling temporary directory, which then replaces `outDir`. If anything fails, the
- * previous `outDir` is left as it was and the temporary directory is removed.
- */
-export function writeOutput(outDir: string, files: readonly OutputFile[]): void {
-  const target = path.resolve(outDir);
-  const parent = path.dirname(target);
-  fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}-new-`));
-  let retired: string | undefined;
-  try {
-    for (const f of files) {
-      fs.writeFileSync(path.join(staging, f.name), f.content, { mode: f.mode ?? 0o644 });
-    }
-    if (fs.existsSync(target)) {
-      retired = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}-old-`));
-      fs.renameSync(target, path.join(retired, 'previous'));
-    }
-    fs.renameSync(staging, target);
-  } catch (err) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    if (retired && !fs.existsSync(target)) {
-      fs.renameSync(path.join(retired, 'previous'), target);
-    }
-    throw err;
-  } finally {
-    if (retired) fs.rmSync(retired, { recursive: true, force: true });
-  }
 }

@@ -6,7 +6,7 @@ import { EnvironmentConfig } from '../../stacks/config/schema';
 import { parseEnvironmentYaml } from '../../stacks/config/validate';
 import { MlopsPlatform } from '../../stacks/platform';
 import { RenderedPlatform, renderPlatform } from '../../stacks/render';
-import { OutputFile, outputFiles, writeOutput } from './output';
+import { OutputFile, WriteOptions, outputFiles, writeOutput } from './output';
 import { PolicyReport, evaluate, formatText } from '../../policies';
 import { PULUMI_SECRET_ANNOTATION } from '../../constructs/core/secrets';
 
@@ -14,6 +14,8 @@ export interface SynthOptions {
   /** Path of an environment file. @default - the dev preset */
   readonly configPath?: string;
   readonly outDir: string;
+  /** Replace `outDir` even if it holds files mlops-blueprint did not write. @default false */
+  readonly force?: boolean;
 }
 
 /** The policy gate found unsuppressed errors; nothing was written. */
@@ -83,11 +85,15 @@ export function renderEnvironment(environment: unknown, source: string): Rendere
 export function synth(opts: SynthOptions): SynthResult {
   const source = opts.configPath ?? 'the default dev environment';
   const environment = opts.configPath ? readEnvironmentFile(opts.configPath) : DEFAULT_ENVIRONMENT;
-  return writeRendered(renderEnvironment(environment, source), opts.outDir);
+  return writeRendered(renderEnvironment(environment, source), opts.outDir, { force: opts.force });
 }
 
 /** Runs the policy gate over a rendered platform and, if it passes, writes `outDir`. */
-export function writeRendered(rendered: RenderedPlatform, outDir: string): SynthResult {
+export function writeRendered(
+  rendered: RenderedPlatform,
+  outDir: string,
+  options: Pick<WriteOptions, 'force'> = {},
+): SynthResult {
   const policy = evaluate(
     rendered.layers.flatMap((l) => l.objects),
     { production: rendered.production },
@@ -97,7 +103,11 @@ export function writeRendered(rendered: RenderedPlatform, outDir: string): Synth
     ...outputFiles(rendered),
     { name: 'policy-report.txt', content: formatText(policy) },
   ];
-  writeOutput(outDir, files);
+  writeOutput(outDir, files, {
+    ...options,
+    environment: rendered.environment,
+    production: rendered.production,
+  });
   return {
     rendered,
     policy,

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Validation, ValidationContext } from 'cdk8s-cli/lib/plugins';
 import { objectKey } from '../core/findings';
 import { flattenLists } from '../core/lists';
@@ -10,7 +12,9 @@ import { ALL_PACKS, CATALOGUE_PACKS } from '../packs/all';
 export interface PolicyGateValidationProps {
   /**
    * Evaluate a production environment: literal credentials become errors.
-   * @default false
+   * @default - what the marker next to the manifests says (the `production` field of the
+   * `.mlops-blueprint` file mlops-blueprint writes), so that this gate agrees with the one in the
+   * app; false if there is no marker
    */
   readonly production?: boolean;
   /**
@@ -29,11 +33,16 @@ export interface PolicyGateValidationProps {
  * `class: PolicyGateValidation` (the compiled file, so `npm run build` runs first).
  */
 export class PolicyGateValidation implements Validation {
-  private readonly production: boolean;
+  private readonly production: boolean | undefined;
   private readonly packIds: readonly string[] | undefined;
 
   constructor(props: PolicyGateValidationProps = {}) {
-    this.production = props.production === true;
+    if (props.production !== undefined && typeof props.production !== 'boolean') {
+      throw new Error(
+        `policy plugin: \`properties.production\` must be true or false (got ${JSON.stringify(props.production)}). Leave it out to read it from the output's marker.`,
+      );
+    }
+    this.production = props.production;
     this.packIds = props.packs;
     const unknown = (props.packs ?? []).filter((id) => !ALL_PACKS.some((p) => p.id === id));
     if (unknown.length > 0) {
@@ -53,12 +62,16 @@ export class PolicyGateValidation implements Validation {
         }
       }
     }
+    const { production, from } =
+      this.production === undefined
+        ? productionFromMarkers(context.manifests)
+        : { production: this.production, from: 'properties.production in cdk8s.yaml' };
     const packs =
       this.packIds === undefined
         ? ALL_PACKS
         : ALL_PACKS.filter((p) => this.packIds?.includes(p.id));
     const report = evaluate([...sources.keys()], {
-      production: this.production,
+      production,
       packs,
       locate: (obj) => sources.get(obj),
     });
@@ -85,14 +98,51 @@ export class PolicyGateValidation implements Validation {
       });
     }
     // cdk8s prints violations only; every suppression must appear in the synth output too.
+    context.logger.log(`Production rules ${production ? 'on' : 'off'} (${from}).`);
     context.logger.log(`${formatSummary(report)}\n${formatSuppressionList(report)}`);
     context.report.submit(report.passed ? 'success' : 'failure', {
       errors: String(report.errors.length),
       warnings: String(report.warnings.length),
       suppressed: String(report.suppressed.length),
-      production: String(this.production),
+      production: String(production),
     });
   }
+}
+
+/** The marker mlops-blueprint writes next to the manifests (see apps/cdk8s/write-output.ts). */
+const MARKER_FILE = '.mlops-blueprint';
+
+/**
+ * Whether the manifests belong to a production environment, by the markers in their
+ * directories: production if any marker says so; not production without a marker.
+ */
+export function productionFromMarkers(manifests: readonly string[]): {
+  production: boolean;
+  from: string;
+} {
+  const markers = [...new Set(manifests.map((m) => path.join(path.dirname(m), MARKER_FILE)))];
+  const found: { file: string; production: boolean }[] = [];
+  for (const file of markers) {
+    try {
+      const marker = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+        tool?: unknown;
+        production?: unknown;
+      };
+      if (marker.tool === 'mlops-blueprint' && typeof marker.production === 'boolean') {
+        found.push({ file, production: marker.production });
+      }
+    } catch {
+      // No marker here, or not ours.
+    }
+  }
+  if (found.length === 0) {
+    return {
+      production: false,
+      from: `no ${MARKER_FILE} marker next to the manifests; set properties.production to choose`,
+    };
+  }
+  const decisive = found.find((f) => f.production) ?? found[0];
+  return { production: decisive.production, from: `from ${decisive.file}` };
 }
 
 const RULES: ReadonlyMap<string, Rule> = new Map(

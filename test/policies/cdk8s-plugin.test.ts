@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { ValidationContext as ValidationContextType } from 'cdk8s-cli/lib/plugins';
 import { PolicyGateValidation } from '../../policies/cdk8s/plugin';
+import { writeOutput } from '../../apps/cdk8s/write-output';
 
 // The real cdk8s-cli context and report, loaded by file path because the package's `exports` map
 // hides lib/ from Node resolution.
@@ -114,5 +115,61 @@ describe('cdk8s validation plugin', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('production without properties.production: the marker next to the manifests', () => {
+    /** The warnings-only fixture, written as mlops-blueprint writes an environment. */
+    function written(production: boolean | undefined): string {
+      const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'policy-plugin-')), 'out');
+      const content = fs.readFileSync(path.join(MANIFESTS, 'warnings-only.yaml'), 'utf8');
+      if (production === undefined) {
+        fs.mkdirSync(dir);
+        fs.writeFileSync(path.join(dir, 'app.k8s.yaml'), content);
+      } else {
+        writeOutput(dir, [{ name: 'app.k8s.yaml', content }], { environment: 'x', production });
+      }
+      return path.join(dir, 'app.k8s.yaml');
+    }
+
+    it('applies production rules when the marker says production, as the app gate did', async () => {
+      const manifest = written(true);
+      const context = contextFor([manifest]);
+      await new PolicyGateValidation({}).validate(context);
+      expect(context.report.success).toBe(false);
+      expect(context.report.toJson().summary.metadata?.production).toBe('true');
+      const logged = log.mock.calls.map((call) => String(call[0])).join('\n');
+      expect(logged).toContain(
+        `Production rules on (from ${path.join(path.dirname(manifest), '.mlops-blueprint')}).`,
+      );
+    });
+
+    it('does not when the marker says it is not production', async () => {
+      const context = contextFor([written(false)]);
+      await new PolicyGateValidation().validate(context);
+      expect(context.report.success).toBe(true);
+      expect(context.report.toJson().summary.metadata?.production).toBe('false');
+    });
+
+    it('does not without a marker, and says how to choose', async () => {
+      const context = contextFor([written(undefined)]);
+      await new PolicyGateValidation().validate(context);
+      expect(context.report.success).toBe(true);
+      const logged = log.mock.calls.map((call) => String(call[0])).join('\n');
+      expect(logged).toContain(
+        'Production rules off (no .mlops-blueprint marker next to the manifests; set properties.production to choose).',
+      );
+    });
+
+    it('lets properties.production override the marker', async () => {
+      const context = contextFor([written(true)]);
+      await new PolicyGateValidation({ production: false }).validate(context);
+      expect(context.report.success).toBe(true);
+    });
+
+    it('rejects a production property that is not a boolean', () => {
+      expect(() => new PolicyGateValidation({ production: 'yes' as unknown as boolean })).toThrow(
+        'policy plugin: `properties.production` must be true or false (got "yes").',
+      );
+    });
   });
 });

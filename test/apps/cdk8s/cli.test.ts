@@ -3,8 +3,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../apps/cdk8s/cli';
 import { synth } from '../../../apps/cdk8s/synth';
-import { writeOutput } from '../../../apps/cdk8s/output';
+import { MARKER_FILE, readMarker } from '../../../apps/cdk8s/write-output';
 import { REPO_ROOT } from '../../helpers';
+
+// The module object itself, so that a spy replaces what write-output.ts calls.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const realFs = require('node:fs') as typeof fs;
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-synth-'));
@@ -34,6 +38,7 @@ describe('npm run synth', () => {
     const r = run(['--config', path.join(REPO_ROOT, 'stacks/dev.yaml'), '--out', dir]);
     expect(r.code).toBe(0);
     expect(fs.readdirSync(dir).sort()).toEqual([
+      MARKER_FILE,
       '01-crds.k8s.yaml',
       '02-namespaces.k8s.yaml',
       '03-infrastructure.k8s.yaml',
@@ -153,7 +158,8 @@ describe('npm run synth', () => {
     );
     const bad = run(['--bogus']);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('Usage: npm run synth');
+    expect(bad.err).toContain('Usage: mlops-blueprint synth [options]');
+    expect(bad.err).toContain('npm run synth -- [options]');
   });
 
   test('a Pulumi-filled secret cannot be synthesized for plain manifests', () => {
@@ -170,26 +176,118 @@ describe('npm run synth', () => {
   });
 });
 
-describe('writeOutput', () => {
-  test('a failure while writing restores the previous directory and leaves no temporary files', () => {
-    const parent = tmp();
-    const dir = path.join(parent, 'dist');
-    writeOutput(dir, [{ name: 'a.yaml', content: 'old' }]);
-    expect(() =>
-      writeOutput(dir, [
-        { name: 'b.yaml', content: 'new' },
-        { name: 'no/such/dir.yaml', content: 'x' },
-      ]),
-    ).toThrow();
-    expect(snapshotDir(dir)).toEqual({ 'a.yaml': 'old' });
-    expect(fs.readdirSync(parent)).toEqual(['dist']);
+describe('where the output goes', () => {
+  const cwd = process.cwd();
+  let work: string;
+  beforeEach(() => {
+    // A checkout of its own: the commands below run as a user types them there.
+    work = fs.realpathSync(tmp());
+    fs.mkdirSync(path.join(work, 'stacks'));
+    for (const f of ['dev.yaml', 'prod.yaml']) {
+      fs.copyFileSync(path.join(REPO_ROOT, 'stacks', f), path.join(work, 'stacks', f));
+    }
+    fs.writeFileSync(path.join(work, 'README.md'), 'keep');
+    process.chdir(work);
+  });
+  afterEach(() => {
+    process.chdir(cwd);
+    jest.restoreAllMocks();
   });
 
-  test('replaces the whole directory, so stale layer files disappear', () => {
-    const dir = path.join(tmp(), 'dist');
-    writeOutput(dir, [{ name: 'old-layer.k8s.yaml', content: 'x' }]);
-    writeOutput(dir, [{ name: 'new-layer.k8s.yaml', content: 'y' }]);
-    expect(fs.readdirSync(dir)).toEqual(['new-layer.k8s.yaml']);
+  test('without --out, each environment goes to dist/<its name>, and they leave each other alone', () => {
+    expect(run(['--config', 'stacks/prod.yaml']).code).toBe(0);
+    const prod = snapshotDir('dist/prod');
+    const plain = run([]);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toContain(`  ${path.join('dist', 'dev', 'install.sh')}`);
+    expect(fs.readdirSync('dist').sort()).toEqual(['dev', 'prod']);
+    expect(snapshotDir('dist/prod')).toEqual(prod);
+    expect(readMarker('dist/dev')).toEqual(
+      expect.objectContaining({ environment: 'dev', production: false }),
+    );
+    expect(readMarker('dist/prod')).toEqual(
+      expect.objectContaining({ environment: 'prod', production: true }),
+    );
+    expect([...(readMarker('dist/prod')?.files ?? [])].sort()).toEqual(
+      fs
+        .readdirSync('dist/prod')
+        .filter((f) => f !== MARKER_FILE)
+        .sort(),
+    );
+    // The README's explicit form writes the same place and replaces its own output.
+    expect(run(['--config', 'stacks/prod.yaml', '--out', 'dist/prod']).code).toBe(0);
+    expect(snapshotDir('dist/prod')).toEqual(prod);
+  });
+
+  test('without --out, an invalid file reports its problems and writes nothing', () => {
+    fs.writeFileSync('stacks/bad.yaml', 'name: Not_A_Label\npreset: dev\n');
+    const r = run(['--config', 'stacks/bad.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('stacks/bad.yaml is not a valid environment');
+    expect(r.err).toContain('Nothing was written.');
+    expect(fs.existsSync('dist')).toBe(false);
+  });
+
+  test('--out . refuses to touch the checkout, even with --force', () => {
+    for (const args of [
+      ['--out', '.'],
+      ['--out', '.', '--force'],
+    ]) {
+      const r = run(args);
+      expect(r.code).toBe(1);
+      expect(r.err).toBe(
+        `Refusing to write to ${work}: it is or contains the current directory, which mlops-blueprint never replaces, not even with --force; choose a new directory with --out, e.g. --out dist/<environment>.`,
+      );
+    }
+    expect(fs.readdirSync(work).sort()).toEqual(['README.md', 'stacks']);
+  });
+
+  test('--out naming a file is refused and the file kept', () => {
+    fs.writeFileSync('somefile', 'keep');
+    const r = run(['--out', 'somefile']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      'Refusing to write to somefile: it is an existing file, not a directory; choose a directory with --out.',
+    );
+    expect(fs.readFileSync('somefile', 'utf8')).toBe('keep');
+  });
+
+  test('a directory the tool did not write is refused; --force replaces it', () => {
+    fs.mkdirSync('manifests');
+    fs.writeFileSync('manifests/mine.yaml', 'kind: Mine');
+    const refused = run(['--out', 'manifests']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toBe(
+      'Refusing to replace manifests: it is not empty and was not written by mlops-blueprint (no .mlops-blueprint marker); choose another directory with --out, or add --force to replace it and everything in it.',
+    );
+    expect(fs.readdirSync('manifests')).toEqual(['mine.yaml']);
+    expect(run(['--out', 'manifests', '--force']).code).toBe(0);
+    expect(fs.existsSync('manifests/mine.yaml')).toBe(false);
+    expect(readMarker('manifests')?.environment).toBe('dev');
+  });
+
+  test('a file system error is one sentence and exit code 1, not a stack trace', () => {
+    jest.spyOn(realFs, 'mkdirSync').mockImplementation((file) => {
+      throw Object.assign(new Error('EROFS'), { code: 'EROFS', syscall: 'mkdir', path: file });
+    });
+    const r = run([]);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      `Cannot write ${path.join('dist', 'dev')}: the file system is read-only at dist (EROFS); choose a writable location with --out (the previous output is unchanged).`,
+    );
+  });
+
+  test('a second run while the first holds the lock stops with a clear message', () => {
+    fs.mkdirSync('dist');
+    fs.writeFileSync(
+      'dist/.dev.lock',
+      JSON.stringify({ pid: process.pid, host: os.hostname(), token: 't' }),
+    );
+    const r = run([]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      /^Another mlops-blueprint run \(process \d+ on .*\) is writing dist\/dev; /,
+    );
   });
 });
 

@@ -1,0 +1,88 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * The `mlops-blueprint` command (package bin: bin/mlops-blueprint.js, which runs this compiled
+ * file). Each command loads only what it needs: `policy` never loads the constructs.
+ */
+export const USAGE = `Usage: mlops-blueprint <command> [options]
+
+Commands:
+  synth    validate an environment, run the policy gate and write its manifests
+  policy   check Kubernetes manifests against the policy packs
+  help     show this help, or a command's help: help synth, help policy
+
+Examples:
+  mlops-blueprint synth                                    # the dev preset into dist/dev
+  mlops-blueprint synth --config stacks/prod.yaml          # into dist/<its name>, here dist/prod
+  mlops-blueprint synth --config stacks/prod.yaml --out dist/prod
+  mlops-blueprint policy dist/prod --format sarif
+
+Run "mlops-blueprint <command> --help" for a command's options.`;
+
+export interface BinIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const PROCESS_IO: BinIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Runs one command line (without node and script); resolves to the exit code. */
+export async function run(argv: readonly string[], io: BinIo = PROCESS_IO): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'synth': {
+      const { main } = await import('./cli');
+      return main(
+        rest,
+        (m: string) => io.stdout(`${m}\n`),
+        (m: string) => io.stderr(`${m}\n`),
+      );
+    }
+    case 'policy': {
+      const { main } = await import('../../policies/cli');
+      return main(rest, io);
+    }
+    case 'help':
+      if (rest[0] === 'synth' || rest[0] === 'policy') return run([rest[0], '--help'], io);
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    case undefined:
+    case '-h':
+    case '--help':
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    case '-v':
+    case '--version':
+      io.stdout(`${packageVersion()}\n`);
+      return 0;
+    default:
+      io.stderr(`Unknown command "${command}".\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+/** The version in the package's package.json, found upwards from this file (lib/ or sources). */
+function packageVersion(): string {
+  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'mlops-blueprint') return pkg.version ?? 'unknown';
+    } catch {
+      // No package.json here; look further up.
+    }
+  }
+  return 'unknown';
+}
+
+if (require.main === module) {
+  void run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
