@@ -2,7 +2,9 @@
 'use strict';
 // The `mlops-blueprint` command: runs the compiled lib/apps/cdk8s/bin.js. In a checkout it first
 // compiles lib/ if a source changed (bin/launch.js); an installed package runs lib/ directly.
-require('./launch.js').ensureBuilt(['apps/cdk8s/bin']);
+const launch = require('./launch.js');
+launch.ensureBuilt(['apps/cdk8s/bin']);
+launch.enableCompileCache();
 require('../lib/apps/cdk8s/bin.js')
   .run(process.argv.slice(2))
   .then((/** @type {number} */ code) => {
