@@ -27,6 +27,22 @@ export interface ChildResult {
 
 const bootMs = performance.now();
 
+/**
+ * The package a require loads, without resolving it again: a bare specifier names it; a relative
+ * one stays in the package of the module that requires it.
+ */
+function packageOf(id: string, parent: string | undefined): string {
+  if (id.startsWith('node:') || Module.isBuiltin(id)) return 'node:builtin';
+  if (!id.startsWith('.') && !path.isAbsolute(id)) {
+    const [scope, name] = id.split('/');
+    return scope.startsWith('@') && name ? `${scope}/${name}` : scope;
+  }
+  const pkg = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](?!.*node_modules)/.exec(
+    parent ?? '',
+  );
+  return pkg ? pkg[1].replace(/\\/g, '/') : 'mlops-blueprint';
+}
+
 /** Times every require by package: the time spent in a package's own modules. */
 function profileRequires(): Record<string, number> {
   const byPackage: Record<string, number> = {};
@@ -42,14 +58,7 @@ function profileRequires(): Record<string, number> {
       const total = performance.now() - start;
       const nested = stack.pop() ?? 0;
       if (stack.length > 0) stack[stack.length - 1] += total;
-      let file: string;
-      try {
-        file = require.resolve(id, { paths: [path.dirname(this.filename ?? '.')] });
-      } catch {
-        file = id;
-      }
-      const pkg = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file)?.[1];
-      const key = pkg ?? (path.isAbsolute(file) ? 'mlops-blueprint' : 'node:builtin');
+      const key = packageOf(id, this.filename);
       byPackage[key] = (byPackage[key] ?? 0) + total - nested;
     }
   };
