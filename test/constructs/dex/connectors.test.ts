@@ -1,6 +1,7 @@
 import { Prerequisites } from '../../../constructs/core/prerequisites';
 import { DexConnector } from '../../../constructs/dex';
-import { DEX_NS, HOST, Manifest, Objects, buildDex, dexConfigOf } from './helpers';
+import { HOST } from '../../fakes';
+import { DEX_NS, Manifest, Objects, buildDex, dexConfigOf } from './helpers';
 
 const CALLBACK = `https://${HOST}/dex/callback`;
 

@@ -2,7 +2,8 @@ import { Layer } from '../../../constructs/core/layers';
 import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
 import { Dex } from '../../../constructs/dex';
 import { DEX_CRD_FACTS, DEX_CRD_VERSION, DEX_GROUP } from './crd-facts';
-import { CORPORATE_SSO, FakeGateway, FakeMesh, LayeredApp, Manifest, buildDex } from './helpers';
+import { FakeGateway, FakeMesh } from '../../fakes';
+import { CORPORATE_SSO, LayeredApp, Manifest, buildDex } from './helpers';
 
 const crds = buildDex().objects().ofKind('CustomResourceDefinition');
 

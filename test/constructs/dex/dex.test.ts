@@ -11,13 +11,10 @@ import {
 } from '../../../constructs/dex';
 import { imageReference } from '../../../constructs/core/images';
 import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
+import { FakeGateway, FakeMesh, GATEWAY_NS, HOST } from '../../fakes';
 import {
   CORPORATE_SSO,
   DEX_NS,
-  FakeGateway,
-  FakeMesh,
-  GATEWAY_NS,
-  HOST,
   Manifest,
   Objects,
   PROXY_NS,

@@ -1,14 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { Istio } from '../../../constructs/istio';
 import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
-import {
-  CLUSTER_ISSUER,
-  findObject,
-  istioFixture,
-  Manifest,
-  objectsOfKind,
-  synth,
-} from './helpers';
+import { CLUSTER_ISSUER } from '../../fakes';
+import { findObject, istioFixture, Manifest, objectsOfKind, synth } from './helpers';
 
 describe('istio-cni node agent', () => {
   const objects = synth(istioFixture().chart);

@@ -1,14 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
 import { Istio } from '../../../constructs/istio';
-import {
-  CLUSTER_ISSUER,
-  findObject,
-  istioFixture,
-  Manifest,
-  platformNamespaces,
-  synth,
-} from './helpers';
+import { CLUSTER_ISSUER } from '../../fakes';
+import { findObject, istioFixture, Manifest, platformNamespaces, synth } from './helpers';
 
 describe('ingress gateway', () => {
   const fixture = istioFixture({

@@ -1,17 +1,13 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
-import { ICertificateIssuer } from '../../../constructs/core/certificates';
 import { Istio, IstioProps } from '../../../constructs/istio';
 import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
+import { CLUSTER_ISSUER } from '../../fakes';
 
 // Synthesized manifests are untyped JSON; tests read them loosely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Manifest = any;
-
-export const CLUSTER_ISSUER: ICertificateIssuer = {
-  issuerRef: { name: 'platform-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
-};
 
 export interface Fixture {
   readonly chart: Chart;

@@ -2,7 +2,8 @@ import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ILayerCharts, Layer, LAYERS, LAYERS_CONTEXT } from '../../../constructs/core/layers';
 import { Istio } from '../../../constructs/istio';
-import { CLUSTER_ISSUER, Manifest, platformNamespaces } from './helpers';
+import { CLUSTER_ISSUER } from '../../fakes';
+import { Manifest, platformNamespaces } from './helpers';
 
 /** The layered setup MlopsPlatform builds: one chart per layer, published in the context. */
 function layeredIstio(): { charts: Map<Layer, Chart>; istio: Istio } {

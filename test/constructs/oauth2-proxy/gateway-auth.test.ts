@@ -1,14 +1,6 @@
 import { MachineToMachine } from '../../../constructs/oauth2-proxy';
-import {
-  DEX_NS,
-  GATEWAY_NS,
-  GATEWAY_SELECTOR,
-  HOST,
-  Manifest,
-  Objects,
-  PROXY_NS,
-  dexConfigOf,
-} from '../dex/helpers';
+import { GATEWAY_NS, GATEWAY_SELECTOR, HOST } from '../../fakes';
+import { DEX_NS, Manifest, Objects, PROXY_NS, dexConfigOf } from '../dex/helpers';
 import { buildStack, flag, proxyContainer } from './helpers';
 
 /** The Service a cluster-local URL or FQDN points at, and the port it must have. */

@@ -2,15 +2,8 @@ import { App, Chart, Testing } from 'cdk8s';
 import { Dex, DexProps, ExternalOidcProvider } from '../../../constructs/dex';
 import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
 import { OAuth2Proxy, OAuth2ProxyProps } from '../../../constructs/oauth2-proxy';
-import {
-  CORPORATE_SSO,
-  DEX_NS,
-  FakeGateway,
-  FakeMesh,
-  Manifest,
-  Objects,
-  PROXY_NS,
-} from '../dex/helpers';
+import { FakeGateway, FakeMesh } from '../../fakes';
+import { CORPORATE_SSO, DEX_NS, Manifest, Objects, PROXY_NS } from '../dex/helpers';
 
 export interface Stack {
   readonly app: App;

@@ -5,7 +5,8 @@ import {
   KUBEFLOW_API_ROUTES,
   OAUTH2_PROXY_DEFAULT_RESOURCES,
 } from '../../../constructs/oauth2-proxy';
-import { DEX_NS, GATEWAY_NS, HOST, Manifest, PROXY_NS } from '../dex/helpers';
+import { GATEWAY_NS, HOST } from '../../fakes';
+import { DEX_NS, Manifest, PROXY_NS } from '../dex/helpers';
 import { buildStack, flag, proxyContainer, proxyDeployment } from './helpers';
 
 describe('OAuth2Proxy', () => {
