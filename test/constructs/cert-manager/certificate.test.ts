@@ -2,11 +2,8 @@ import { Duration, Testing } from 'cdk8s';
 import { Certificate, PrivateKey } from '../../../constructs/cert-manager';
 import { ICertificateIssuer } from '../../../constructs/core/certificates';
 import { Layer } from '../../../constructs/core/layers';
+import { CLUSTER_ISSUER } from '../../fakes';
 import { LayeredApp, Manifest, Objects } from './helpers';
-
-const CLUSTER_ISSUER: ICertificateIssuer = {
-  issuerRef: { name: 'platform-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
-};
 
 function certificate(props: Partial<ConstructorParameters<typeof Certificate>[2]> = {}) {
   const chart = Testing.chart();
