@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, DEFAULT_ENVIRONMENT, validateEnvironment } from '../../stacks/config';
+import { ConfigError } from '../../stacks/config';
 // The text formatter alone: the JSON and SARIF formatters and the manifest loader are not needed.
 import { formatText } from '../../policies/format/text';
-import { PolicyGateError, readEnvironmentFile, synth } from './synth';
+import { PolicyGateError, synth } from './synth';
 import { MARKER_FILE, OutputError, defaultOutDir } from './write-output';
 
 export const USAGE = `Usage: mlops-blueprint synth [options]
@@ -21,25 +21,6 @@ The output directory carries a ${MARKER_FILE} marker that lists the files writte
 without the marker, or with other files in it, is not replaced unless --force is given.
 
 Exit codes: 0 written, 1 invalid environment, policy gate failure or output error, 2 usage error.`;
-
-/** A DNS label, as the schema requires of an environment's name. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/**
- * The output directory without `--out`: `dist/<environment name>`. Reading the name before the
- * synthesis lets a config problem surface exactly as the synthesis reports it.
- */
-export function outDirFor(configPath: string | undefined): string {
-  if (configPath === undefined) return defaultOutDir(DEFAULT_ENVIRONMENT.name);
-  const value = readEnvironmentFile(configPath);
-  const name = typeof value === 'object' && value !== null ? Reflect.get(value, 'name') : undefined;
-  if (typeof name === 'string' && DNS_LABEL.test(name)) return defaultOutDir(name);
-  validateEnvironment(value, configPath); // throws, listing every problem
-  throw new ConfigError(
-    [{ path: 'name', message: 'The name cannot name a directory. Give the output with --out.' }],
-    configPath,
-  );
-}
 
 /** `mlops-blueprint synth`, `npm run synth`: validate an environment and write its manifests. */
 export function main(argv: string[], log = console.log, error = console.error): number {
@@ -68,8 +49,12 @@ export function main(argv: string[], log = console.log, error = console.error): 
     return 2;
   }
   try {
-    const outDir = values.out ?? outDirFor(values.config);
-    const result = synth({ configPath: values.config, outDir, force: values.force === true });
+    const result = synth({
+      configPath: values.config,
+      outDir: values.out,
+      force: values.force === true,
+    });
+    const outDir = values.out ?? defaultOutDir(result.rendered.environment);
     log(formatText(result.policy).trimEnd());
     for (const f of result.files) log(`  ${path.join(outDir, f.name)}`);
     log(

@@ -13,7 +13,8 @@ import { PULUMI_SECRET_ANNOTATION } from '../../constructs/core/secrets';
 export interface SynthOptions {
   /** Path of an environment file. @default - the dev preset */
   readonly configPath?: string;
-  readonly outDir: string;
+  /** @default dist/<environment name> */
+  readonly outDir?: string;
   /** Replace `outDir` even if it holds files mlops-blueprint did not write. @default false */
   readonly force?: boolean;
 }
@@ -91,7 +92,7 @@ export function synth(opts: SynthOptions): SynthResult {
 /** Runs the policy gate over a rendered platform and, if it passes, writes `outDir`. */
 export function writeRendered(
   rendered: RenderedPlatform,
-  outDir: string,
+  outDir: string | undefined,
   options: Pick<WriteOptions, 'force'> = {},
 ): SynthResult {
   const policy = evaluate(

@@ -51,13 +51,23 @@ export class OutputError extends Error {
   }
 }
 
+/** A DNS label, as the schema requires of an environment's name: safe as a directory name. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 /** Where an output directory goes without `--out`: `dist/<environment name>`. */
-export function defaultOutDir(environment: string): string {
+export function defaultOutDir(environment: string | undefined): string {
+  if (environment === undefined || !DNS_LABEL.test(environment)) {
+    throw new OutputError(
+      `The environment name ${JSON.stringify(environment ?? '')} cannot name a directory under dist/; choose the output directory with --out.`,
+      'unsafe',
+    );
+  }
   return path.join('dist', environment);
 }
 
 /**
- * Writes `files` as the whole content of `outDir`, with a marker file that lists them.
+ * Writes `files` as the whole content of `outDir` (default: `dist/<options.environment>`), with a
+ * marker file that lists them.
  *
  * - Ownership: an existing directory is replaced only if it is empty, or carries the marker and
  *   holds nothing beyond the files the marker lists; otherwise `OutputError` (`force` overrides).
@@ -72,13 +82,14 @@ export function defaultOutDir(environment: string): string {
  * - File system errors (EACCES, EROFS, ENOSPC, ENOTDIR, ...) become an `OutputError`.
  */
 export function writeOutput(
-  outDir: string,
+  outDir: string | undefined,
   files: readonly OutputFile[],
   options: WriteOptions = {},
 ): void {
   checkFileNames(files);
-  const shown = display(outDir);
-  let target = path.resolve(outDir);
+  const dir = outDir ?? defaultOutDir(options.environment);
+  const shown = display(dir);
+  let target = path.resolve(dir);
   refuseUnsafe(target, shown);
   const parent = path.dirname(target);
   // The first directory this run creates (if any): removed again if the run fails.

@@ -182,6 +182,28 @@ describe('what writeOutput replaces', () => {
   });
 });
 
+describe('without a directory', () => {
+  test('writes dist/<environment name>, and refuses a name that is not a plain label', () => {
+    const cwd = process.cwd();
+    const dir = tmp();
+    try {
+      process.chdir(dir);
+      writeOutput(undefined, FILES, { environment: 'staging' });
+      expect(readMarker(path.join('dist', 'staging'))?.environment).toBe('staging');
+      for (const environment of ['../escape', 'a/b', 'Upper', undefined]) {
+        const err = thrown(() => writeOutput(undefined, FILES, { environment }));
+        expect(err.reason).toBe('unsafe');
+        expect(err.message).toMatch(
+          /cannot name a directory under dist\/; choose the output directory with --out\.$/,
+        );
+      }
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(fs.readdirSync(path.join(dir, 'dist'))).toEqual(['staging']);
+  });
+});
+
 describe('atomic replacement', () => {
   test('a failure while writing restores the previous directory and leaves nothing else', () => {
     const parent = tmp();
