@@ -44,8 +44,8 @@ describe('npm run synth', () => {
       '03-infrastructure.k8s.yaml',
       '04-infrastructure-config.k8s.yaml',
       '05-identity.k8s.yaml',
-      '06-platform.k8s.yaml',
-      '07-tenants.k8s.yaml',
+      '06-platform-controllers.k8s.yaml',
+      '08-tenants.k8s.yaml',
       'images.txt',
       'install.sh',
       'kustomization.yaml',
@@ -55,7 +55,7 @@ describe('npm run synth', () => {
       /^Policy gate passed: 0 errors/,
     );
     const script = fs.readFileSync(path.join(dir, 'install.sh'), 'utf8');
-    const order = ['02-namespaces', '06-platform', '07-tenants'].map((l) =>
+    const order = ['02-namespaces', '06-platform-controllers', '08-tenants'].map((l) =>
       script.indexOf(`-f ${l}.k8s.yaml`),
     );
     expect(order.every((p, i) => p > 0 && (i === 0 || p > order[i - 1]))).toBe(true);
@@ -114,7 +114,7 @@ describe('npm run synth', () => {
     const script = fs.readFileSync(path.join(dir, 'install.sh'), 'utf8');
     const check = script.indexOf('"$KUBECTL" -n minio get secret minio-root-credentials');
     expect(check).toBeGreaterThan(script.indexOf('-f 02-namespaces.k8s.yaml'));
-    expect(check).toBeLessThan(script.indexOf('-f 06-platform.k8s.yaml'));
+    expect(check).toBeLessThan(script.indexOf('-f 06-platform-controllers.k8s.yaml'));
     expect(script).toContain('keys: password, username; used by minio server');
     // Every image follows the registry mirror of prod.yaml.
     const images = fs.readFileSync(path.join(dir, 'images.txt'), 'utf8').trim().split('\n');
