@@ -12,6 +12,7 @@ import {
 import { CompositionError } from '../constructs/core/composition';
 import { ConfigError } from '../constructs/core/config/problems';
 import { REGISTRY_MIRROR_CONTEXT } from '../constructs/core/images';
+import { ComponentVersion } from '../constructs/core/release-set';
 import { ILayerCharts, LAYERS, LAYERS_CONTEXT, Layer, LayerInfo } from '../constructs/core/layers';
 import { INamespace } from '../constructs/core/network';
 import { IObjectStore } from '../constructs/core/object-store';
@@ -121,6 +122,15 @@ export class MlopsPlatform extends Construct implements ILayerCharts {
   /** What a component offers, e.g. `platform.contract(Contracts.objectStore)`. */
   public contract<T>(contract: Contract<T>): T | undefined {
     return this.offered.get(contract as AnyContract) as T | undefined;
+  }
+
+  /** The upstream versions the built components deploy, as they declare them. */
+  public versions(): ComponentVersion[] {
+    return this.built.flatMap((c) => {
+      const versions = c.versions ?? [];
+      const config = this.plan(c, this.environment as unknown as Record<string, unknown>).config;
+      return typeof versions === 'function' ? versions(config as never) : versions;
+    });
   }
 
   /** The object store every component and tenant uses. */

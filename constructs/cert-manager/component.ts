@@ -11,6 +11,7 @@ import {
   certManagerShape,
 } from './config';
 import { PlatformIssuer } from './issuers';
+import { CERT_MANAGER_VERSION } from './versions';
 
 /** The namespace cert-manager runs in, and where ClusterIssuer Secrets live. */
 export const CERT_MANAGER_NAMESPACE = 'cert-manager';
@@ -109,6 +110,10 @@ export const certManagerComponent = defineComponent({
   },
   namespaces: [CERT_MANAGER_NAMESPACE],
   offers: [Contracts.certificateIssuer],
+  versions: (config) =>
+    config.certManager.mode === 'managed'
+      ? [{ project: 'cert-manager', version: CERT_MANAGER_VERSION }]
+      : [],
   readiness: ['ClusterIssuer', 'Issuer', 'Certificate'].map((kind) => ({
     group: 'cert-manager.io',
     kind,

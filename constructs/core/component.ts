@@ -5,6 +5,7 @@ import { ConfigRule, PresetName, RuleDescription } from './config/rules';
 import { IDatabase } from './database';
 import { IMachineTokenIssuer, IOidcProvider } from './identity';
 import { Layer } from './layers';
+import { ComponentVersion } from './release-set';
 import { IGateway, IMesh } from './mesh';
 import { INamespace } from './network';
 import { IObjectStore } from './object-store';
@@ -142,6 +143,12 @@ export interface PlatformComponent<Shape extends z.ZodRawShape = z.ZodRawShape> 
   readonly uses?: readonly AnyContract[];
   /** Contracts it offers to the components built after it. @default [] */
   readonly offers?: readonly AnyContract[];
+  /**
+   * The upstream versions it deploys (from its `versions.ts`), against the release set.
+   * @default []
+   */
+  readonly versions?:
+    readonly ComponentVersion[] | SettingsFunction<Shape, readonly ComponentVersion[]>;
   /** Custom resources the install waits for before the next layer. @default [] */
   readonly readiness?: readonly ReadinessCheck[];
   /** Whether the environment turns it on. @default - always */

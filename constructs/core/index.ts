@@ -27,3 +27,4 @@ export * from './config/problems';
 export * from './config/rules';
 export * from './config/secrets';
 export * from './database';
+export * from './release-set';

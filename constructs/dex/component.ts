@@ -11,6 +11,7 @@ import { DexConnector } from './connectors';
 import { Dex } from './dex';
 import { ExternalOidcProvider } from './external';
 import { StaticUser } from './static-users';
+import { DEX_VERSION } from './versions';
 
 /** The namespace Dex runs in. */
 export const DEX_NAMESPACE = 'auth';
@@ -94,6 +95,8 @@ export const identityComponent = defineComponent({
   needs: (config) =>
     config.identity.provider === 'dex' ? [Contracts.gateway, Contracts.mesh] : [],
   offers: [Contracts.oidcProvider, Contracts.machineTokens],
+  versions: (config) =>
+    config.identity.provider === 'dex' ? [{ project: 'dex', version: DEX_VERSION }] : [],
   build(ctx) {
     const id = ctx.config.identity;
     const scope = ctx.chart(Layer.IDENTITY);

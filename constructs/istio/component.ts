@@ -4,6 +4,7 @@ import { Prerequisites } from '../core/prerequisites';
 import { ISTIO_PARSE_RULES, istioShape } from './config';
 import { ExternalGateway, ExternalMesh } from './external';
 import { Istio } from './istio';
+import { ISTIO_VERSION } from './versions';
 
 /** The control plane's namespace, also the mesh root namespace. */
 export const ISTIO_NAMESPACE = 'istio-system';
@@ -32,6 +33,8 @@ export const istioComponent = defineComponent({
   namespaces: [ISTIO_NAMESPACE, ISTIO_CNI_NAMESPACE],
   needs: (config) => (config.mesh.istio.mode === 'managed' ? [Contracts.certificateIssuer] : []),
   offers: [Contracts.mesh, Contracts.gateway],
+  versions: (config) =>
+    config.mesh.istio.mode === 'managed' ? [{ project: 'istio', version: ISTIO_VERSION }] : [],
   build(ctx) {
     const cfg = ctx.config.mesh.istio;
     const infrastructure = ctx.chart(Layer.INFRASTRUCTURE);

@@ -2,6 +2,7 @@ import { Contracts, defineComponent } from '../core/component';
 import { Layer } from '../core/layers';
 import { MachineToMachine } from './machine-to-machine';
 import { OAuth2Proxy } from './oauth2-proxy';
+import { OAUTH2_PROXY_VERSION } from './versions';
 
 /** The namespace the proxy runs in. */
 export const OAUTH2_PROXY_NAMESPACE = 'oauth2-proxy';
@@ -17,6 +18,7 @@ export const oauth2ProxyComponent = defineComponent({
   namespaces: [OAUTH2_PROXY_NAMESPACE],
   needs: [Contracts.oidcProvider, Contracts.gateway, Contracts.mesh],
   uses: [Contracts.machineTokens],
+  versions: [{ project: 'oauth2-proxy', version: OAUTH2_PROXY_VERSION }],
   build(ctx) {
     const provider = ctx.get(Contracts.oidcProvider);
     const machines = ctx.tryGet(Contracts.machineTokens);

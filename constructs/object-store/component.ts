@@ -2,6 +2,7 @@ import { Contracts, defineComponent } from '../core/component';
 import { secretSourceFrom } from '../core/config/secrets';
 import { Layer } from '../core/layers';
 import { OBJECT_STORE_PARSE_RULES, OBJECT_STORE_RULES, objectStoreShape } from './config';
+import { MINIO_VERSIONS } from '../minio/versions';
 import { ObjectStore } from './object-store';
 
 /** The namespace of the in-cluster object store. */
@@ -22,6 +23,17 @@ export const objectStoreComponent = defineComponent({
   namespaces: [OBJECT_STORE_NAMESPACE],
   needs: (config) => (config.objectStore.type === 'minio' ? [Contracts.mesh] : []),
   offers: [Contracts.objectStore],
+  versions: (config) =>
+    config.objectStore.type === 'minio'
+      ? [
+          {
+            name: 'minio',
+            version: MINIO_VERSIONS.server.tag,
+            outsideReleaseSet:
+              "The release set's object store is SeaweedFS 4.00; the platform defaults to MinIO, and either S3-compatible store stands behind IObjectStore.",
+          },
+        ]
+      : [],
   build(ctx) {
     const store = ctx.config.objectStore;
     const scope = ctx.chart(Layer.PLATFORM_CONTROLLERS);
