@@ -1,4 +1,5 @@
 import { parseDocument } from 'yaml';
+import { z } from 'zod';
 import { AnyComponent } from '../../constructs/core/component';
 import { ConfigError, ConfigProblem } from '../../constructs/core/config/problems';
 import {
@@ -9,7 +10,7 @@ import {
 } from '../../constructs/core/config/rules';
 import { BUILT_IN_COMPONENTS } from '../components';
 import { reservedNamespaces } from '../names';
-import { PLATFORM_PARSE_RULES, PLATFORM_RULES } from './platform-slice';
+import { PLATFORM_PARSE_RULES, PLATFORM_RULES, platformShape } from './platform-slice';
 import { Environment, environmentSchema } from './schema';
 import { problemsFromZod } from './zod-issues';
 
@@ -59,10 +60,26 @@ function domainOf(input: unknown): string {
   return typeof domain === 'string' ? domain : 'kubeflow.localhost';
 }
 
+/** Each owner of environment keys with its shape and its rules. */
+function slices(
+  preset: PresetName,
+  domain: string,
+  components: readonly AnyComponent[],
+): { shape: Record<string, z.core.$ZodType>; rules: readonly AnyRule[] }[] {
+  return [
+    { shape: platformShape(preset), rules: PLATFORM_RULES as readonly AnyRule[] },
+    ...components.map((c) => ({
+      shape: (c.config?.shape(preset, domain) ?? {}) as Record<string, z.core.$ZodType>,
+      rules: (c.config?.rules ?? []) as readonly AnyRule[],
+    })),
+  ];
+}
+
 /**
  * Checks an environment (from a file, Pulumi stack config or code) and fills in what its preset
- * defaults: the schema of the platform and of every component first, then, if it holds, every
- * cross-field rule. Throws a `ConfigError` listing every problem.
+ * defaults. Every problem that can be known is reported at once: the schema of the platform and
+ * of every component, and the cross-field rules of every slice whose own keys are valid (a rule
+ * of a slice with a schema problem would only guess). Throws a `ConfigError` listing them.
  */
 export function validateEnvironment(
   input: unknown,
@@ -70,18 +87,33 @@ export function validateEnvironment(
   components: readonly AnyComponent[] = BUILT_IN_COMPONENTS,
 ): Environment {
   const preset = presetOf(input);
-  const schema = environmentSchema(preset, domainOf(input), components);
+  const domain = domainOf(input);
+  const schema = environmentSchema(preset, domain, components);
   const parsed = schema.safeParse(input, { reportInput: true });
-  if (!parsed.success) {
-    throw new ConfigError(problemsFromZod(parsed.error.issues, schema, input), source);
-  }
-  const env = parsed.data as Environment;
   const context: RuleContext = { preset, reservedNamespaces: reservedNamespaces(components) };
-  const problems: ConfigProblem[] = configRules(components).rules.flatMap((r) =>
-    r.check(env as never, context),
-  );
-  if (problems.length > 0) throw new ConfigError(problems, source);
-  return env;
+  if (parsed.success) {
+    const env = parsed.data as Environment;
+    const problems: ConfigProblem[] = configRules(components).rules.flatMap((r) =>
+      r.check(env as never, context),
+    );
+    if (problems.length > 0) throw new ConfigError(problems, source);
+    return env;
+  }
+  const problems = problemsFromZod(parsed.error.issues, schema, input);
+  const record = (typeof input === 'object' && input !== null ? input : {}) as Record<
+    string,
+    unknown
+  >;
+  for (const slice of slices(preset, domain, components)) {
+    if (slice.rules.length === 0) continue;
+    const keys = Object.keys(slice.shape);
+    const own = z
+      .object(slice.shape)
+      .safeParse(Object.fromEntries(keys.map((k) => [k, record[k]])));
+    if (own.success)
+      problems.push(...slice.rules.flatMap((r) => r.check(own.data as never, context)));
+  }
+  throw new ConfigError(problems, source);
 }
 
 /**

@@ -122,6 +122,21 @@ describe('invalid environments fail with every problem, each with path, value an
   });
 });
 
+describe("the README's invalid-file example", () => {
+  test('is what the tool prints for that file', () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const shown = /An invalid file stops[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)?.[1];
+    const file = path.join(FIXTURES, 'readme', 'invalid-prod.yaml');
+    const input = parseEnvironmentYaml(fs.readFileSync(file, 'utf8'), 'prod.yaml');
+    expect(() => validateEnvironment(input, 'prod.yaml')).toThrow(ConfigError);
+    try {
+      validateEnvironment(input, 'prod.yaml');
+    } catch (err) {
+      expect(`${(err as Error).message}\n`).toBe(shown);
+    }
+  });
+});
+
 describe('cross-field rules', () => {
   test('have unique IDs and descriptions', () => {
     const ids = configRules().rules.map((r) => r.id);
