@@ -1,5 +1,5 @@
 import { describeObject } from '../core/findings';
-import { Finding, PolicyReport } from '../core/types';
+import { Finding, PolicyReport, SuppressedFinding } from '../core/types';
 import { formatSource, groupByObject } from './group';
 
 function plural(count: number, word: string): string {
@@ -39,8 +39,18 @@ export function formatText(report: PolicyReport): string {
     for (const finding of group.warnings) {
       lines.push(...findingLines('warning', finding, `Fix: ${finding.remediation}`));
     }
+    // One reason per rule, then every finding it silences, instead of the reason once per finding.
+    const byRule = new Map<string, SuppressedFinding[]>();
     for (const finding of group.suppressed) {
-      lines.push(...findingLines('suppressed', finding, `Reason: ${finding.reason}`));
+      const key = `${finding.ruleId}\u0000${finding.reason}`;
+      byRule.set(key, [...(byRule.get(key) ?? []), finding]);
+    }
+    for (const findings of byRule.values()) {
+      const [first] = findings;
+      if (first === undefined) continue;
+      lines.push(`  ${'suppressed'.padEnd(10)} ${first.ruleId}: ${first.reason}`);
+      for (const f of findings)
+        lines.push(`${' '.repeat(13)}\`${f.path}\` ${f.problem} (got ${f.found}).`);
     }
   }
   if (report.suppressions.length > 0) {
@@ -54,7 +64,10 @@ export function formatSuppressionList(report: PolicyReport): string {
   if (report.suppressions.length === 0) {
     return 'Suppressions: none.\n';
   }
-  const lines = [`Suppressions (${report.suppressions.length}):`];
+  const silenced = report.suppressions.reduce((n, s) => n + s.matched, 0);
+  const lines = [
+    `Suppressions: ${plural(report.suppressions.length, 'suppression')} with a reason each, silencing ${plural(silenced, 'finding')}:`,
+  ];
   for (const s of report.suppressions) {
     lines.push(
       `  ${describeObject(s.object)}: ${s.rule} (${plural(s.matched, 'finding')}): ${s.reason}`,
