@@ -25,6 +25,19 @@ export function imageReference(ref: ImageRef, registryMirror?: string): string {
   return `${registry}/${ref.repository}:${ref.tag}${digest}`;
 }
 
+const IMAGE_REFERENCE =
+  /^([a-z0-9][a-z0-9.-]*(?::[0-9]+)?)\/([a-z0-9][a-z0-9._/-]*):([\w][\w.-]{0,127})(?:@(sha256:[a-f0-9]{64}))?$/;
+
+/**
+ * An image reference as written in settings (`registry/repository:tag[@sha256:...]`) as an
+ * `ImageRef`; `undefined` unless it names a registry and a tag other than `latest`.
+ */
+export function parseImageReference(reference: string): ImageRef | undefined {
+  const m = IMAGE_REFERENCE.exec(reference);
+  if (!m || m[3] === 'latest') return undefined;
+  return { registry: m[1], repository: m[2], tag: m[3], ...(m[4] ? { digest: m[4] } : {}) };
+}
+
 const boms = new WeakMap<IConstruct, Set<string>>();
 
 /**

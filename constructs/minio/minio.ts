@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { resolveImage } from '../core/images';
+import { ImageRef, resolveImage } from '../core/images';
 import { standardLabels, selectorLabels, ComponentLabelOptions } from '../core/labels';
 import { INamespace, NetworkPeer } from '../core/network';
 import { IObjectStore, S3CredentialsRef } from '../core/object-store';
@@ -39,6 +39,13 @@ export interface MinioProps {
   readonly resources?: ResourceSpec;
   /** The region MinIO reports to S3 clients. @default 'us-east-1' */
   readonly region?: string;
+  /**
+   * The server and client (`mc`) images. MinIO stopped publishing community images after the
+   * pinned releases, and later security fixes exist only in source: point these at a build your
+   * organisation maintains and trusts.
+   * @default MINIO_VERSIONS (the last community images, pinned by digest)
+   */
+  readonly images?: { readonly server?: ImageRef; readonly client?: ImageRef };
 }
 
 export const MINIO_DEFAULT_RESOURCES: ResourceSpec = {
@@ -69,6 +76,7 @@ export class Minio extends Construct implements IObjectStore {
   public readonly rootCredentials: SecretBinding;
 
   private readonly namespace: INamespace;
+  private readonly clientImage: ImageRef;
   private readonly serverSelector: Record<string, string>;
 
   public constructor(scope: Construct, id: string, props: MinioProps) {
@@ -84,7 +92,9 @@ export class Minio extends Construct implements IObjectStore {
     this.host = `${MINIO_NAMES.apiService}.${ns}.svc.cluster.local`;
     this.endpointUrl = `http://${this.host}:${this.port}`;
 
-    const version = MINIO_VERSIONS.server.tag;
+    const serverImage = props.images?.server ?? MINIO_VERSIONS.server;
+    this.clientImage = props.images?.client ?? MINIO_VERSIONS.client;
+    const version = versionLabel(serverImage);
     const server: ComponentLabelOptions = { name: 'minio', component: 'server', version };
     this.serverSelector = selectorLabels(server);
     const labels = standardLabels(server);
@@ -178,7 +188,7 @@ export class Minio extends Construct implements IObjectStore {
             containers: [
               {
                 name: 'minio',
-                image: resolveImage(this, MINIO_VERSIONS.server),
+                image: resolveImage(this, serverImage),
                 args: [
                   'server',
                   '/data',
@@ -253,7 +263,7 @@ export class Minio extends Construct implements IObjectStore {
     const jobLabels: ComponentLabelOptions = {
       name: 'minio',
       component: 'bucket-provisioner',
-      version: MINIO_VERSIONS.client.tag,
+      version: versionLabel(this.clientImage),
     };
     const labels = standardLabels(jobLabels);
     const script = [
@@ -284,7 +294,7 @@ export class Minio extends Construct implements IObjectStore {
             containers: [
               {
                 name: 'mc',
-                image: resolveImage(this, MINIO_VERSIONS.client),
+                image: resolveImage(this, this.clientImage),
                 command: ['/bin/sh', '-c', script],
                 env: [
                   ...credentialEnv,
@@ -319,4 +329,9 @@ export class Minio extends Construct implements IObjectStore {
       NetworkPeer.sameNamespace(selectorLabels(jobLabels)),
     );
   }
+}
+
+/** An image's tag as the `app.kubernetes.io/version` label, which allows at most 63 characters. */
+function versionLabel(image: ImageRef): string {
+  return image.tag.slice(0, 63).replace(/[^A-Za-z0-9]+$/, '');
 }

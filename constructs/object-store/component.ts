@@ -1,9 +1,22 @@
 import { Contracts, defineComponent } from '../core/component';
 import { secretSourceFrom } from '../core/config/secrets';
+import { ImageRef, parseImageReference } from '../core/images';
 import { Layer } from '../core/layers';
 import { OBJECT_STORE_PARSE_RULES, OBJECT_STORE_RULES, objectStoreShape } from './config';
 import { MINIO_VERSIONS } from '../minio/versions';
 import { ObjectStore } from './object-store';
+
+/** Image settings as `ImageRef`s (the schema has checked that each one parses). */
+function minioImages(images: { server?: string; client?: string }): {
+  server?: ImageRef;
+  client?: ImageRef;
+} {
+  const parse = (ref: string | undefined): ImageRef | undefined =>
+    ref === undefined ? undefined : parseImageReference(ref);
+  const server = parse(images.server);
+  const client = parse(images.client);
+  return { ...(server ? { server } : {}), ...(client ? { client } : {}) };
+}
 
 /** The namespace of the in-cluster object store. */
 export const OBJECT_STORE_NAMESPACE = 'minio';
@@ -28,7 +41,8 @@ export const objectStoreComponent = defineComponent({
       ? [
           {
             name: 'minio',
-            version: MINIO_VERSIONS.server.tag,
+            version:
+              minioImages(config.objectStore.images ?? {}).server?.tag ?? MINIO_VERSIONS.server.tag,
             outsideReleaseSet:
               "The release set's object store is SeaweedFS 4.00; the platform defaults to MinIO, and either S3-compatible store stands behind IObjectStore.",
           },
@@ -49,6 +63,7 @@ export const objectStoreComponent = defineComponent({
             ...(store.storageClassName ? { storageClassName: store.storageClassName } : {}),
             rootCredentials: secretSourceFrom(store.rootCredentials),
             resources: store.resources,
+            ...(store.images ? { images: minioImages(store.images) } : {}),
           }).bind(scope, 'ObjectStore', bindContext)
         : ObjectStore.s3({
             endpoint: store.endpoint,

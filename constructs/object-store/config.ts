@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { problem } from '../core/config/problems';
-import { bucketName, dnsLabel, positiveInt, resources, url } from '../core/config/patterns';
+import {
+  bucketName,
+  dnsLabel,
+  pinnedImage,
+  positiveInt,
+  resources,
+  url,
+} from '../core/config/patterns';
 import { ConfigRule, PresetName, duplicates, presetDefault } from '../core/config/rules';
 import { secretSourceSchema } from '../core/config/secrets';
 
@@ -28,6 +35,13 @@ const minioSchema = (preset: PresetName) =>
         rule: 'PROD-OBJECT-STORE-CREDENTIALS',
       },
     ),
+    /**
+     * The server and `mc` images, for an organisation that runs a maintained MinIO build: the
+     * community images stopped at the pinned releases.
+     */
+    images: z
+      .strictObject({ server: pinnedImage().optional(), client: pinnedImage().optional() })
+      .optional(),
     resources: resources().default(
       preset === 'dev'
         ? { cpu: { request: '100m', limit: '1' }, memory: { request: '256Mi', limit: '1Gi' } }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseImageReference } from '../images';
 
 /**
  * Field checks with messages in the house template. A message is `what is wrong|how to fix it`;
@@ -80,4 +81,11 @@ export const resources = () =>
   z.strictObject({
     cpu: z.strictObject({ request: quantity(), limit: quantity().optional() }),
     memory: z.strictObject({ request: quantity(), limit: quantity() }),
+  });
+
+/** An image as `registry/repository:tag[@sha256:digest]`, pinned: never `latest`, never without a tag. */
+export const pinnedImage = () =>
+  z.string().refine((v) => parseImageReference(v) !== undefined, {
+    message:
+      'is not a pinned image reference|Give registry/repository:tag, optionally @sha256:digest, with a release tag rather than latest.',
   });
