@@ -1,4 +1,5 @@
 import { dump } from 'js-yaml';
+import { ReadinessCheck } from '../../constructs/core/component';
 import { Layer } from '../../constructs/core/layers';
 import { KubeObject, RenderedPlatform } from '../../stacks/render';
 
@@ -44,11 +45,14 @@ const WAIT_FOR_CA = [
   '',
 ];
 
-/** cert-manager kinds with a Ready condition: later layers need the issuers and certificates. */
-const READY_KINDS = ['ClusterIssuer', 'Issuer', 'Certificate'];
+/** The readiness check that applies to `o`, if a component declared one for its kind. */
+function readinessOf(o: KubeObject, checks: readonly ReadinessCheck[]): ReadinessCheck | undefined {
+  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+  return checks.find((c) => c.kind === o.kind && c.group === group);
+}
 
 /** The shell lines that wait until a layer's objects are usable. */
-function waitsFor(objects: readonly KubeObject[]): string[] {
+function waitsFor(objects: readonly KubeObject[], checks: readonly ReadinessCheck[]): string[] {
   const lines: string[] = [];
   const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
   if (crds.length > 0) {
@@ -58,10 +62,13 @@ function waitsFor(objects: readonly KubeObject[]): string[] {
         .join(' ')}`,
     );
   }
-  for (const o of objects.filter((x) => READY_KINDS.includes(x.kind))) {
+  // Custom resources the components say later layers rely on (issuers, certificates, ...).
+  for (const o of objects) {
+    const check = readinessOf(o, checks);
+    if (!check) continue;
     const ns = o.metadata.namespace ? `-n ${o.metadata.namespace} ` : '';
     lines.push(
-      `"$KUBECTL" ${ns}wait --for=condition=Ready --timeout="$TIMEOUT" ${o.kind.toLowerCase()}/${o.metadata.name}`,
+      `"$KUBECTL" ${ns}wait --for=condition=${check.condition ?? 'Ready'} --timeout="$TIMEOUT" ${o.kind.toLowerCase()}/${o.metadata.name}`,
     );
   }
   // Jobs first: a workload may wait for a Secret that a generator Job creates.
@@ -138,7 +145,7 @@ export function outputFiles(rendered: RenderedPlatform): OutputFile[] {
     ...layers.flatMap((l) => [
       `echo "==> ${l.info.id}: ${l.info.description}"`,
       `"$KUBECTL" apply --server-side --field-manager=mlops-blueprint -f ${l.info.id}.k8s.yaml`,
-      ...waitsFor(l.objects),
+      ...waitsFor(l.objects, rendered.readiness),
       '',
       ...(l.info.layer === Layer.NAMESPACES ? prerequisites : []),
     ]),

@@ -1,13 +1,14 @@
 import * as fs from 'node:fs';
 import { App } from 'cdk8s';
-import { DEFAULT_ENVIRONMENT } from '../../stacks/config/presets';
-import { ConfigError } from '../../stacks/config/problems';
-import { EnvironmentConfig } from '../../stacks/config/schema';
+import { ConfigError } from '../../constructs/core/config/problems';
+import { DEFAULT_ENVIRONMENT, EnvironmentConfig } from '../../stacks/config/schema';
 import { parseEnvironmentYaml } from '../../stacks/config/validate';
 import { MlopsPlatform } from '../../stacks/platform';
 import { RenderedPlatform, renderPlatform } from '../../stacks/render';
 import { OutputFile, WriteOptions, outputFiles, writeOutput } from './output';
-import { PolicyReport, evaluate, formatText } from '../../policies';
+import { PolicyReport, formatText } from '../../policies';
+import { gate } from '../../stacks/pipeline';
+import { AppliedOverride } from '../../stacks/platform';
 import { PULUMI_SECRET_ANNOTATION } from '../../constructs/core/secrets';
 
 export interface SynthOptions {
@@ -19,13 +20,7 @@ export interface SynthOptions {
   readonly force?: boolean;
 }
 
-/** The policy gate found unsuppressed errors; nothing was written. */
-export class PolicyGateError extends Error {
-  public constructor(public readonly report: PolicyReport) {
-    super(formatText(report));
-    this.name = 'PolicyGateError';
-  }
-}
+export { PolicyGateError } from '../../stacks/pipeline';
 
 export interface SynthResult {
   readonly rendered: RenderedPlatform;
@@ -95,14 +90,13 @@ export function writeRendered(
   outDir: string | undefined,
   options: Pick<WriteOptions, 'force'> = {},
 ): SynthResult {
-  const policy = evaluate(
-    rendered.layers.flatMap((l) => l.objects),
-    { production: rendered.production },
-  );
-  if (!policy.passed) throw new PolicyGateError(policy);
+  const { policy } = gate(rendered);
   const files = [
     ...outputFiles(rendered),
-    { name: 'policy-report.txt', content: formatText(policy) },
+    {
+      name: 'policy-report.txt',
+      content: formatText(policy) + overridesReport(rendered.overrides),
+    },
   ];
   writeOutput(outDir, files, {
     ...options,
@@ -116,4 +110,18 @@ export function writeRendered(
     objectCount: rendered.layers.reduce((n, l) => n + l.objects.length, 0),
     bytes: files.reduce((n, f) => n + Buffer.byteLength(f.content), 0),
   };
+}
+
+/** The overrides section of the policy report: every patch, where it came from and why. */
+export function overridesReport(overrides: readonly AppliedOverride[]): string {
+  if (overrides.length === 0) return '';
+  return [
+    '',
+    `Overrides (${overrides.length}): patches beyond the typed settings, checked by the gate above`,
+    ...overrides.map(
+      (o) =>
+        `  ${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name} (${o.origin}): ${o.operations.join(', ')}. Reason: ${o.reason}`,
+    ),
+    '',
+  ].join('\n');
 }
