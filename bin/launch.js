@@ -90,7 +90,8 @@ function ensureBuilt(modules = [], options = {}) {
   const { spawnSync } = require('node:child_process');
   const result = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json')], {
     cwd: ROOT,
-    stdio: 'inherit',
+    // tsc reports on stdout; keep our stdout for the command's own output (JSON, SARIF).
+    stdio: ['ignore', 2, 2],
   });
   if (result.status !== 0) {
     // Make the next run compile again, even though tsc wrote its state.

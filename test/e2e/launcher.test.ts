@@ -106,7 +106,8 @@ describe('bin/launch.js', () => {
     later(file);
     const failed = launch('apps/hello');
     expect(failed.status).not.toBe(0);
-    expect(failed.stdout).toContain('error TS2322');
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toContain('error TS2322');
     expect(failed.stderr).toContain('compiling failed (see above)');
     fs.rmSync(file);
     later(path.join(project, 'apps'));
