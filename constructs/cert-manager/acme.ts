@@ -116,6 +116,13 @@ export interface AzureDnsOptions {
   /** @default - 'AzurePublicCloud' (upstream default, not rendered) */
   readonly environment?:
     'AzurePublicCloud' | 'AzureChinaCloud' | 'AzureGermanCloud' | 'AzureUSGovernmentCloud';
+  /**
+   * A public zone, or an Azure Private DNS zone (new in cert-manager v1.20, experimental
+   * upstream). The ACME server looks the TXT record up itself, so a private zone only works with
+   * an ACME server that resolves it, such as a private CA inside the network.
+   * @default - 'AzurePublicZone' (upstream default, not rendered)
+   */
+  readonly zoneType?: 'AzurePublicZone' | 'AzurePrivateZone';
   readonly auth: AzureDnsAuth;
 }
 
@@ -191,6 +198,7 @@ export abstract class Dns01Provider {
       resourceGroupName: opts.resourceGroupName,
       ...(opts.hostedZoneName ? { hostedZoneName: opts.hostedZoneName } : {}),
       ...(opts.environment ? { environment: opts.environment } : {}),
+      ...(opts.zoneType ? { zoneType: opts.zoneType } : {}),
       ...opts.auth.render(),
     });
   }

@@ -81,11 +81,12 @@ const PER_COMPONENT = ['controller', 'webhook', 'cainjector'] as const;
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/;
 
 /**
- * cert-manager v1.19.4 as upstream's static manifest installs it: the six CRDs (in the CRDs
- * layer); the controller, cainjector and webhook Deployments with their flags, ports, probes,
- * ServiceAccounts and Services; the RBAC upstream grants, leader election in kube-system
- * included; and both webhook configurations, whose CA cainjector injects. Pods run restricted
- * with requests and limits; only the API server may reach the webhook.
+ * cert-manager, the release of `CERT_MANAGER_VERSION`, as upstream's static manifest installs
+ * it: the six CRDs (in the CRDs layer); the controller, cainjector and webhook Deployments with
+ * their flags, ports, probes, ServiceAccounts and Services; the RBAC upstream grants, leader
+ * election in kube-system included; and both webhook configurations, whose CA cainjector
+ * injects. Pods run restricted with requests and limits; only the API server may reach the
+ * webhook.
  * @see https://cert-manager.io/docs/installation/
  */
 export class CertManager extends Construct implements IssuerBindContext {

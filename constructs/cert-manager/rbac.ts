@@ -194,6 +194,8 @@ export function controllerRbac(scope: Construct, opts: CertManagerRbacOptions): 
       rule([CM], ['clusterissuers', 'issuers'], READ),
       rule([ACME], ['challenges'], ['create', 'delete']),
       rule([ACME], ['orders/finalizers'], ['update']),
+      // Since v1.20.1: an Order may carry an owner reference to its issuer (#8655).
+      rule([CM], ['clusterissuers/finalizers', 'issuers/finalizers'], ['update']),
       rule([CORE], ['secrets'], READ),
       EVENTS,
     ],
@@ -227,8 +229,13 @@ export function controllerRbac(scope: Construct, opts: CertManagerRbacOptions): 
       rule([CM], ['certificates', 'certificaterequests', 'issuers', 'clusterissuers'], READ),
       rule([NETWORKING], ['ingresses'], READ),
       rule([NETWORKING], ['ingresses/finalizers'], ['update']),
-      rule([GATEWAY], ['gateways', 'httproutes'], READ),
-      rule([GATEWAY], ['gateways/finalizers', 'httproutes/finalizers'], ['update']),
+      // ListenerSets since v1.20 (used only with the alpha `ListenerSets` feature gate).
+      rule([GATEWAY], ['gateways', 'httproutes', 'listenersets'], READ),
+      rule(
+        [GATEWAY],
+        ['gateways/finalizers', 'httproutes/finalizers', 'listenersets/finalizers'],
+        ['update'],
+      ),
       EVENTS,
     ],
   });

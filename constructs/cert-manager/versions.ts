@@ -1,7 +1,7 @@
 import { ImageRef, imageTable } from '../core/images';
 
 /** The cert-manager release this component deploys. */
-export const CERT_MANAGER_VERSION = 'v1.19.4';
+export const CERT_MANAGER_VERSION = 'v1.20.2';
 
 const image = (name: string): ImageRef => ({
   registry: 'quay.io',

@@ -125,6 +125,12 @@ export interface CrdVersion {
   readonly printerColumns?: readonly k8s.CustomResourceColumnDefinition[];
   readonly deprecated?: boolean;
   readonly deprecationWarning?: string;
+  /**
+   * JSON paths of the fields a list may select on (`kubectl get --field-selector`), such as
+   * `.spec.issuerRef.name` (Kubernetes 1.32 and later).
+   * @default - none
+   */
+  readonly selectableFields?: readonly string[];
 }
 
 /** The identity of a custom resource type exactly as upstream declares it. */
@@ -192,7 +198,7 @@ export class CustomResourceDefinition extends Construct implements ICustomResour
     this.apiVersion = `${props.group}/${storage[0].name}`;
     this.crdName = `${props.plural}.${props.group}`;
 
-    new k8s.KubeCustomResourceDefinition(this, 'Resource', {
+    const resource: k8s.KubeCustomResourceDefinitionProps = {
       metadata: {
         name: this.crdName,
         labels: standardLabels(props.labels),
@@ -228,6 +234,33 @@ export class CustomResourceDefinition extends Construct implements ICustomResour
           ...(v.printerColumns?.length ? { additionalPrinterColumns: [...v.printerColumns] } : {}),
         })),
       },
+    };
+    new KubeCrdWithSelectableFields(this, 'Resource', resource, props.versions);
+  }
+}
+
+/**
+ * The Kubernetes 1.27 types of cdk8s-plus-27 predate a version's `selectableFields`, and their
+ * `toJson` drops the keys they do not know (JSON patches included), so they are added after it.
+ */
+class KubeCrdWithSelectableFields extends k8s.KubeCustomResourceDefinition {
+  public constructor(
+    scope: Construct,
+    id: string,
+    props: k8s.KubeCustomResourceDefinitionProps,
+    private readonly versions: readonly CrdVersion[],
+  ) {
+    super(scope, id, props);
+  }
+
+  public override toJson(): Record<string, unknown> {
+    const json = super.toJson() as { spec: { versions: Record<string, unknown>[] } };
+    json.spec.versions = json.spec.versions.map((version, i) => {
+      const fields = this.versions[i].selectableFields;
+      if (!fields?.length) return version;
+      const withFields = { ...version, selectableFields: fields.map((jsonPath) => ({ jsonPath })) };
+      return Object.fromEntries(Object.entries(withFields).sort(([a], [b]) => a.localeCompare(b)));
     });
+    return json;
   }
 }

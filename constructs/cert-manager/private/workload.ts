@@ -8,8 +8,15 @@ import {
 import { CERT_MANAGER_PORTS } from '../names';
 import { CertManagerPart, partLabels, partSelector } from './labels';
 
-/** The user the cert-manager images declare (`USER 1000` in every Containerfile). */
-const IMAGE_UID = 1000;
+/**
+ * The user and group the cert-manager images run as: since v1.20 the images are built on
+ * distroless `nonroot` and declare no `USER` of their own, so they run as 65532:65532 (before
+ * v1.20, `USER 1000` with group 0). Upstream's manifest sets no `runAsUser`; we pin the image's
+ * own user so that the pod's identity is stated, not inherited.
+ * @see https://cert-manager.io/docs/releases/release-notes/release-notes-1.20/
+ */
+const IMAGE_UID = 65532;
+const IMAGE_GID = 65532;
 
 /** One of the three cert-manager Deployments, as upstream shapes them. @internal */
 export interface WorkloadOptions {
@@ -92,8 +99,8 @@ export function certManagerWorkload(scope: Construct, opts: WorkloadOptions): k8
           enableServiceLinks: false,
           securityContext: restrictedPodSecurityContext({
             runAsUser: IMAGE_UID,
-            runAsGroup: IMAGE_UID,
-            fsGroup: IMAGE_UID,
+            runAsGroup: IMAGE_GID,
+            fsGroup: IMAGE_GID,
           }),
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           containers: [

@@ -15,7 +15,7 @@ const container = (objects: Objects, name: string): Manifest =>
   objects.find('Deployment', NAMESPACE, name).spec.template.spec.containers[0];
 
 const UPSTREAM_IMAGE = (name: keyof typeof CERT_MANAGER_IMAGES) =>
-  `quay.io/jetstack/cert-manager-${name}:v1.19.4`;
+  `quay.io/jetstack/cert-manager-${name}:v1.20.2`;
 
 describe('CertManager', () => {
   test('with only a namespace: the documented defaults', () => {
@@ -89,13 +89,13 @@ describe('CertManager', () => {
       expect(d.spec.template.spec.containers[0].image).toMatch(/^mirror\.local:5000\/jetstack\//);
     }
     expect(container(o, 'cert-manager').args).toContain(
-      '--acme-http01-solver-image=mirror.local:5000/jetstack/cert-manager-acmesolver:v1.19.4',
+      '--acme-http01-solver-image=mirror.local:5000/jetstack/cert-manager-acmesolver:v1.20.2',
     );
     expect(BillOfMaterials.of(chart).images()).toEqual([
-      'mirror.local:5000/jetstack/cert-manager-acmesolver:v1.19.4',
-      'mirror.local:5000/jetstack/cert-manager-cainjector:v1.19.4',
-      'mirror.local:5000/jetstack/cert-manager-controller:v1.19.4',
-      'mirror.local:5000/jetstack/cert-manager-webhook:v1.19.4',
+      'mirror.local:5000/jetstack/cert-manager-acmesolver:v1.20.2',
+      'mirror.local:5000/jetstack/cert-manager-cainjector:v1.20.2',
+      'mirror.local:5000/jetstack/cert-manager-controller:v1.20.2',
+      'mirror.local:5000/jetstack/cert-manager-webhook:v1.20.2',
       'mirror.local:5000/kubectl:v1.34.1',
     ]);
   });
@@ -175,7 +175,9 @@ describe('CertManager', () => {
     for (const { name, spec } of pods) {
       expect(spec.securityContext).toMatchObject({
         runAsNonRoot: true,
-        runAsUser: 1000,
+        runAsUser: 65532,
+        runAsGroup: 65532,
+        fsGroup: 65532,
         seccompProfile: { type: 'RuntimeDefault' },
       });
       expect(spec.enableServiceLinks).toBe(false);

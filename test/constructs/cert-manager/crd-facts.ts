@@ -1,7 +1,8 @@
 /**
- * The identity of cert-manager v1.19.4's CRDs, written down from the release manifest
- * (`cert-manager.yaml` of the v1.19.4 release, the same as `deploy/crds/` at the tag). The
- * construct is checked against this table, not against itself.
+ * The identity of cert-manager v1.20.2's CRDs, written down from `deploy/crds/*.yaml` at the tag
+ * v1.20.2 (the same as the CRDs of the release manifest `cert-manager.yaml`). The construct is
+ * checked against this table, not against itself. Their schemas, path by path, are in
+ * `crd-constraints.ts`.
  */
 export interface CrdFact {
   readonly name: string;
@@ -21,10 +22,13 @@ export interface CrdFact {
   /** `required` of the root and of `spec`. */
   readonly rootRequired?: readonly string[];
   readonly specRequired?: readonly string[];
+  /** `selectableFields` of the version (new in v1.20), as JSON paths. */
+  readonly selectableFields?: readonly string[];
 }
 
 const V1 = { name: 'v1', served: true, storage: true } as const;
 const READY = '.status.conditions[?(@.type == "Ready")]';
+const ISSUER_REF = ['.spec.issuerRef.group', '.spec.issuerRef.kind', '.spec.issuerRef.name'];
 
 export const CRD_FACTS: readonly CrdFact[] = [
   {
@@ -46,6 +50,7 @@ export const CRD_FACTS: readonly CrdFact[] = [
       ['Status', `${READY}.message`, 1],
     ],
     specRequired: ['issuerRef', 'secretName'],
+    selectableFields: ISSUER_REF,
   },
   {
     name: 'certificaterequests.cert-manager.io',
@@ -68,6 +73,7 @@ export const CRD_FACTS: readonly CrdFact[] = [
       ['Status', `${READY}.message`, 1],
     ],
     specRequired: ['issuerRef', 'request'],
+    selectableFields: ISSUER_REF,
   },
   {
     name: 'issuers.cert-manager.io',
@@ -123,6 +129,7 @@ export const CRD_FACTS: readonly CrdFact[] = [
     ],
     rootRequired: ['metadata', 'spec'],
     specRequired: ['issuerRef', 'request'],
+    selectableFields: ISSUER_REF,
   },
   {
     name: 'challenges.acme.cert-manager.io',
@@ -151,81 +158,9 @@ export const CRD_FACTS: readonly CrdFact[] = [
       'type',
       'url',
     ],
+    selectableFields: ISSUER_REF,
   },
 ];
-
-/** Top-level spec fields upstream defines, per kind: none may be pruned. */
-export const SPEC_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  Certificate: [
-    'additionalOutputFormats',
-    'commonName',
-    'dnsNames',
-    'duration',
-    'emailAddresses',
-    'encodeUsagesInRequest',
-    'ipAddresses',
-    'isCA',
-    'issuerRef',
-    'keystores',
-    'literalSubject',
-    'nameConstraints',
-    'otherNames',
-    'privateKey',
-    'renewBefore',
-    'renewBeforePercentage',
-    'revisionHistoryLimit',
-    'secretName',
-    'secretTemplate',
-    'signatureAlgorithm',
-    'subject',
-    'uris',
-    'usages',
-  ],
-  CertificateRequest: [
-    'duration',
-    'extra',
-    'groups',
-    'isCA',
-    'issuerRef',
-    'request',
-    'uid',
-    'usages',
-    'username',
-  ],
-  Issuer: ['acme', 'ca', 'selfSigned', 'vault', 'venafi'],
-  ClusterIssuer: ['acme', 'ca', 'selfSigned', 'vault', 'venafi'],
-  Order: ['commonName', 'dnsNames', 'duration', 'ipAddresses', 'issuerRef', 'profile', 'request'],
-  Challenge: [
-    'authorizationURL',
-    'dnsName',
-    'issuerRef',
-    'key',
-    'solver',
-    'token',
-    'type',
-    'url',
-    'wildcard',
-  ],
-};
-
-/** Top-level status fields upstream defines, per kind. */
-export const STATUS_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  Certificate: [
-    'conditions',
-    'failedIssuanceAttempts',
-    'lastFailureTime',
-    'nextPrivateKeySecretName',
-    'notAfter',
-    'notBefore',
-    'renewalTime',
-    'revision',
-  ],
-  CertificateRequest: ['ca', 'certificate', 'conditions', 'failureTime'],
-  Issuer: ['acme', 'conditions'],
-  ClusterIssuer: ['acme', 'conditions'],
-  Order: ['authorizations', 'certificate', 'failureTime', 'finalizeURL', 'reason', 'state', 'url'],
-  Challenge: ['presented', 'processing', 'reason', 'state'],
-};
 
 /** The standard description of the Age column, as every cert-manager CRD carries it. */
 export const AGE_DESCRIPTION =

@@ -245,6 +245,23 @@ describe('PlatformIssuer', () => {
         },
       },
     ],
+    [
+      'azureDNS in a private zone (v1.20)',
+      Dns01Provider.azureDns({
+        subscriptionID: 'sub',
+        resourceGroupName: 'rg',
+        zoneType: 'AzurePrivateZone',
+        auth: AzureDnsAuth.managedIdentity(),
+      }),
+      {
+        azureDNS: {
+          subscriptionID: 'sub',
+          resourceGroupName: 'rg',
+          zoneType: 'AzurePrivateZone',
+          managedIdentity: {},
+        },
+      },
+    ],
   ])('acme dns01 %s renders the upstream provider keys', (_name, provider, expected) => {
     expect(solverOf(AcmeSolver.dns01(provider))).toEqual({ dns01: expected });
   });

@@ -1,4 +1,6 @@
+import { STARTUP_CHECK_NAME } from '../../../constructs/cert-manager';
 import { Manifest, NAMESPACE, buildCertManager } from './helpers';
+import { RBAC_FACTS } from './rbac-facts';
 
 const o = buildCertManager().objects();
 
@@ -14,6 +16,64 @@ const CONTROLLER_CLUSTER_ROLES = [
 ];
 
 describe('cert-manager RBAC', () => {
+  test("every Role and ClusterRole is upstream v1.20.2's, rule for rule and in upstream's order", () => {
+    // Besides upstream's: the Role of our startup check, which replaces the Helm-only
+    // startupapicheck Job (see startup-check.test.ts).
+    const roles = [...o.ofKind('Role'), ...o.ofKind('ClusterRole')].filter(
+      (r) => r.metadata.name !== STARTUP_CHECK_NAME,
+    );
+    expect(roles.map((r) => `${r.kind as string} ${r.metadata.name as string}`).sort()).toEqual(
+      RBAC_FACTS.map((f) => `${f.kind} ${f.name}`).sort(),
+    );
+    for (const fact of RBAC_FACTS) {
+      const role = o.find(fact.kind, fact.namespace, fact.name);
+      const rules = fact.rules.map(([apiGroups, resources, verbs, resourceNames]) => ({
+        apiGroups,
+        resources,
+        verbs,
+        ...(resourceNames ? { resourceNames } : {}),
+      }));
+      expect({ role: fact.name, rules: role.rules }).toEqual({ role: fact.name, rules });
+      const aggregateTo = Object.keys(role.metadata.labels)
+        .filter((l) => l.startsWith('rbac.authorization.k8s.io/aggregate-to-'))
+        .map((l) => l.replace('rbac.authorization.k8s.io/aggregate-to-', ''))
+        .sort();
+      expect({ role: fact.name, aggregateTo }).toEqual({
+        role: fact.name,
+        aggregateTo: fact.aggregateTo ?? [],
+      });
+      const bindingKind = fact.kind === 'Role' ? 'RoleBinding' : 'ClusterRoleBinding';
+      if (fact.boundTo === undefined) {
+        expect(o.has(bindingKind, fact.namespace, fact.name)).toBe(false);
+      } else {
+        expect(o.find(bindingKind, fact.namespace, fact.name).subjects).toEqual([
+          { kind: 'ServiceAccount', name: fact.boundTo, namespace: NAMESPACE },
+        ]);
+      }
+    }
+  });
+
+  test('v1.20 grants: issuer finalizers to the orders loop, ListenerSets to the shim', () => {
+    expect(o.find('ClusterRole', undefined, 'cert-manager-controller-orders').rules).toContainEqual(
+      {
+        apiGroups: ['cert-manager.io'],
+        resources: ['clusterissuers/finalizers', 'issuers/finalizers'],
+        verbs: ['update'],
+      },
+    );
+    const shim = o.find('ClusterRole', undefined, 'cert-manager-controller-ingress-shim');
+    expect(shim.rules).toContainEqual({
+      apiGroups: ['gateway.networking.k8s.io'],
+      resources: ['gateways', 'httproutes', 'listenersets'],
+      verbs: ['get', 'list', 'watch'],
+    });
+    expect(shim.rules).toContainEqual({
+      apiGroups: ['gateway.networking.k8s.io'],
+      resources: ['gateways/finalizers', 'httproutes/finalizers', 'listenersets/finalizers'],
+      verbs: ['update'],
+    });
+  });
+
   test('has upstream ClusterRoles: one per controller loop, cainjector, webhook SARs, aggregated roles', () => {
     expect(
       o

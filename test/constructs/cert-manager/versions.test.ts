@@ -11,7 +11,7 @@ const README = path.resolve(__dirname, '../../../constructs/cert-manager/README.
 
 describe('cert-manager versions', () => {
   test('every image is a quay.io/jetstack image of the pinned release', () => {
-    expect(CERT_MANAGER_VERSION).toBe('v1.19.4');
+    expect(CERT_MANAGER_VERSION).toBe('v1.20.2');
     for (const ref of Object.values(CERT_MANAGER_IMAGES)) {
       expect(ref.registry).toBe('quay.io');
       expect(ref.repository).toMatch(/^jetstack\/cert-manager-[a-z]+$/);
