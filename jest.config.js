@@ -19,8 +19,9 @@ const INTEGRATION = [
   'test/stacks/platform*.test.ts',
   'test/stacks/platform*/**/*.test.ts',
   // renderEnv(): each component as the platform wires it, in a whole environment
-  'test/stacks/wiring/**/*.test.ts',
   'test/constructs/*/component.test.ts',
+  // versions.md of whole environments
+  'test/apps/cdk8s/versions-doc.test.ts',
   // the Pulumi program, fed with what cdk8s renders for whole environments
   'test/apps/pulumi/**/*.test.ts',
   // the policy gate over every environment

@@ -13,6 +13,7 @@ import { CompositionError } from '../constructs/core/composition';
 import { ConfigError } from '../constructs/core/config/problems';
 import { REGISTRY_MIRROR_CONTEXT } from '../constructs/core/images';
 import { ComponentVersion } from '../constructs/core/release-set';
+import type { ComponentUpgrades } from './render';
 import { ILayerCharts, LAYERS, LAYERS_CONTEXT, Layer, LayerInfo } from '../constructs/core/layers';
 import { INamespace } from '../constructs/core/network';
 import { IObjectStore } from '../constructs/core/object-store';
@@ -126,11 +127,28 @@ export class MlopsPlatform extends Construct implements ILayerCharts {
 
   /** The upstream versions the built components deploy, as they declare them. */
   public versions(): ComponentVersion[] {
+    return this.built.flatMap((c) => this.versionsOf(c));
+  }
+
+  /**
+   * For each built component that deploys a versioned upstream project: the version it deploys
+   * (its first declared version) and its upgrade steps, which `install.sh` applies when it
+   * upgrades an older install.
+   */
+  public upgrades(): ComponentUpgrades[] {
     return this.built.flatMap((c) => {
-      const versions = c.versions ?? [];
-      const config = this.plan(c, this.environment as unknown as Record<string, unknown>).config;
-      return typeof versions === 'function' ? versions(config as never) : versions;
+      const [deployed] = this.versionsOf(c);
+      return deployed
+        ? [{ component: c.key, version: deployed.version, steps: c.upgrades ?? [] }]
+        : [];
     });
+  }
+
+  private versionsOf(component: AnyComponent): ComponentVersion[] {
+    const versions = component.versions ?? [];
+    if (typeof versions !== 'function') return [...versions];
+    const { config } = this.plan(component, this.environment as unknown as Record<string, unknown>);
+    return [...versions(config as never)];
   }
 
   /** The object store every component and tenant uses. */

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { ReadinessCheck } from '../constructs/core/component';
+import { ReadinessCheck, UpgradeStep } from '../constructs/core/component';
+import { ComponentVersion } from '../constructs/core/release-set';
 import { BillOfMaterials } from '../constructs/core/images';
 import { LayerInfo } from '../constructs/core/layers';
 import {
@@ -43,6 +44,17 @@ export interface RenderedPlatform {
   readonly readiness: readonly ReadinessCheck[];
   /** The overrides applied, from the environment file and from code. */
   readonly overrides: readonly AppliedOverride[];
+  /** The upstream versions the platform deploys, against the release set. */
+  readonly versions: readonly ComponentVersion[];
+  /** Upgrade steps per component, with the version each component deploys now. */
+  readonly upgrades: readonly ComponentUpgrades[];
+}
+
+/** A component's upgrade steps and the version it deploys, as `install.sh` records it. */
+export interface ComponentUpgrades {
+  readonly component: string;
+  readonly version: string;
+  readonly steps: readonly UpgradeStep[];
 }
 
 /**
@@ -78,6 +90,8 @@ export function renderPlatform(platform: MlopsPlatform): RenderedPlatform {
     requiredCrds: Prerequisites.of(platform).crds(),
     readiness: platform.components.flatMap((c) => c.readiness ?? []),
     overrides,
+    versions: platform.versions(),
+    upgrades: platform.upgrades(),
   };
 }
 

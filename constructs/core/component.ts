@@ -76,6 +76,31 @@ export interface ReadinessCheck {
   readonly condition?: string;
 }
 
+/** An object an upgrade step deletes, by its kubectl resource type, namespace and name. */
+export interface ObjectRef {
+  /** As `kubectl delete` takes it, e.g. `deployment`, `secret`, `job.batch`. */
+  readonly resource: string;
+  /** Omit for a cluster-scoped object. */
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/**
+ * What an upgrade to `version` of a component must do beyond applying the new objects: delete
+ * what cannot be changed in place (an immutable field, a value generated once) before the apply,
+ * and prune objects a rename leaves behind after it. `install.sh` runs a step when the installed
+ * version it recorded is older than `version` (or unknown, on an install from before the record).
+ */
+export interface UpgradeStep {
+  readonly version: string;
+  /** Why, for the install log and the docs. */
+  readonly description: string;
+  /** @default [] */
+  readonly deleteBeforeApply?: readonly ObjectRef[];
+  /** @default [] */
+  readonly pruneAfterApply?: readonly ObjectRef[];
+}
+
 /** What every component knows of the environment it is built for. */
 export interface EnvironmentInfo {
   readonly name: string;
@@ -149,6 +174,8 @@ export interface PlatformComponent<Shape extends z.ZodRawShape = z.ZodRawShape> 
    */
   readonly versions?:
     readonly ComponentVersion[] | SettingsFunction<Shape, readonly ComponentVersion[]>;
+  /** Steps an upgrade across a version of this component needs. @default [] */
+  readonly upgrades?: readonly UpgradeStep[];
   /** Custom resources the install waits for before the next layer. @default [] */
   readonly readiness?: readonly ReadinessCheck[];
   /** Whether the environment turns it on. @default - always */

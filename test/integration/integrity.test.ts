@@ -44,6 +44,8 @@ describe('the integrity check fails when it should', () => {
       requiredCrds: [],
       readiness: [],
       overrides: [],
+      versions: [],
+      upgrades: [],
       production: false,
       layers: [
         layer(0, [{ apiVersion: 'example.io/v1', kind: 'Widget', metadata: { name: 'w' } }]),

@@ -281,7 +281,7 @@ describe('what a team adds in code goes through the same pipeline', () => {
     expect(policy.passed).toBe(true);
     const files = Object.fromEntries(outputFiles(rendered).map((f) => [f.name, f.content]));
     expect(files['install.sh']).toContain(
-      '"$KUBECTL" -n vision rollout status deployment/labeler --timeout="$TIMEOUT"',
+      'kc -n vision rollout status deployment/labeler --timeout="$TIMEOUT"',
     );
     expect(files['06-platform-controllers.k8s.yaml']).toContain('name: labeler');
     expect(files['08-tenants.k8s.yaml']).toMatch(

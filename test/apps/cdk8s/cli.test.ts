@@ -50,6 +50,7 @@ describe('npm run synth', () => {
       'install.sh',
       'kustomization.yaml',
       'policy-report.txt',
+      'versions.md',
     ]);
     expect(fs.readFileSync(path.join(dir, 'policy-report.txt'), 'utf8')).toMatch(
       /^Policy gate passed: 0 errors/,
@@ -60,10 +61,10 @@ describe('npm run synth', () => {
     );
     expect(order.every((p, i) => p > 0 && (i === 0 || p > order[i - 1]))).toBe(true);
     expect(script).toContain(
-      '"$KUBECTL" -n minio wait --for=condition=Complete --timeout="$TIMEOUT" job/minio-bucket-provisioner',
+      'kc -n minio wait --for=condition=Complete --timeout="$TIMEOUT" job/minio-bucket-provisioner',
     );
     expect(script).toContain(
-      '"$KUBECTL" -n minio rollout status statefulset/minio --timeout="$TIMEOUT"',
+      'kc -n minio rollout status statefulset/minio --timeout="$TIMEOUT"',
     );
     expect(fs.statSync(path.join(dir, 'install.sh')).mode & 0o111).not.toBe(0);
     const layerFiles = fs
@@ -77,8 +78,8 @@ describe('npm run synth', () => {
     expect(images).toEqual([...images].sort());
     expect(images).toEqual(
       expect.arrayContaining([
-        'quay.io/jetstack/cert-manager-controller:v1.19.4',
-        'quay.io/jetstack/cert-manager-acmesolver:v1.19.4',
+        'quay.io/jetstack/cert-manager-controller:v1.20.2',
+        'quay.io/jetstack/cert-manager-acmesolver:v1.20.2',
         'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z@sha256:a7fe349ef4bd8521fb8497f55c6042871b2ae640607cf99d9bede5e9bdf11727',
         'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z@sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e',
         'registry.k8s.io/kubectl:v1.34.1',
@@ -112,7 +113,7 @@ describe('npm run synth', () => {
     const dir = path.join(tmp(), 'dist');
     synth({ configPath: path.join(REPO_ROOT, 'stacks/prod.yaml'), outDir: dir });
     const script = fs.readFileSync(path.join(dir, 'install.sh'), 'utf8');
-    const check = script.indexOf('"$KUBECTL" -n minio get secret minio-root-credentials');
+    const check = script.indexOf('kc -n minio get secret minio-root-credentials');
     expect(check).toBeGreaterThan(script.indexOf('-f 02-namespaces.k8s.yaml'));
     expect(check).toBeLessThan(script.indexOf('-f 06-platform-controllers.k8s.yaml'));
     expect(script).toContain('keys: password, username; used by minio server');

@@ -3,9 +3,7 @@ import { SecretSource } from '../../../constructs/core/secrets';
 import { MINIO_DEFAULT_RESOURCES, Minio } from '../../../constructs/minio/minio';
 import { MINIO_VERSIONS } from '../../../constructs/minio/versions';
 import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
-import { synthesize } from '../../../stacks/pipeline';
-import { validateEnvironment } from '../../../stacks/config/validate';
-import { Manifest, Obj, findObject, testChart } from '../../helpers';
+import { Obj, findObject, testChart } from '../../helpers';
 
 function build(props: Partial<ConstructorParameters<typeof Minio>[2]> = {}) {
   const { chart, synth } = testChart();
@@ -179,53 +177,5 @@ describe('Minio', () => {
 
   test('needs at least one bucket', () => {
     expect(() => build({ buckets: [] })).toThrow('MinIO needs at least one bucket.');
-  });
-});
-
-describe('images an organisation maintains', () => {
-  test('the server and mc images are settings, and the bill of materials follows them', () => {
-    const { rendered } = synthesize({
-      name: 'dev',
-      preset: 'dev',
-      objectStore: {
-        type: 'minio',
-        images: {
-          server: 'registry.example.com/minio/minio:2026.10.1-corp@sha256:' + 'a'.repeat(64),
-          client: 'registry.example.com/minio/mc:2026.10.1-corp',
-        },
-      },
-    });
-    const objects = rendered.layers.flatMap((l) => l.objects) as Manifest[];
-    const sts = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'minio');
-    expect(sts?.spec.template.spec.containers[0].image).toBe(
-      'registry.example.com/minio/minio:2026.10.1-corp@sha256:' + 'a'.repeat(64),
-    );
-    expect(sts?.metadata.labels['app.kubernetes.io/version']).toBe('2026.10.1-corp');
-    const job = objects.find(
-      (o) => o.kind === 'Job' && o.metadata.name === 'minio-bucket-provisioner',
-    );
-    expect(job?.spec.template.spec.containers[0].image).toBe(
-      'registry.example.com/minio/mc:2026.10.1-corp',
-    );
-    expect(rendered.images.filter((i) => i.includes('minio'))).toEqual([
-      'registry.example.com/minio/mc:2026.10.1-corp',
-      'registry.example.com/minio/minio:2026.10.1-corp@sha256:' + 'a'.repeat(64),
-    ]);
-  });
-
-  test.each([
-    'minio/minio:latest',
-    'registry.example.com/minio/minio:latest',
-    'registry.example.com/minio/minio',
-  ])('an unpinned reference is refused: %s', (server) => {
-    expect(() =>
-      validateEnvironment({
-        name: 'dev',
-        preset: 'dev',
-        objectStore: { type: 'minio', images: { server } },
-      }),
-    ).toThrow(
-      `\`objectStore.images.server\` is not a pinned image reference (got "${server}"). Give registry/repository:tag, optionally @sha256:digest, with a release tag rather than latest.`,
-    );
   });
 });

@@ -40,7 +40,7 @@ describe('valid environments', () => {
 
 const INVALID: Record<string, string[]> = {
   'typos.yaml': [
-    '`objectStore.storageGb` is not a known setting. Did you mean `storageGiB`? Known keys here: type, storageGiB, storageClassName, buckets, rootCredentials, resources.',
+    '`objectStore.storageGb` is not a known setting. Did you mean `storageGiB`? Known keys here: type, storageGiB, storageClassName, buckets, rootCredentials, images, resources.',
     '`tennants` is not a known setting. Did you mean `tenants`? Known keys here: name, preset, domain, images, overrides, kubeflow, pipelines, serving, tls, certManager, mesh, identity, objectStore, tenants.',
   ],
   'bad-values.yaml': [

@@ -1,0 +1,215 @@
+import { ReadinessCheck } from '../../constructs/core/component';
+import { Layer } from '../../constructs/core/layers';
+import { KubeObject, RenderedPlatform } from '../../stacks/render';
+
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
+const WEBHOOK_KINDS = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
+
+/** The ConfigMap in kube-system where the install records the versions it installed. */
+export const INSTALL_RECORD = { namespace: 'kube-system', name: 'mlops-blueprint-installed' };
+
+/** The record's key for a component (ConfigMap keys allow `-`, kubectl's JSONPath reads `_` safely). */
+export function recordKey(component: string): string {
+  return component.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+/** Whether a webhook configuration carries its CA already (otherwise a controller injects it). */
+function hasCaBundle(o: KubeObject): boolean {
+  const hooks = (o.webhooks ?? []) as { clientConfig?: { caBundle?: string } }[];
+  return hooks.length > 0 && hooks.every((h) => Boolean(h.clientConfig?.caBundle));
+}
+
+/**
+ * The script's preamble. `KUBECTL` may carry flags (`KUBECTL="kubectl --context prod"`), so it is
+ * split into words once; `TIMEOUT` is any duration kubectl accepts (`600s`, `15m`, `1h30m`), and
+ * the CA wait converts it to seconds itself.
+ */
+const PREAMBLE = [
+  'set -euo pipefail',
+  'cd "$(dirname "$0")"',
+  'read -r -a KUBECTL_CMD <<< "${KUBECTL:-kubectl}"',
+  'kc() { "${KUBECTL_CMD[@]}" "$@"; }',
+  'TIMEOUT="${TIMEOUT:-600s}"',
+  'seconds_of() {',
+  '  local rest=$1 total=0',
+  '  while [[ $rest =~ ^([0-9]+)([hms])(.*)$ ]]; do',
+  '    case ${BASH_REMATCH[2]} in',
+  '      h) total=$((total + BASH_REMATCH[1] * 3600)) ;;',
+  '      m) total=$((total + BASH_REMATCH[1] * 60)) ;;',
+  '      s) total=$((total + BASH_REMATCH[1])) ;;',
+  '    esac',
+  '    rest=${BASH_REMATCH[3]}',
+  '  done',
+  '  [ -z "$rest" ] && [ "$1" != "" ] || { echo "TIMEOUT must be a duration such as 600s, 15m or 1h30m (got \'$1\')." >&2; exit 2; }',
+  '  echo "$total"',
+  '}',
+  'TIMEOUT_SECONDS=$(seconds_of "$TIMEOUT")',
+  '',
+];
+
+/** Waits, within $TIMEOUT, until a webhook configuration's CA has been injected. */
+const WAIT_FOR_CA = [
+  'wait_for_ca() {',
+  '  local deadline=$((SECONDS + TIMEOUT_SECONDS))',
+  `  until [ -n "$(kc get "$1" "$2" -o jsonpath='{.webhooks[0].clientConfig.caBundle}')" ]; do`,
+  '    [ "$SECONDS" -lt "$deadline" ] || { echo "Timed out waiting for the CA of $1/$2" >&2; exit 1; }',
+  '    sleep 2',
+  '  done',
+  '}',
+  '',
+];
+
+/** The readiness check that applies to `o`, if a component declared one for its kind. */
+function readinessOf(o: KubeObject, checks: readonly ReadinessCheck[]): ReadinessCheck | undefined {
+  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+  return checks.find((c) => c.kind === o.kind && c.group === group);
+}
+
+/** The shell lines that wait until a layer's objects are usable. */
+function waitsFor(objects: readonly KubeObject[], checks: readonly ReadinessCheck[]): string[] {
+  const lines: string[] = [];
+  const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
+  if (crds.length > 0) {
+    lines.push(
+      `kc wait --for=condition=Established --timeout="$TIMEOUT" ${crds
+        .map((c) => `crd/${c.metadata.name}`)
+        .join(' ')}`,
+    );
+  }
+  // Custom resources the components say later layers rely on (issuers, certificates, ...).
+  for (const o of objects) {
+    const check = readinessOf(o, checks);
+    if (!check) continue;
+    const ns = o.metadata.namespace ? `-n ${o.metadata.namespace} ` : '';
+    lines.push(
+      `kc ${ns}wait --for=condition=${check.condition ?? 'Ready'} --timeout="$TIMEOUT" ${o.kind.toLowerCase()}/${o.metadata.name}`,
+    );
+  }
+  // Jobs first: a workload may wait for a Secret that a generator Job creates.
+  for (const o of objects.filter((x) => WEBHOOK_KINDS.includes(x.kind) && !hasCaBundle(x))) {
+    lines.push(`wait_for_ca ${o.kind.toLowerCase()} ${o.metadata.name}`);
+  }
+  for (const o of objects.filter((x) => x.kind === 'Job')) {
+    lines.push(
+      `kc -n ${o.metadata.namespace ?? 'default'} wait --for=condition=Complete --timeout="$TIMEOUT" job/${o.metadata.name}`,
+    );
+  }
+  for (const o of objects.filter((x) => WORKLOAD_KINDS.includes(x.kind))) {
+    lines.push(
+      `kc -n ${o.metadata.namespace ?? 'default'} rollout status ${o.kind.toLowerCase()}/${o.metadata.name} --timeout="$TIMEOUT"`,
+    );
+  }
+  return lines;
+}
+
+function deleteLine(ref: { resource: string; namespace?: string; name: string }): string {
+  const ns = ref.namespace ? `-n ${ref.namespace} ` : '';
+  return `  kc ${ns}delete ${ref.resource} ${ref.name} --ignore-not-found --wait=true`;
+}
+
+/**
+ * The upgrade steps of one phase (`deleteBeforeApply` before the first layer, `pruneAfterApply`
+ * after the last): each runs when the recorded version of its component is older than the step's
+ * version, or unknown (an install from before the record; on a fresh install the deletions find
+ * nothing).
+ */
+function upgradeLines(rendered: RenderedPlatform, phase: 'before' | 'after'): string[] {
+  const lines: string[] = [];
+  for (const { component, steps } of rendered.upgrades) {
+    for (const step of steps) {
+      const refs = (phase === 'before' ? step.deleteBeforeApply : step.pruneAfterApply) ?? [];
+      if (refs.length === 0) continue;
+      lines.push(
+        `if older_than "$(installed ${recordKey(component)})" ${step.version}; then`,
+        `  echo "==> upgrade of ${component} to ${step.version}: ${step.description.replace(/["$`\\]/g, '')}"`,
+        ...refs.map(deleteLine),
+        'fi',
+      );
+    }
+  }
+  return lines.length > 0 ? [...lines, ''] : [];
+}
+
+const UPGRADE_HELPERS = [
+  '# Versions of the previous install, for the upgrade steps (see versions.md).',
+  'installed() {',
+  `  kc -n ${INSTALL_RECORD.namespace} get configmap ${INSTALL_RECORD.name} -o "jsonpath={.data.$1}" 2>/dev/null || true`,
+  '}',
+  'older_than() {',
+  '  [ -z "$1" ] && return 0',
+  '  local a=${1#v} b=${2#v}',
+  '  [ "$a" != "$b" ] && [ "$(printf \'%s\\n%s\\n\' "$a" "$b" | sort -V | head -n 1)" = "$a" ]',
+  '}',
+  '',
+];
+
+/**
+ * `install.sh`: checks prerequisites, runs the upgrade steps an older install needs, applies each
+ * layer with server-side apply and waits for it before the next, prunes what renames left behind
+ * and records the installed versions. Safe to re-run.
+ */
+export function installScript(rendered: RenderedPlatform): string {
+  const layers = rendered.layers.filter((l) => l.objects.length > 0);
+  // Checked once the namespaces exist, since a required Secret lives in one of them.
+  const crdChecks =
+    rendered.requiredCrds.length > 0
+      ? [
+          '# CRDs of components the cluster already runs.',
+          ...rendered.requiredCrds.map(
+            (c) =>
+              `kc get crd ${c.name} >/dev/null || { echo "Missing CRD ${c.name} (${c.purpose})" >&2; exit 1; }`,
+          ),
+          '',
+        ]
+      : [];
+  const prerequisites =
+    rendered.requiredSecrets.length > 0
+      ? [
+          '# Secrets the environment references but does not create: they must exist before the rest.',
+          'missing=0',
+          ...rendered.requiredSecrets.map(
+            (s) =>
+              `kc -n ${s.namespace} get secret ${s.name} >/dev/null 2>&1 || { echo "Missing Secret ${s.namespace}/${s.name} (keys: ${s.keys.join(', ')}; used by ${s.purpose})" >&2; missing=1; }`,
+          ),
+          '[ "$missing" = 0 ] || { echo "Create the missing Secrets, then run this script again." >&2; exit 1; }',
+          '',
+        ]
+      : [];
+  const record = [
+    '# Record what is installed, for the upgrade steps of the next version.',
+    `kc -n ${INSTALL_RECORD.namespace} create configmap ${INSTALL_RECORD.name} ${[
+      `--from-literal=environment=${rendered.environment}`,
+      ...rendered.upgrades.map((u) => `--from-literal=${recordKey(u.component)}=${u.version}`),
+    ].join(
+      ' ',
+    )} --dry-run=client -o yaml | kc apply --server-side --field-manager=mlops-blueprint -f -`,
+    '',
+  ];
+  return [
+    '#!/usr/bin/env bash',
+    `# Installs the "${rendered.environment}" environment layer by layer. Each layer is applied with`,
+    '# server-side apply and waited for before the next one, so no step depends on a retry.',
+    '# KUBECTL="kubectl --context prod" and TIMEOUT=15m choose the cluster and the wait per step.',
+    '# Generated by mlops-blueprint; re-running it is safe.',
+    ...PREAMBLE,
+    ...(layers.some((l) => l.objects.some((o) => WEBHOOK_KINDS.includes(o.kind) && !hasCaBundle(o)))
+      ? WAIT_FOR_CA
+      : []),
+    ...UPGRADE_HELPERS,
+    ...crdChecks,
+    // Without a namespaces layer, check before anything is applied.
+    ...(layers.some((l) => l.info.layer === Layer.NAMESPACES) ? [] : prerequisites),
+    ...upgradeLines(rendered, 'before'),
+    ...layers.flatMap((l) => [
+      `echo "==> ${l.info.id}: ${l.info.description}"`,
+      `kc apply --server-side --field-manager=mlops-blueprint -f ${l.info.id}.k8s.yaml`,
+      ...waitsFor(l.objects, rendered.readiness),
+      '',
+      ...(l.info.layer === Layer.NAMESPACES ? prerequisites : []),
+    ]),
+    ...upgradeLines(rendered, 'after'),
+    ...record,
+    `echo "Environment ${rendered.environment} is installed."`,
+    '',
+  ].join('\n');
+}

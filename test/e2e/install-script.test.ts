@@ -1,0 +1,149 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { outputFiles } from '../../apps/cdk8s/output';
+import { defineComponent } from '../../constructs/core/component';
+import { synthesize } from '../../stacks/pipeline';
+import { RenderedPlatform } from '../../stacks/render';
+
+/**
+ * A stand-in kubectl: records each call (one line of arguments) and answers what install.sh asks:
+ * an injected CA for the CA wait, the previous install's versions from $INSTALLED, YAML for
+ * `create --dry-run`. Everything else succeeds silently.
+ */
+const FAKE_KUBECTL = `#!/usr/bin/env bash
+echo "$*" >> "$KUBECTL_LOG"
+case "$*" in
+  *caBundle*) printf 'LS0tLS1CRUdJTg==' ;;
+  *"get configmap mlops-blueprint-installed"*)
+    key=$(echo "$*" | sed -n 's/.*{.data.\\([a-z_]*\\)}.*/\\1/p')
+    for kv in $INSTALLED; do [ "\${kv%%=*}" = "$key" ] && printf '%s' "\${kv#*=}"; done ;;
+  *"create configmap"*) echo "kind: ConfigMap" ;;
+  *"apply"*"-f -"*) cat >/dev/null ;;
+esac
+exit 0
+`;
+
+/** A component with one upgrade step, to exercise the mechanism end to end. */
+const stepper = defineComponent({
+  key: 'stepper',
+  description: 'declares an upgrade step',
+  versions: [{ name: 'stepper', version: 'v2.0.0', outsideReleaseSet: 'A test component only.' }],
+  upgrades: [
+    {
+      version: 'v2.0.0',
+      description: 'the selector of Deployment stepper changed (immutable)',
+      deleteBeforeApply: [{ resource: 'deployment', namespace: 'minio', name: 'stepper' }],
+      pruneAfterApply: [{ resource: 'service', namespace: 'minio', name: 'stepper-old' }],
+    },
+  ],
+  build: () => undefined,
+});
+
+function install(
+  rendered: RenderedPlatform,
+  env: Record<string, string>,
+): { status: number | null; stderr: string; calls: string[] } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-install-'));
+  try {
+    for (const f of outputFiles(rendered)) {
+      fs.writeFileSync(path.join(dir, f.name), f.content, { mode: f.mode ?? 0o644 });
+    }
+    const fake = path.join(dir, 'fake-kubectl');
+    fs.writeFileSync(fake, FAKE_KUBECTL, { mode: 0o755 });
+    const log = path.join(dir, 'calls.log');
+    fs.writeFileSync(log, '');
+    const r = spawnSync('bash', [path.join(dir, 'install.sh')], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        KUBECTL_LOG: log,
+        KUBECTL: `${fake} --context prod`,
+        INSTALLED: '',
+        ...env,
+      },
+    });
+    return {
+      status: r.status,
+      stderr: r.stderr,
+      calls: fs.readFileSync(log, 'utf8').trimEnd().split('\n'),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('install.sh against a stand-in kubectl', () => {
+  const { rendered } = synthesize(undefined, { components: [stepper] });
+
+  test('KUBECTL may carry flags and TIMEOUT any kubectl duration', () => {
+    for (const timeout of ['15m', '1h30m', '600s']) {
+      const r = install(rendered, { TIMEOUT: timeout });
+      expect([timeout, r.status, r.stderr]).toEqual([timeout, 0, '']);
+      expect(r.calls.every((c) => c.startsWith('--context prod '))).toBe(true);
+      expect(r.calls.filter((c) => c.includes('rollout status'))[0]).toContain(
+        `--timeout=${timeout}`,
+      );
+    }
+  });
+
+  test('an invalid TIMEOUT stops before anything is applied', () => {
+    const r = install(rendered, { TIMEOUT: 'ten minutes' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      "TIMEOUT must be a duration such as 600s, 15m or 1h30m (got 'ten minutes').",
+    );
+    expect(r.calls.filter((c) => c.includes('apply'))).toEqual([]);
+  });
+
+  test('layers are applied in order, each waited for before the next', () => {
+    const { calls } = install(rendered, {});
+    const applies = calls.filter((c) => / apply .*-f 0/.test(c)).map((c) => c.split('-f ')[1]);
+    expect(applies).toEqual(
+      rendered.layers.filter((l) => l.objects.length > 0).map((l) => `${l.info.id}.k8s.yaml`),
+    );
+    const crdsApplied = calls.findIndex((c) => c.includes('-f 01-crds.k8s.yaml'));
+    const crdsEstablished = calls.findIndex((c) => c.includes('--for=condition=Established'));
+    const namespaces = calls.findIndex((c) => c.includes('-f 02-namespaces.k8s.yaml'));
+    expect(crdsApplied).toBeLessThan(crdsEstablished);
+    expect(crdsEstablished).toBeLessThan(namespaces);
+    expect(
+      calls.some(
+        (c) => c.includes('wait --for=condition=Ready') && c.includes('clusterissuer/platform-ca'),
+      ),
+    ).toBe(true);
+  });
+
+  test('upgrade steps run for an older or unrecorded install, and not for the same version', () => {
+    const older = install(rendered, { INSTALLED: 'stepper=v1.9.0' }).calls;
+    const del = older.findIndex((c) => c.includes('delete deployment stepper'));
+    const first = older.findIndex((c) => c.includes('-f 01-crds.k8s.yaml'));
+    const prune = older.findIndex((c) => c.includes('delete service stepper-old'));
+    const last = older.findIndex(
+      (c) =>
+        c.includes('-f 08-tenants.k8s.yaml') || c.includes('-f 06-platform-controllers.k8s.yaml'),
+    );
+    expect(del).toBeGreaterThanOrEqual(0);
+    expect(del).toBeLessThan(first);
+    expect(prune).toBeGreaterThan(last);
+    expect(older[del]).toBe(
+      '--context prod -n minio delete deployment stepper --ignore-not-found --wait=true',
+    );
+
+    expect(install(rendered, {}).calls.some((c) => c.includes('delete deployment stepper'))).toBe(
+      true,
+    );
+    const same = install(rendered, { INSTALLED: 'stepper=v2.0.0' }).calls;
+    expect(same.some((c) => c.includes('delete'))).toBe(false);
+  });
+
+  test('the install records the versions it installed', () => {
+    const { calls } = install(rendered, {});
+    const record = calls.find((c) => c.includes('create configmap mlops-blueprint-installed'));
+    expect(record).toContain('--from-literal=environment=dev');
+    expect(record).toContain('--from-literal=stepper=v2.0.0');
+    expect(record).toMatch(/--from-literal=oauth2_proxy=v7\.\d+\.\d+/);
+    expect(calls.at(-1)).toContain('apply --server-side --field-manager=mlops-blueprint -f -');
+  });
+});

@@ -1,0 +1,21 @@
+import { App } from 'cdk8s';
+import { releaseSetDrift } from '../../constructs/core/release-set';
+import { MlopsPlatform } from '../../stacks/platform';
+import { readEnvironment } from '../helpers';
+
+describe.each(['stacks/dev.yaml', 'stacks/prod.yaml'])('%s follows the release set', (file) => {
+  test('no component drifts without a reasoned exception', () => {
+    const platform = new MlopsPlatform(new App(), 'Platform', {
+      environment: readEnvironment(file),
+    });
+    const versions = platform.versions();
+    expect(versions.map((v) => ('project' in v ? v.project : v.name)).sort()).toEqual([
+      'cert-manager',
+      'dex',
+      'istio',
+      'minio',
+      'oauth2-proxy',
+    ]);
+    expect(versions.map(releaseSetDrift).filter(Boolean)).toEqual([]);
+  });
+});
