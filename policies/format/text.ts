@@ -23,7 +23,8 @@ export function formatSummary(report: PolicyReport): string {
     plural(report.warnings.length, 'warning'),
     `${report.suppressed.length} suppressed`,
   ].join(', ');
-  const scope = `${plural(report.objectsChecked, 'object')}, packs: ${report.packs.join(', ')}${report.production ? ', production' : ''}`;
+  // Production is a mode of the rules (literal credentials become errors), not a pack.
+  const scope = `${plural(report.objectsChecked, 'object')}, packs: ${report.packs.join(', ')}${report.production ? '; production rules' : ''}`;
   return `Policy gate ${verdict}: ${counts} (${scope}).`;
 }
 

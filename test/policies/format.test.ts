@@ -69,7 +69,7 @@ describe('formatText', () => {
   it('says passed, and mentions production', () => {
     const text = formatText(evaluate([], { production: true }));
     expect(text).toBe(
-      'Policy gate passed: 0 errors, 0 warnings, 0 suppressed (0 objects, packs: pss-baseline, pss-restricted, platform, production).\n',
+      'Policy gate passed: 0 errors, 0 warnings, 0 suppressed (0 objects, packs: pss-baseline, pss-restricted, platform; production rules).\n',
     );
   });
 });
