@@ -1,3 +1,4 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
@@ -67,7 +68,7 @@ export class IstioCni extends Construct {
   public readonly namespace: string;
   public readonly image: string;
   /** The agent's DaemonSet, for inspection. */
-  public readonly daemonSet: k8s.KubeDaemonSet;
+  public readonly daemonSet: ApiObject;
 
   public constructor(scope: Construct, id: string, props: IstioCniProps) {
     super(scope, id);
@@ -164,9 +165,12 @@ export class IstioCni extends Construct {
       name,
       hostPath: { path, ...(type ? { type } : {}) },
     });
-    this.daemonSet = new k8s.KubeDaemonSet(this, 'DaemonSet', {
+    // A plain ApiObject: the typed KubeDaemonSet predates `appArmorProfile` and would drop it.
+    this.daemonSet = new ApiObject(this, 'DaemonSet', {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
       metadata: { name: names.daemonSet, namespace: ns, labels },
-      spec: {
+      spec: k8s.toJson_DaemonSetSpec({
         selector: { matchLabels: selector },
         updateStrategy: {
           type: 'RollingUpdate',
@@ -185,7 +189,6 @@ export class IstioCni extends Construct {
               'prometheus.io/scrape': 'true',
               'prometheus.io/port': String(ISTIO_PORTS.cni.metrics),
               'prometheus.io/path': '/metrics',
-              'container.apparmor.security.beta.kubernetes.io/install-cni': 'unconfined',
             },
           },
           spec: {
@@ -260,8 +263,16 @@ export class IstioCni extends Construct {
             ],
           },
         },
-      },
+      }),
     });
+    // Unconfined AppArmor as the securityContext field (GA since Kubernetes 1.30; the platform
+    // targets 1.34), not the deprecated pod annotation upstream's chart still writes by default
+    // (`useAppArmorAnnotation: true`).
+    this.daemonSet.addJsonPatch(
+      JsonPatch.add('/spec/template/spec/containers/0/securityContext/appArmorProfile', {
+        type: 'Unconfined',
+      }),
+    );
     this.suppress(this.daemonSet);
 
     if (props.priorityClassQuota ?? false) {
@@ -280,7 +291,7 @@ export class IstioCni extends Construct {
   }
 
   /** The documented exception to Pod Security: why each host-level permission is needed. */
-  private suppress(ds: k8s.KubeDaemonSet): void {
+  private suppress(ds: ApiObject): void {
     const hostPaths =
       'The CNI agent writes the Istio plugin binary and its network configuration into the ' +
       "node's CNI directories, reads /proc to enter pods' network namespaces for repair, and " +
@@ -306,7 +317,7 @@ export class IstioCni extends Construct {
     Suppressions.add(
       ds,
       'pss-baseline/apparmor',
-      'Upstream runs install-cni unconfined: the runtime default AppArmor profile blocks ' +
+      'Upstream runs install-cni with AppArmor Unconfined: the runtime default profile blocks ' +
         "entering other pods' network namespaces, which repair needs.",
     );
     Suppressions.add(

@@ -5,7 +5,9 @@ import { ISTIO_VERSION } from './versions';
  * (served and storage), printer columns and the few spec fields we model for server-side
  * validation. Everything else in a spec is preserved as is (see crds.ts).
  *
- * Facts from `manifests/charts/base/files/crd-all.gen.yaml` at Istio 1.29.6.
+ * Facts from `manifests/charts/base/files/crd-all.gen.yaml` at Istio 1.30.1. Upstream's schemas
+ * declare no `default` anywhere; the enums and required fields of what we model are upstream's
+ * (test/constructs/istio/crd-constraints.ts compares them path by path).
  */
 
 export type IstioApiGroup =
@@ -88,8 +90,19 @@ const crd = (
   ...data,
 });
 
-/** The 14 CRDs of Istio 1.29.6, in upstream order. */
+/** The 15 CRDs of Istio 1.30.1, in upstream order. */
 export const ISTIO_CRDS: readonly IstioCrdData[] = [
+  crd({
+    // New in 1.30: one API for Wasm and Lua extensions, meant to replace WasmPlugin. Its spec
+    // requires nothing unconditionally (exactly one of wasm or lua, checked by CEL upstream and
+    // by istiod's validating webhook here).
+    group: 'extensions.istio.io',
+    kind: 'TrafficExtension',
+    plural: 'trafficextensions',
+    versions: only('v1alpha1'),
+    printerColumns: [AGE],
+    specRequired: true,
+  }),
   crd({
     group: 'extensions.istio.io',
     kind: 'WasmPlugin',
@@ -220,7 +233,7 @@ export const ISTIO_CRDS: readonly IstioCrdData[] = [
     kind: 'Telemetry',
     plural: 'telemetries',
     shortNames: ['telemetry'],
-    // v1 is served but v1alpha1 is still the storage version in 1.29.
+    // v1 is served but v1alpha1 is still the storage version in 1.30.
     versions: [
       { name: 'v1', served: true, storage: false },
       { name: 'v1alpha1', served: true, storage: true },

@@ -103,6 +103,7 @@ export class IngressGateway extends Construct implements IGateway {
   public readonly selector: Readonly<Record<string, string>>;
   public readonly peer: NetworkPeer;
   public readonly principal: string;
+  public readonly plainHttp: { readonly port: number; readonly redirectsToHttps: boolean };
   /** The Secret cert-manager writes and the Gateway serves (`credentialName`). */
   public readonly tlsSecretName: string;
   /** Name of the gateway's Service (and Deployment). */
@@ -135,6 +136,11 @@ export class IngressGateway extends Construct implements IGateway {
     this.selector = { istio: names.istioLabel };
     this.peer = NetworkPeer.namespace(ns, { ...this.selector });
     this.principal = `${props.mesh.trustDomain}/ns/${ns}/sa/${workload}`;
+    // Envoy listens on 80 itself (the Service's target port is the same number).
+    this.plainHttp = {
+      port: ISTIO_PORTS.gateway.http,
+      redirectsToHttps: props.httpsRedirect ?? true,
+    };
     this.configScope = scopeInLayer(this, Layer.INFRASTRUCTURE_CONFIG);
 
     const labelOptions: ComponentLabelOptions = {
@@ -305,6 +311,9 @@ export class IngressGateway extends Construct implements IGateway {
       env,
       readinessProbe: proxyReadinessProbe(proxy.readiness),
       resources: toResourceRequirements(props.resources ?? PROXY_DEFAULT_RESOURCES),
+      // Upstream's gateway chart dropped runAsUser/runAsGroup from this container in 1.30 because
+      // its pod is injected and the gateway template sets them (from .ProxyUID/.ProxyGID). This
+      // pod is not injected, so it states them itself: the values the template gives by default.
       securityContext: proxySecurityContext(),
       volumeMounts: proxyVolumeMounts('gateway'),
     };

@@ -22,6 +22,7 @@ import {
   go,
   goBlock,
   goIf,
+  goListSplit,
   goRange,
   goString,
   renderGoTemplate,
@@ -33,10 +34,13 @@ import {
  * pod its webhook admits and merges the result into the pod.
  *
  * Our templates target this platform: the CNI node agent sets up traffic redirection (so the pod
- * only gets the unprivileged istio-validation init container) and the proxy runs as a native
- * sidecar (an init container with `restartPolicy: Always`, Kubernetes 1.29 and later). Each
- * produces the proxy that upstream's default injection produces in that mode: same image, args,
- * ports, environment names, volumes, probes and a restricted security context.
+ * only gets the unprivileged istio-validation init container). Each produces the proxy that
+ * upstream's default injection produces in that mode: same image, args, ports, environment names,
+ * volumes, probes and a restricted security context. Like upstream's, they take per-pod facts
+ * from istiod's template data: whether the proxy is a native sidecar (`.NativeSidecars`, which
+ * istiod derives from ENABLE_NATIVE_SIDECARS, overridden by the pod annotation
+ * `sidecar.istio.io/nativeSidecar`) and the proxy's user and group (`.ProxyUID`, `.ProxyGID`:
+ * 1337 unless istiod runs with PLATFORM=openshift and the namespace assigns a UID range).
  * @see https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/#custom-templates-experimental
  */
 
@@ -56,6 +60,9 @@ export interface InjectorSettings {
 
 const PROXY_IMAGE = go(`${ann('sidecar.istio.io/proxyImage', '.ProxyImage')} | quote`);
 const STATUS_PORT_ON = 'ne $statusPort "0"';
+/** The proxy's user and group as istiod computes them per pod, as upstream's templates read them. */
+const PROXY_USER = `.ProxyUID | default "${PROXY_UID}"`;
+const PROXY_GROUP = `.ProxyGID | default "${PROXY_UID}"`;
 
 /** Variables both templates use: application containers and their ports, interception mode. */
 const COMMON_HEADER = [
@@ -81,6 +88,16 @@ const TRAFFIC_HEADER = [
   `$excludeInbound := excludeInboundPort $statusPort (${ann('traffic.sidecar.istio.io/excludeInboundPorts', '.Values.global.proxy.excludeInboundPorts')})`,
   `$includeOutboundPorts := ${ann('traffic.sidecar.istio.io/includeOutboundPorts', '.Values.global.proxy.includeOutboundPorts')}`,
   `$excludeOutboundPorts := ${ann('traffic.sidecar.istio.io/excludeOutboundPorts', '.Values.global.proxy.excludeOutboundPorts')}`,
+];
+
+/**
+ * Native sidecar or regular container, per pod: the annotation wins over istiod's mode. Without a
+ * native sidecar, `holdApplicationUntilProxyStarts` (mesh-wide or per pod through
+ * `proxy.istio.io/config`) makes the application wait for the proxy, as upstream does.
+ */
+const NATIVE_HEADER = [
+  '$nativeSidecar := ne (index .ObjectMeta.Annotations "sidecar.istio.io/nativeSidecar" | default (printf "%t" .NativeSidecars)) "false"',
+  '$holdProxy := and .ProxyConfig.HoldApplicationUntilProxyStarts.GetValue (not $nativeSidecar)',
 ];
 
 const quoted = (expr: string): GoAction => go(`${expr} | quote`);
@@ -244,12 +261,17 @@ function startupProbe(): Record<string, unknown> | undefined {
   return k8s.toJson_Probe(probe as unknown as k8s.Probe);
 }
 
-const securityContext = (): Record<string, unknown> | undefined =>
-  k8s.toJson_SecurityContext(proxySecurityContext());
+/** The restricted proxy security context, as the user and group istiod assigns to this pod. */
+const securityContext = (): Record<string, unknown> => ({
+  ...k8s.toJson_SecurityContext(proxySecurityContext()),
+  runAsUser: go(PROXY_USER),
+  runAsGroup: go(PROXY_GROUP),
+});
 
 /**
  * The `sidecar` template: the istio-validation init container (checks that the CNI agent set up
- * redirection, needs no privilege) and the proxy as a native sidecar.
+ * redirection, needs no privilege) and the proxy, as a native sidecar (the init container after
+ * it, with `restartPolicy: Always`) or as a regular container.
  */
 export function sidecarTemplate(): string {
   const validation = {
@@ -262,7 +284,8 @@ export function sidecarTemplate(): string {
       '-z',
       String(ISTIO_PORTS.proxy.inboundCapture),
       '-u',
-      String(PROXY_UID),
+      // The UID whose traffic bypasses redirection: the proxy's own.
+      quoted(PROXY_USER),
       '-m',
       quoted('$mode'),
       '-i',
@@ -295,13 +318,15 @@ export function sidecarTemplate(): string {
   const proxy = {
     name: PROXY_CONTAINER,
     image: PROXY_IMAGE,
-    // A native sidecar: starts before and stops after the application containers.
-    restartPolicy: 'Always',
+    // A native sidecar starts before and stops after the application containers.
+    restartPolicy: goIf('$nativeSidecar', 'Always'),
     ports: [k8s.toJson_ContainerPort(PROXY_PROMETHEUS_PORT)],
     args: proxyArgs('sidecar'),
-    lifecycle: {
-      // Drain connections when the pod starts shutting down.
-      preStop: {
+    // At most one of the two: holding the application applies to regular containers only.
+    lifecycle: goIf('or $holdProxy $nativeSidecar', {
+      postStart: goIf('$holdProxy', { exec: { command: ['pilot-agent', 'wait'] } }),
+      // A native sidecar drains its connections when the pod starts shutting down.
+      preStop: goIf('$nativeSidecar', {
         exec: {
           command: [
             'pilot-agent',
@@ -311,8 +336,8 @@ export function sidecarTemplate(): string {
             'drain',
           ],
         },
-      },
-    },
+      }),
+    }),
     env: proxyEnvironment('sidecar'),
     startupProbe: goIf(STATUS_PORT_ON, startupProbe()),
     readinessProbe: goIf(STATUS_PORT_ON, readinessProbe(true)),
@@ -321,7 +346,7 @@ export function sidecarTemplate(): string {
     volumeMounts: proxyVolumeMounts('sidecar').map((m) => k8s.toJson_VolumeMount(m)),
   };
   const traffic = (variable: string): unknown => goIf(variable, quoted(variable));
-  return renderGoTemplate([...COMMON_HEADER, ...TRAFFIC_HEADER], {
+  return renderGoTemplate([...COMMON_HEADER, ...TRAFFIC_HEADER, ...NATIVE_HEADER], {
     metadata: {
       labels: {
         'security.istio.io/tlsMode': quoted(
@@ -342,7 +367,7 @@ export function sidecarTemplate(): string {
       },
     },
     spec: {
-      initContainers: [validation, proxy],
+      initContainers: goListSplit('$nativeSidecar', 'containers', [validation], [proxy]),
       volumes: proxyVolumes('sidecar').map((v) => k8s.toJson_Volume(v)),
     },
   });
@@ -359,7 +384,7 @@ export function gatewayTemplate(): string {
       annotations: commonAnnotations(),
     },
     spec: {
-      // Envoy binds 80 and 443 as user 1337; this sysctl is in the Pod Security safe set.
+      // Envoy binds 80 and 443 unprivileged; this sysctl is in the Pod Security safe set.
       securityContext: {
         sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }],
       },

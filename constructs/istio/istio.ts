@@ -77,7 +77,7 @@ function validate(props: IstioProps): void {
   if (props.revision !== undefined) {
     if (!isDnsLabel(props.revision)) {
       problems.push(
-        `\`revision\` must be a DNS label (got "${props.revision}"). Use a name such as 1-29-6.`,
+        `\`revision\` must be a DNS label (got "${props.revision}"). Use a name such as 1-30-1.`,
       );
     } else if (props.revision === 'default') {
       problems.push(
@@ -109,7 +109,7 @@ function validate(props: IstioProps): void {
 }
 
 /**
- * Istio 1.29 as the platform's service mesh: CRDs, the istiod control plane with our injection
+ * Istio 1.30 as the platform's service mesh: CRDs, the istiod control plane with our injection
  * templates (native sidecars, CNI mode), the istio-cni node agent, an HTTPS ingress gateway with a
  * cert-manager certificate, mesh-wide STRICT mutual TLS and the network policies all of these
  * need. Other components see it as `IMesh` and, through `gateway`, as `IGateway`.

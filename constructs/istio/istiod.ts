@@ -41,11 +41,19 @@ export const ISTIOD_DEFAULT_RESOURCES: ResourceSpec = {
 };
 
 /**
- * istiod's feature flags that differ from the code defaults. Native sidecars are forced on (the
- * platform targets Kubernetes 1.34 and our sidecar template is native-only). The Gateway API
- * deployment controller is off: it renders gateway Deployments from a `kube-gateway` template that
- * this injector configuration does not carry, and would need cluster-wide rights on Deployments
- * and Services.
+ * istiod's feature flags that differ from the code defaults. Native sidecars are on for every pod
+ * (the platform targets Kubernetes 1.34, whose kubelets all support them, so istiod need not
+ * watch node versions as `auto` does); a pod opts out with the annotation
+ * `sidecar.istio.io/nativeSidecar: "false"`, which our template honours like upstream's. The
+ * Gateway API deployment controller is off: it renders gateway Deployments from a `kube-gateway`
+ * template that this injector configuration does not carry, and would need cluster-wide rights on
+ * Deployments and Services.
+ *
+ * Left at their Istio 1.30 defaults on purpose (see the README's upgrade notes):
+ * `PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE` (a Kubernetes Service wins over a ServiceEntry of
+ * the same host name in another namespace, so a tenant's ServiceEntry cannot shadow a platform
+ * Service) and `ENABLE_DEBUG_ENDPOINT_AUTH` (debug requests need an authenticated caller, and a
+ * caller outside the root namespace sees only the proxies of its own namespace).
  */
 export const ISTIOD_FEATURE_FLAGS: Readonly<Record<string, string>> = {
   ENABLE_NATIVE_SIDECARS: 'true',

@@ -15,7 +15,11 @@ const ISTIO_GROUPS = [
   'extensions.istio.io',
 ];
 
-/** istiod's cluster-wide rights, as upstream grants them (without the Gateway API deployment controller). */
+/**
+ * istiod's cluster-wide rights, as upstream's `istiod-clusterrole` grants them at Istio 1.30.1
+ * with our values (no analysis, no node untaint controller, istiod as the CA, no
+ * ClusterTrustBundle API).
+ */
 function clusterRules(): k8s.PolicyRule[] {
   return [
     {
@@ -64,7 +68,9 @@ function clusterRules(): k8s.PolicyRule[] {
     },
     {
       apiGroups: ['gateway.networking.x-k8s.io'],
-      resources: ['xbackendtrafficpolicies/status', 'xlistenersets/status'],
+      // Istio 1.30 reads ListenerSet as gateway.networking.k8s.io/v1 (Gateway API 1.5), so its
+      // status rule moved from xlistenersets here to listenersets below.
+      resources: ['xbackendtrafficpolicies/status'],
       verbs: ['update', 'patch'],
     },
     {
@@ -79,6 +85,7 @@ function clusterRules(): k8s.PolicyRule[] {
         'tcproutes/status',
         'tlsroutes/status',
         'udproutes/status',
+        'listenersets/status',
       ],
       verbs: ['update', 'patch'],
     },

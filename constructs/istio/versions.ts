@@ -1,13 +1,18 @@
 import { ImageRef, imageTable } from '../core/images';
 
 /** The Istio release this component deploys: one version for images, CRDs and configuration. */
-export const ISTIO_VERSION = '1.29.6';
+export const ISTIO_VERSION = '1.30.1';
 
 /**
  * Istio images of the pinned release, as published by the Istio release tooling on Docker Hub.
  * The proxy image is not part of any pod spec we write for applications: istiod injects it, so it
  * is resolved into the injector configuration and lands in the bill of materials from there.
- * @see https://github.com/istio/istio/releases/tag/1.29.6
+ *
+ * Docker Hub, not the `registry.istio.io/release` hub that Istio 1.30 (and Kubeflow 26.03.1) use
+ * by default: Istio announced that registry's retirement in late 2026 (it proxies to gcr.io, which
+ * retires too) and keeps publishing every release to `docker.io/istio`.
+ * @see https://github.com/istio/istio/releases/tag/1.30.1
+ * @see https://istio.io/latest/blog/2026/retirement-of-gcr.io-follow-up/
  */
 export const ISTIO_IMAGES = {
   /** istiod: control plane, CA, injection and validation webhooks. */

@@ -43,12 +43,32 @@ export class GoRange {
   ) {}
 }
 
+/**
+ * A list written under its own key whose `tail` items move to `otherKey` of the same map when
+ * `condition` does not hold: upstream's way of making the proxy either the last init container
+ * (a native sidecar) or a regular container, written once.
+ */
+export class GoListSplit {
+  public constructor(
+    public readonly condition: string,
+    public readonly otherKey: string,
+    public readonly head: readonly unknown[],
+    public readonly tail: readonly unknown[],
+  ) {}
+}
+
 export const go = (expr: string): GoAction => new GoAction(expr);
 export const goString = (...parts: (string | GoAction)[]): GoString => new GoString(parts);
 export const goBlock = (...parts: (string | GoAction)[]): GoBlock => new GoBlock(parts);
 export const goIf = (condition: string, then: unknown, otherwise?: unknown): GoIf =>
   new GoIf(condition, then, otherwise);
 export const goRange = (header: string, item: unknown): GoRange => new GoRange(header, item);
+export const goListSplit = (
+  condition: string,
+  otherKey: string,
+  head: readonly unknown[],
+  tail: readonly unknown[],
+): GoListSplit => new GoListSplit(condition, otherKey, head, tail);
 
 /** `annotation .ObjectMeta "<key>" <fallback>`: a pod annotation, or the fallback. */
 export const annotationOr = (key: string, fallback: string): string =>
@@ -140,10 +160,34 @@ function writeMap(map: Record<string, unknown>, indent: number, out: string[]): 
       out.push(control(indent, 'end'));
     } else if (value instanceof GoRange) {
       throw new Error(`A range can only produce list items (key ${key}).`);
+    } else if (value instanceof GoListSplit) {
+      writeListSplit(key, value, map, indent, out);
     } else {
       writeEntry(key, value, indent, out);
     }
   }
+}
+
+function writeListSplit(
+  key: string,
+  split: GoListSplit,
+  map: Record<string, unknown>,
+  indent: number,
+  out: string[],
+): void {
+  // Without head items the key would be left empty (null) whenever the tail moves away.
+  if (split.head.length === 0 || split.tail.length === 0) {
+    throw new Error(`A split list needs items on both sides (key ${key}).`);
+  }
+  if (split.otherKey in map) {
+    throw new Error(`A split list cannot move items to the existing key ${split.otherKey}.`);
+  }
+  out.push(`${pad(indent)}${key}:`);
+  writeList(split.head, indent + 2, out);
+  out.push(control(indent, `if not ${split.condition}`));
+  out.push(`${pad(indent)}${split.otherKey}:`);
+  out.push(control(indent, 'end'));
+  writeList(split.tail, indent + 2, out);
 }
 
 function writeItem(item: unknown, indent: number, out: string[]): void {

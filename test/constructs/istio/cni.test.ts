@@ -30,7 +30,7 @@ describe('istio-cni node agent', () => {
   });
 
   test('has the upstream container: command, probe, capabilities, environment', () => {
-    expect(container.image).toBe('docker.io/istio/install-cni:1.29.6');
+    expect(container.image).toBe('docker.io/istio/install-cni:1.30.1');
     expect(container.command).toEqual(['install-cni']);
     expect(container.args).toEqual(['--log_output_level=info']);
     expect(container.readinessProbe).toEqual({ httpGet: { path: '/readyz', port: 8000 } });
@@ -45,6 +45,7 @@ describe('istio-cni node agent', () => {
         add: ['NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_ADMIN', 'DAC_OVERRIDE'],
       },
       seccompProfile: { type: 'RuntimeDefault' },
+      appArmorProfile: { type: 'Unconfined' },
     });
     expect(container.envFrom).toEqual([{ configMapRef: { name: 'istio-cni-config' } }]);
     expect(container.env.map((e: Manifest) => e.name)).toEqual([
@@ -58,6 +59,22 @@ describe('istio-cni node agent', () => {
       'POD_NAME',
       'POD_NAMESPACE',
     ]);
+  });
+
+  test('AppArmor is set by the securityContext field, not the deprecated annotation', () => {
+    // Istio 1.30 offers both (`useAppArmorAnnotation`); Kubernetes 1.30+ reads the field, and the
+    // annotation is deprecated. Exactly one form, so the two can never disagree.
+    const annotations = Object.keys(ds.spec.template.metadata.annotations ?? {});
+    expect(annotations.filter((k) => k.includes('apparmor'))).toEqual([]);
+    expect(pod.securityContext?.appArmorProfile).toBeUndefined();
+    expect(container.securityContext.appArmorProfile).toEqual({ type: 'Unconfined' });
+  });
+
+  test('CNI config files keep Istio 1.30 mode 0600: no group read is switched on', () => {
+    const cm = findObject(objects, 'ConfigMap', 'istio-cni', 'istio-cni-config');
+    const env = container.env.map((e: Manifest) => e.name);
+    expect(env).not.toContain('CNI_CONF_GROUP_READ');
+    expect(Object.keys(cm.data)).not.toContain('CNI_CONF_GROUP_READ');
   });
 
   test('mounts the node CNI directories, /proc for repair and the plugin socket', () => {
@@ -97,7 +114,7 @@ describe('istio-cni node agent', () => {
   test('the configuration repairs pods whose istio-validation failed', () => {
     const cm = findObject(objects, 'ConfigMap', 'istio-cni', 'istio-cni-config');
     expect(cm.data).toMatchObject({
-      CURRENT_AGENT_VERSION: '1.29.6',
+      CURRENT_AGENT_VERSION: '1.30.1',
       AMBIENT_ENABLED: 'false',
       CHAINED_CNI_PLUGIN: 'true',
       EXCLUDE_NAMESPACES: 'kube-system',

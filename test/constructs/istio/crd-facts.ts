@@ -1,5 +1,5 @@
 /**
- * The upstream identity of the Istio 1.29.6 CRDs, written from the fact sheet (crd-all.gen.yaml)
+ * The upstream identity of the Istio 1.30.1 CRDs, written from the fact sheet (crd-all.gen.yaml)
  * independently of constructs/istio/crd-data.ts, so that a slip in either shows up.
  * Versions are `name:served:storage`; printer columns are `Name=jsonPath` in order.
  */
@@ -18,6 +18,15 @@ const SEC2 = ['v1:true:true', 'v1beta1:true:false'];
 const AGE = 'Age=.metadata.creationTimestamp';
 
 export const CRD_FACTS: CrdFact[] = [
+  {
+    name: 'trafficextensions.extensions.istio.io',
+    kind: 'TrafficExtension',
+    shortNames: [],
+    versions: ['v1alpha1:true:true'],
+    columns: [AGE],
+    topRequired: true,
+    specRequired: [],
+  },
   {
     name: 'wasmplugins.extensions.istio.io',
     kind: 'WasmPlugin',

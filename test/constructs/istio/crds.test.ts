@@ -13,7 +13,7 @@ function synthCrds(): Manifest[] {
 describe('Istio CRDs', () => {
   const crds = synthCrds();
 
-  test('exactly the 14 CRDs of Istio 1.29.6, in upstream order', () => {
+  test('exactly the 15 CRDs of Istio 1.30.1, in upstream order', () => {
     expect(crds.map((c) => c.metadata.name)).toEqual(CRD_FACTS.map((f) => f.name));
   });
 
@@ -76,10 +76,11 @@ describe('Istio CRDs', () => {
 
   test('custom resources are written in the storage version', () => {
     expect(istioApiVersion('Gateway')).toBe('networking.istio.io/v1');
+    expect(istioApiVersion('TrafficExtension')).toBe('extensions.istio.io/v1alpha1');
     expect(istioApiVersion('PeerAuthentication')).toBe('security.istio.io/v1');
     expect(istioApiVersion('Telemetry')).toBe('telemetry.istio.io/v1alpha1');
     expect(() => istioCrd('Ingress')).toThrow(
-      'Istio 1.29.6 defines no custom resource kind "Ingress".',
+      'Istio 1.30.1 defines no custom resource kind "Ingress".',
     );
   });
 

@@ -86,6 +86,18 @@ describe('ingress gateway', () => {
     for (const p of service.spec.ports) expect(containerPorts).toContain(p.targetPort);
   });
 
+  test('the proxy container states its user, since no injection template sets it here', () => {
+    // Upstream's 1.30 gateway chart leaves runAsUser/runAsGroup to the gateway injection
+    // template; this pod opts out of injection, so it must carry them itself.
+    const deployment = findObject(objects, 'Deployment', 'istio-system', 'istio-ingressgateway');
+    expect(deployment.spec.template.metadata.annotations['sidecar.istio.io/inject']).toBe('false');
+    expect(deployment.spec.template.spec.containers[0].securityContext).toMatchObject({
+      runAsUser: 1337,
+      runAsGroup: 1337,
+      runAsNonRoot: true,
+    });
+  });
+
   test('the gateway may read the TLS Secrets of its namespace', () => {
     const role = findObject(objects, 'Role', 'istio-system', 'istio-ingressgateway');
     expect(role.rules).toEqual([

@@ -30,7 +30,7 @@ describe('images', () => {
       expect(ref.tag).toBe(ISTIO_VERSION);
       expect(ref.registry).toBe('docker.io');
     }
-    expect(ISTIO_VERSION).toBe('1.29.6');
+    expect(ISTIO_VERSION).toBe('1.30.1');
   });
 
   test('every image, including the injected proxy, is pinned to versions.ts', () => {
@@ -42,9 +42,9 @@ describe('images', () => {
     );
     expect(new Set(containerImages(objects))).toEqual(
       new Set([
-        'docker.io/istio/pilot:1.29.6',
-        'docker.io/istio/install-cni:1.29.6',
-        'docker.io/istio/proxyv2:1.29.6',
+        'docker.io/istio/pilot:1.30.1',
+        'docker.io/istio/install-cni:1.30.1',
+        'docker.io/istio/proxyv2:1.30.1',
       ]),
     );
     for (const image of containerImages(objects)) expect(pinned).toContain(image);
@@ -59,25 +59,25 @@ describe('images', () => {
     for (const image of containerImages(objects)) {
       expect(image.startsWith(`${mirror}/`)).toBe(true);
     }
-    expect(proxyImageOf(objects)).toBe(`${mirror}/istio/proxyv2:1.29.6`);
+    expect(proxyImageOf(objects)).toBe(`${mirror}/istio/proxyv2:1.30.1`);
     expect(BillOfMaterials.of(fixture.chart).images()).toEqual([
-      `${mirror}/istio/install-cni:1.29.6`,
-      `${mirror}/istio/pilot:1.29.6`,
-      `${mirror}/istio/proxyv2:1.29.6`,
+      `${mirror}/istio/install-cni:1.30.1`,
+      `${mirror}/istio/pilot:1.30.1`,
+      `${mirror}/istio/proxyv2:1.30.1`,
       `${mirror}/kubectl:v1.34.1`,
     ]);
   });
 
   test('splitting an image for the injector keeps registry ports and digests', () => {
-    expect(splitImage('registry.internal:5000/mirror/istio/proxyv2:1.29.6')).toEqual({
+    expect(splitImage('registry.internal:5000/mirror/istio/proxyv2:1.30.1')).toEqual({
       hub: 'registry.internal:5000/mirror/istio',
       name: 'proxyv2',
-      tag: '1.29.6',
+      tag: '1.30.1',
     });
     const digest = `sha256:${'a'.repeat(64)}`;
-    const split = splitImage(`docker.io/istio/proxyv2:1.29.6@${digest}`);
+    const split = splitImage(`docker.io/istio/proxyv2:1.30.1@${digest}`);
     expect(`${split.hub}/${split.name}:${split.tag}`).toBe(
-      `docker.io/istio/proxyv2:1.29.6@${digest}`,
+      `docker.io/istio/proxyv2:1.30.1@${digest}`,
     );
     expect(() => splitImage('proxyv2')).toThrow('Image "proxyv2" must be <registry>/<path>:<tag>.');
   });

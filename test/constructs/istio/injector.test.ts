@@ -1,15 +1,9 @@
+import { parse } from 'yaml';
 import { imageReference } from '../../../constructs/core/images';
 import { ISTIO_IMAGES, gatewayTemplate, sidecarTemplate } from '../../../constructs/istio';
 import { evaluate, pssBaseline, pssRestricted } from '../../../policies';
-import {
-  findObject,
-  injectorConfig,
-  istioFixture,
-  Manifest,
-  renderInjectionTemplate,
-  synth,
-  TemplateInput,
-} from './helpers';
+import { findObject, injectorConfig, istioFixture, Manifest, synth } from './helpers';
+import { renderInjectionTemplate, TemplateInput } from './template-evaluator';
 
 const objects = synth(istioFixture().chart);
 const { config, values } = injectorConfig(objects);
@@ -27,6 +21,11 @@ function templateData(name: string, namespace: string): TemplateInput['data'] {
     '.TypeMeta.APIVersion': 'apps/v1',
     '.TypeMeta.Kind': 'Deployment',
     '.MeshConfig.TrustDomain': 'cluster.local',
+    // istiod with ENABLE_NATIVE_SIDECARS=true, on a platform that assigns no UID range.
+    '.NativeSidecars': true,
+    '.ProxyUID': 1337,
+    '.ProxyGID': 1337,
+    '.ProxyConfig.HoldApplicationUntilProxyStarts.GetValue': false,
   };
 }
 
@@ -65,7 +64,7 @@ describe('sidecar injector configuration', () => {
       PROXY_IMAGE,
     );
     expect(values.global.hub).toBe('docker.io/istio');
-    expect(values.global.tag).toBe('1.29.6');
+    expect(values.global.tag).toBe('1.30.1');
     expect(values.global.variant).toBe('');
     expect(values.pilot.cni).toEqual({ enabled: true, provider: 'default' });
     expect(values.pilot.env.ENABLE_NATIVE_SIDECARS).toBe('true');
@@ -86,6 +85,21 @@ describe('sidecar injector configuration', () => {
         expect({ path, defined: value !== undefined }).toEqual({ path, defined: true });
       }
     }
+  });
+
+  test('no OTEL_RESOURCE_ATTRIBUTES: our mesh config has no OpenTelemetry tracing provider', () => {
+    // Upstream 1.30 adds the variable only when an OpenTelemetry provider sets
+    // serviceAttributeEnrichment; the mesh config we render can carry ext-authz providers only.
+    const fixture = istioFixture();
+    fixture.istio.addExtensionProvider({ name: 'authz', service: 'authz.authz.svc', port: 80 });
+    const mesh = parse(
+      findObject(synth(fixture.chart), 'ConfigMap', 'istio-system', 'istio').data.mesh,
+    );
+    expect(mesh.extensionProviders.map((p: Manifest) => Object.keys(p).sort())).toEqual([
+      ['envoyExtAuthzHttp', 'name'],
+    ]);
+    expect(mesh.defaultProviders).toEqual({ metrics: ['prometheus'] });
+    expect(config.templates.sidecar).not.toContain('OTEL_RESOURCE_ATTRIBUTES');
   });
 
   test('control actions stand on their own lines and balance', () => {
@@ -310,6 +324,145 @@ describe('the sidecar template renders the upstream proxy in CNI and native-side
     };
     const report = evaluate([pod], { packs: [pssBaseline, pssRestricted] });
     expect(report.errors).toEqual([]);
+  });
+});
+
+describe('native sidecar mode and proxy identity come from istiod, per pod, as upstream', () => {
+  /** The sidecar template rendered for the notebook pod with other template data or annotations. */
+  function render(
+    data: Record<string, unknown>,
+    annotations: Record<string, string> = {},
+  ): Manifest {
+    return renderInjectionTemplate(config.templates.sidecar, {
+      values,
+      data: { ...templateData('notebook', 'team-a'), ...data },
+      annotations,
+      vars: { apps: ['notebook'], ports: [APP_PORT] },
+    });
+  }
+  const placement = (pod: Manifest): Record<string, string[]> => ({
+    initContainers: (pod.spec.initContainers ?? []).map((c: Manifest) => c.name),
+    containers: (pod.spec.containers ?? []).map((c: Manifest) => c.name),
+  });
+  const proxyOf = (pod: Manifest): Manifest =>
+    [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])].find(
+      (c: Manifest) => c.name === 'istio-proxy',
+    );
+  const NATIVE = { initContainers: ['istio-validation', 'istio-proxy'], containers: [] };
+  const REGULAR = { initContainers: ['istio-validation'], containers: ['istio-proxy'] };
+
+  test.each([
+    { native: true, annotation: undefined, expected: NATIVE },
+    { native: false, annotation: undefined, expected: REGULAR },
+    { native: true, annotation: 'false', expected: REGULAR },
+    { native: false, annotation: 'true', expected: NATIVE },
+    // Upstream compares with "false" only: any other value means native.
+    { native: false, annotation: 'yes', expected: NATIVE },
+  ])(
+    '.NativeSidecars $native with annotation $annotation places the proxy accordingly',
+    ({ native, annotation, expected }) => {
+      const pod = render(
+        { '.NativeSidecars': native },
+        annotation === undefined ? {} : { 'sidecar.istio.io/nativeSidecar': annotation },
+      );
+      expect(placement(pod)).toEqual(expected);
+      const proxy = proxyOf(pod);
+      if (expected === NATIVE) {
+        expect(proxy.restartPolicy).toBe('Always');
+        expect(proxy.lifecycle).toEqual({
+          preStop: {
+            exec: { command: ['pilot-agent', 'request', '--debug-port=15020', 'POST', 'drain'] },
+          },
+        });
+      } else {
+        // A regular container: no restart policy, and no drain hook (pilot-agent drains on
+        // SIGTERM); Kubernetes rejects restartPolicy on a regular container.
+        expect(proxy.restartPolicy).toBeUndefined();
+        expect(proxy.lifecycle).toBeUndefined();
+      }
+    },
+  );
+
+  test('the proxy is the same container in either place, apart from the sidecar fields', () => {
+    const SIDECAR_FIELDS = new Set(['restartPolicy', 'lifecycle']);
+    const strip = (c: Manifest): Manifest =>
+      Object.fromEntries(Object.entries(c).filter(([k]) => !SIDECAR_FIELDS.has(k)));
+    expect(strip(proxyOf(render({ '.NativeSidecars': false })))).toEqual(strip(proxy));
+  });
+
+  test('holdApplicationUntilProxyStarts holds the application only without a native sidecar', () => {
+    const hold = { '.ProxyConfig.HoldApplicationUntilProxyStarts.GetValue': true };
+    const regular = proxyOf(render({ ...hold, '.NativeSidecars': false }));
+    expect(regular.lifecycle).toEqual({
+      postStart: { exec: { command: ['pilot-agent', 'wait'] } },
+    });
+    // A native sidecar is started before the application anyway.
+    const native = proxyOf(render({ ...hold, '.NativeSidecars': true }));
+    expect(Object.keys(native.lifecycle)).toEqual(['preStop']);
+  });
+
+  test('a pod without a native sidecar passes Pod Security restricted too', () => {
+    const injectedRegular = render({ '.NativeSidecars': false });
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'notebook', namespace: 'team-a' },
+      spec: {
+        containers: [
+          {
+            name: 'notebook',
+            image: 'example.com/notebook:1.0.0',
+            securityContext: { ...RESTRICTED_1337, runAsUser: 1000, runAsGroup: 1000 },
+          },
+          ...injectedRegular.spec.containers,
+        ],
+        initContainers: injectedRegular.spec.initContainers,
+        volumes: injectedRegular.spec.volumes,
+      },
+    };
+    expect(evaluate([pod], { packs: [pssBaseline, pssRestricted] }).errors).toEqual([]);
+  });
+
+  test('the proxy runs as .ProxyUID/.ProxyGID, and redirection exempts that UID', () => {
+    // As istiod computes them on OpenShift: the top of the namespace's assigned ranges.
+    const pod = render({ '.ProxyUID': 1000680000, '.ProxyGID': 1000680001 });
+    const [validationContainer, proxyContainer] = pod.spec.initContainers;
+    for (const c of [validationContainer, proxyContainer]) {
+      expect(c.securityContext).toEqual({
+        ...RESTRICTED_1337,
+        runAsUser: 1000680000,
+        runAsGroup: 1000680001,
+      });
+    }
+    const args: string[] = validationContainer.args;
+    expect(args[args.indexOf('-u') + 1]).toBe('1000680000');
+    const gateway = renderInjectionTemplate(config.templates.gateway, {
+      values,
+      data: { ...templateData('gw', 'ingress'), '.ProxyUID': 1000680000, '.ProxyGID': 1000680001 },
+      vars: { apps: [], ports: [] },
+    });
+    expect(gateway.spec.containers[0].securityContext).toMatchObject({
+      runAsUser: 1000680000,
+      runAsGroup: 1000680001,
+    });
+  });
+
+  test('without .ProxyUID/.ProxyGID the templates fall back to 1337, like upstream', () => {
+    const pod = render({ '.ProxyUID': undefined, '.ProxyGID': undefined });
+    expect(pod.spec.initContainers[1].securityContext).toEqual(RESTRICTED_1337);
+    expect(pod.spec.initContainers[0].args).toContain('1337');
+  });
+
+  test('the template reads the same inputs as upstream, and no fixed 1337 remains', () => {
+    const sidecar = config.templates.sidecar;
+    expect(sidecar).toContain(
+      '$nativeSidecar := ne (index .ObjectMeta.Annotations "sidecar.istio.io/nativeSidecar" | default (printf "%t" .NativeSidecars)) "false"',
+    );
+    for (const template of Object.values(config.templates)) {
+      expect(template).toContain('runAsUser: {{ .ProxyUID | default "1337" }}');
+      expect(template).toContain('runAsGroup: {{ .ProxyGID | default "1337" }}');
+      expect(template.replace(/default "1337"/g, '')).not.toContain('1337');
+    }
   });
 });
 

@@ -1,4 +1,12 @@
 import { findObject, istioFixture, Manifest, objectsOfKind, synth } from './helpers';
+import { ISTIOD_CLUSTER_ROLE_RULES_1_30_1 } from './rbac-facts';
+
+/** A rule with its lists sorted: their order carries no meaning. */
+const normalized = (rule: Manifest): Manifest => ({
+  apiGroups: [...rule.apiGroups].sort(),
+  resources: [...rule.resources].sort(),
+  verbs: [...rule.verbs].sort(),
+});
 
 describe('istiod', () => {
   const objects = synth(istioFixture().chart);
@@ -38,7 +46,7 @@ describe('istiod', () => {
     expect(pod.spec.tolerations).toEqual([{ key: 'cni.istio.io/not-ready', operator: 'Exists' }]);
   });
 
-  test('has the upstream environment, with native sidecars forced on', () => {
+  test('has the upstream environment, with native sidecars on', () => {
     expect(container.env.map((e: Manifest) => e.name)).toEqual([
       'REVISION',
       'PILOT_CERT_PROVIDER',
@@ -257,6 +265,30 @@ describe('istiod', () => {
     );
     expect(pod.spec.serviceAccountName).toBe('istiod');
     findObject(objects, 'ServiceAccount', 'istio-system', 'istiod');
+  });
+
+  test('the ClusterRole grants exactly the rules of upstream 1.30.1, in its order', () => {
+    const role = findObject(objects, 'ClusterRole', undefined, 'istiod-clusterrole-istio-system');
+    expect(role.rules.map(normalized)).toEqual(ISTIOD_CLUSTER_ROLE_RULES_1_30_1.map(normalized));
+    // The 1.30 change: ListenerSet status is written in the standard Gateway API group only.
+    const statusWrites = role.rules
+      .filter((r: Manifest) => r.verbs.includes('patch'))
+      .flatMap((r: Manifest) => r.resources);
+    expect(statusWrites).toContain('listenersets/status');
+    expect(statusWrites).not.toContain('xlistenersets/status');
+  });
+
+  test('1.30 behaviour changes stay at their safer defaults', () => {
+    const names = container.env.map((e: Manifest) => e.name);
+    // Upgrade notes: a Kubernetes Service wins over a same-named ServiceEntry in another
+    // namespace; xDS debug endpoints need authentication and are namespace-scoped.
+    expect(names).not.toContain('PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE');
+    expect(names).not.toContain('ENABLE_DEBUG_ENDPOINT_AUTH');
+    expect(names).not.toContain('DEBUG_ENDPOINT_AUTH_ALLOWED_NAMESPACES');
+    // Blocking cluster CIDRs in JWKS URIs would break the in-cluster Dex JWKS fetch.
+    expect(names).not.toContain('BLOCKED_CIDRS_IN_JWKS_URIS');
+    // Only set by upstream's chart with `taint.enabled`, which needs node patch rights.
+    expect(names).not.toContain('PILOT_ENABLE_NODE_UNTAINT_CONTROLLERS');
   });
 
   test('autoscales like upstream and adds a disruption budget only with two replicas or more', () => {

@@ -37,7 +37,7 @@ describe('install layers', () => {
 
   test('CRDs go to the crds layer', () => {
     expect(kinds(synthOf(Layer.CRDS))).toEqual(['CustomResourceDefinition']);
-    expect(synthOf(Layer.CRDS)).toHaveLength(14);
+    expect(synthOf(Layer.CRDS)).toHaveLength(15);
   });
 
   test('controllers, webhooks, RBAC and workloads go to the infrastructure layer', () => {

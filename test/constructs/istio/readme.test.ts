@@ -10,9 +10,9 @@ describe('README', () => {
     const table = istioVersionTable();
     expect(readme).toContain(table);
     expect(table.split('\n').slice(2)).toEqual([
-      '| pilot | `docker.io/istio/pilot:1.29.6` | istiod (control plane) |',
-      '| proxy | `docker.io/istio/proxyv2:1.29.6` | sidecar, ingress gateway, istio-validation |',
-      '| installCni | `docker.io/istio/install-cni:1.29.6` | istio-cni node agent |',
+      '| pilot | `docker.io/istio/pilot:1.30.1` | istiod (control plane) |',
+      '| proxy | `docker.io/istio/proxyv2:1.30.1` | sidecar, ingress gateway, istio-validation |',
+      '| installCni | `docker.io/istio/install-cni:1.30.1` | istio-cni node agent |',
     ]);
     for (const ref of Object.values(ISTIO_IMAGES)) expect(table).toContain(imageReference(ref));
   });
