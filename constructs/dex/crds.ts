@@ -11,7 +11,7 @@ export interface DexResourceType {
 }
 
 /**
- * The ten resource types of Dex v2.45.0's Kubernetes storage (`storage/kubernetes/types.go`), with
+ * The ten resource types of Dex v2.45.1's Kubernetes storage (`storage/kubernetes/types.go`), with
  * upstream's names, including the TPR-era plurals `signingkeies` and `offlinesessionses`.
  */
 export const DEX_RESOURCE_TYPES: readonly DexResourceType[] = [
@@ -31,7 +31,8 @@ export const DEX_RESOURCE_TYPES: readonly DexResourceType[] = [
  * The CRDs of Dex's Kubernetes storage, exactly as Dex would create them itself: namespaced,
  * version `v1` served and stored, and a schema that keeps every field. Dex's objects have no
  * `spec` (their fields sit at the top level), so the whole object is preserved, not only spec and
- * status. We install them so that Dex runs with `crdHandling: check` and needs no RBAC on CRDs.
+ * status; upstream's schema declares no defaults, enums or required fields, and neither do we.
+ * We install them so that Dex runs with `crdHandling: check` and needs no RBAC on CRDs.
  */
 export class DexCrds extends Construct {
   public readonly crds: readonly CustomResourceDefinition[];

@@ -66,7 +66,12 @@ export interface DexProps {
   readonly keysRotationPeriod?: Duration;
   /** @default 'info' */
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
-  /** With two or more, a PodDisruptionBudget keeps one running; they share the Kubernetes storage. @default 1 */
+  /**
+   * Dex replicas. Every replica reads and writes the same Kubernetes storage (login state, signing
+   * keys), so any replica can serve any step of a login and the Service needs no session affinity;
+   * with two or more, a PodDisruptionBudget keeps one running. Two, as Kubeflow 26.03.1 runs it.
+   * @default 2
+   */
   readonly replicas?: number;
   /** @default DEX_DEFAULT_RESOURCES */
   readonly resources?: ResourceSpec;
@@ -103,7 +108,7 @@ export interface DexEndpoints {
 }
 
 /**
- * Dex v2.45.0, the platform's OpenID Connect provider: its storage CRDs (CRDs layer), a Deployment
+ * Dex v2.45.1, the platform's OpenID Connect provider: its storage CRDs (CRDs layer), a Deployment
  * with its ServiceAccount, namespaced RBAC for the Kubernetes storage, a ConfigMap rendered from
  * typed props that holds no credential, a Service, the gateway route `/dex/`, network allows and
  * Istio policy. Clients (the auth proxy) register through `IOidcProvider.registerClient`.
@@ -156,7 +161,7 @@ export class Dex extends Construct implements IOidcProvider {
     this.peer = NetworkPeer.namespace(ns, DEX_LABELS.selector('server'));
     this.connectors = [...input.connectors];
     this.staticUsers = [...input.staticUsers];
-    this.replicas = props.replicas ?? 1;
+    this.replicas = props.replicas ?? 2;
     this.resources = props.resources ?? DEX_DEFAULT_RESOURCES;
 
     this.crds = new DexCrds(scopeInLayer(this, Layer.CRDS), 'Crds');

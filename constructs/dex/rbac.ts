@@ -9,6 +9,13 @@ import { DEX_LABELS } from './private/labels';
  * storage client addresses every object under `namespaces/<pod namespace>`). Upstream's
  * ClusterRole grants `*` on the group everywhere plus `create` on CRDs; with the CRDs installed
  * by us and `crdHandling: check`, a namespaced Role with the verbs the client uses is enough.
+ *
+ * The same verbs are what lets replicas share the storage (Dex v2.45.1 `storage/kubernetes`):
+ * `update` is a PUT carrying the object's resourceVersion, so when two replicas rotate the signing
+ * keys or lock a refresh token at once the API server answers the second with a conflict, which
+ * Dex treats as "already rotated by another server instance"; `create` of the first keys fails
+ * the same way with AlreadyExists; every replica garbage-collects with `list` and `delete`. Dex
+ * never patches or watches, so neither verb is granted.
  */
 export class DexRbac extends Construct {
   public readonly role: k8s.KubeRole;

@@ -1,6 +1,7 @@
 import { Contracts, defineComponent } from '../core/component';
 import { Layer } from '../core/layers';
 import { MachineToMachine } from './machine-to-machine';
+import { OAUTH2_PROXY_NAMES } from './names';
 import { OAuth2Proxy } from './oauth2-proxy';
 import { OAUTH2_PROXY_VERSION } from './versions';
 
@@ -19,6 +20,28 @@ export const oauth2ProxyComponent = defineComponent({
   needs: [Contracts.oidcProvider, Contracts.gateway, Contracts.mesh],
   uses: [Contracts.machineTokens],
   versions: [{ project: 'oauth2-proxy', version: OAUTH2_PROXY_VERSION }],
+  upgrades: [
+    {
+      version: 'v7.15.2',
+      description:
+        'the generated cookie secret becomes a 32-byte key (AES-256; 43 characters, was 32: ' +
+        'AES-192). The generator never overwrites a Secret and its Job cannot be changed in ' +
+        'place (a Job template is immutable), so both are deleted and generated again; users ' +
+        'sign in again.',
+      deleteBeforeApply: [
+        {
+          resource: 'job.batch',
+          namespace: OAUTH2_PROXY_NAMESPACE,
+          name: `${OAUTH2_PROXY_NAMES.cookieSecret}-generator`,
+        },
+        {
+          resource: 'secret',
+          namespace: OAUTH2_PROXY_NAMESPACE,
+          name: OAUTH2_PROXY_NAMES.cookieSecret,
+        },
+      ],
+    },
+  ],
   build(ctx) {
     const provider = ctx.get(Contracts.oidcProvider);
     const machines = ctx.tryGet(Contracts.machineTokens);

@@ -6,6 +6,7 @@ import { ISTIO_SECURITY_API_VERSION } from '../core/mesh-policy';
 import { MachineToMachine } from './machine-to-machine';
 import { OAUTH2_PROXY_NAMES } from './names';
 import { PROXY_LABELS } from './private/labels';
+import { ACME_CHALLENGE_PATH } from './private/public-paths';
 
 /** A path the gateway serves without a login, and why. */
 export interface PublicPath {
@@ -47,7 +48,42 @@ export function stripHeadersLua(names: readonly string[], prefix: string): strin
 }
 
 /**
- * Authentication at the ingress gateway, as Kubeflow wires it, plus one safeguard:
+ * The `to` operations of the gateway's CUSTOM and DENY policies, and the extra DENY rule for plain
+ * HTTP, from what the gateway says about its port 80.
+ *
+ * Envoy runs ext-authz and RBAC before the router, and the router is what answers a plain-HTTP
+ * request with the redirect to HTTPS; policies that cover the plain-HTTP port therefore send such
+ * a request to the sign-in page (or refuse it) instead of redirecting it. So when the gateway
+ * redirects plain HTTP, that port is exempt from both policies: every request on it is redirected
+ * before it reaches a backend. The exemption names the plain-HTTP port (`notPorts`) rather than
+ * listing the HTTPS one (`ports`): should the number be wrong, plain HTTP is still checked (the
+ * old behaviour) instead of HTTPS going unchecked. A gateway that does not redirect (ACME HTTP-01
+ * needs plain HTTP) gets no sign-in on plain HTTP, where the secure cookie could never come back,
+ * and a DENY of everything there except the challenges: no password, token or page crosses the
+ * network in clear text. A gateway that does not say (an external one) keeps policies on every
+ * port.
+ * @internal
+ */
+export function portScope(
+  gateway: IGateway,
+  notPaths: readonly string[],
+): { operation: Record<string, string[]>; plainHttpDeny?: Record<string, unknown> } {
+  const plain = gateway.plainHttp;
+  const operation: Record<string, string[]> = {
+    ...(plain ? { notPorts: [String(plain.port)] } : {}),
+    notPaths: [...notPaths],
+  };
+  if (!plain || plain.redirectsToHttps) return { operation };
+  return {
+    operation,
+    plainHttpDeny: {
+      to: [{ operation: { ports: [String(plain.port)], notPaths: [ACME_CHALLENGE_PATH] } }],
+    },
+  };
+}
+
+/**
+ * Authentication at the ingress gateway, as Kubeflow wires it, plus two safeguards:
  * - an EnvoyFilter, first in the gateway's HTTP filter chain, removes `kubeflow-userid`,
  *   `kubeflow-groups` and `x-auth-request-*` headers a client sent;
  * - a CUSTOM AuthorizationPolicy sends every request without an `Authorization` header, except on
@@ -55,7 +91,8 @@ export function stripHeadersLua(names: readonly string[], prefix: string): strin
  * - a RequestAuthentication verifies bearer tokens of the provider (and of machine issuers) and
  *   writes the identity claim to `kubeflow-userid` and the groups claim to `kubeflow-groups`;
  * - a DENY AuthorizationPolicy refuses every non-public request without a verified token, so the
- *   identity headers always come from a verified token.
+ *   identity headers always come from a verified token;
+ * - both policies leave the gateway's plain-HTTP port to its redirect to HTTPS (see `portScope`).
  * Istio runs CUSTOM before authentication and DENY after it, which is what makes this order work.
  * @see https://istio.io/latest/docs/tasks/security/authorization/authz-custom/
  */
@@ -72,6 +109,7 @@ export class GatewayAuthentication extends Construct {
     const labels = PROXY_LABELS.labels('gateway-auth');
     const selector = { matchLabels: { ...gateway.selector } };
     const notPaths = props.publicPaths.map((p) => p.path);
+    const ports = portScope(gateway, notPaths);
 
     // A token without a groups claim (a service account token, a user without groups) leaves
     // kubeflow-groups unset, so a value the client sent would pass on as if verified; the same
@@ -104,10 +142,14 @@ export class GatewayAuthentication extends Construct {
                 name: 'mlops.strip_identity_headers',
                 typed_config: {
                   '@type': 'type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua',
-                  inlineCode: stripHeadersLua(
-                    [KUBEFLOW_USERID_HEADER, KUBEFLOW_GROUPS_HEADER],
-                    'x-auth-request-',
-                  ),
+                  // `default_source_code`, a DataSource; `inline_code` is deprecated in Envoy's
+                  // Lua filter, and Istio's own Lua support fills this field.
+                  defaultSourceCode: {
+                    inlineString: stripHeadersLua(
+                      [KUBEFLOW_USERID_HEADER, KUBEFLOW_GROUPS_HEADER],
+                      'x-auth-request-',
+                    ),
+                  },
                 },
               },
             },
@@ -126,7 +168,7 @@ export class GatewayAuthentication extends Construct {
         provider: { name: props.providerName },
         rules: [
           {
-            to: [{ operation: { notPaths } }],
+            to: [{ operation: { ...ports.operation } }],
             // Bearer requests are verified by the RequestAuthentication instead.
             when: [{ key: 'request.headers[authorization]', notValues: ['*'] }],
           },
@@ -144,8 +186,9 @@ export class GatewayAuthentication extends Construct {
         rules: [
           {
             from: [{ source: { notRequestPrincipals: ['*'] } }],
-            to: [{ operation: { notPaths } }],
+            to: [{ operation: { ...ports.operation } }],
           },
+          ...(ports.plainHttpDeny ? [ports.plainHttpDeny] : []),
         ],
       },
     });

@@ -42,5 +42,8 @@ export const OAUTH2_PROXY_PATH = '/oauth2';
 /** Key of the cookie secret in its Secret. */
 export const COOKIE_SECRET_KEY = 'cookieSecret';
 
+/** Characters of a generated cookie secret: the base64url length of a 32-byte key. */
+export const COOKIE_SECRET_LENGTH = 43;
+
 /** Key of the client secret in the Secret the provider binds (`OidcClient.secret`). */
 export const CLIENT_SECRET_KEY = 'clientSecret';

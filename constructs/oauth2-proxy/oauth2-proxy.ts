@@ -24,6 +24,7 @@ import { MachineToMachine } from './machine-to-machine';
 import {
   CLIENT_SECRET_KEY,
   COOKIE_SECRET_KEY,
+  COOKIE_SECRET_LENGTH,
   OAUTH2_PROXY_NAMES,
   OAUTH2_PROXY_PATH,
   OAUTH2_PROXY_PORTS,
@@ -57,9 +58,12 @@ export interface OAuth2ProxyProps {
   /** The client's display name at the provider. @default 'Kubeflow' */
   readonly clientName?: string;
   /**
-   * The cookie encryption key (key `cookieSecret`). A Secret of yours must hold 16, 24 or 32 bytes,
-   * or their base64url form (`openssl rand -base64 32 | tr -- '+/' '-_'`).
-   * @default SecretSource.generated(): generated once in the cluster, never regenerated
+   * The cookie encryption key (key `cookieSecret`). oauth2-proxy base64url-decodes the value first
+   * and uses the decoded bytes if there are 16, 24 or 32 of them, else the value's own bytes; the
+   * length picks AES-128, -192 or -256. A Secret of yours should hold the base64url form of 32
+   * random bytes (`openssl rand -base64 32 | tr -- '+/' '-_'`).
+   * @default SecretSource.generated(): 43 random alphanumeric characters, which decode to a 32-byte
+   * (AES-256) key; generated once in the cluster, never regenerated
    */
   readonly cookieSecret?: SecretSource;
   /** @default 'oauth2_proxy_kubeflow' */
@@ -68,6 +72,13 @@ export interface OAuth2ProxyProps {
   readonly cookieExpire?: Duration;
   /** Refresh the session this often (needs a refresh token, scope `offline_access`). @default - never */
   readonly cookieRefresh?: Duration;
+  /**
+   * How long a login may take from the redirect to the provider until the callback
+   * (`--cookie-csrf-expire`; since v7.15.0 the CSRF cookie is checked against this, not against
+   * `cookieExpire`). A login that takes longer fails and starts again.
+   * @default Duration.minutes(15) - upstream's default
+   */
+  readonly cookieCsrfExpire?: Duration;
   /** @default OAUTH2_PROXY_DEFAULT_SCOPES */
   readonly scopes?: readonly string[];
   /** Email domains allowed in; the provider decides who may log in. @default ['*'] */
@@ -96,7 +107,7 @@ export interface OAuth2ProxyProps {
   readonly logoutRedirect?: string;
   /**
    * Called by the proxy on sign-out to end the provider's session (`--backend-logout-url`,
-   * `{id_token}` is replaced). Dex v2.45.0 has no session to end.
+   * `{id_token}` is replaced). Dex v2.45.1 has no session to end.
    * @default - none
    */
   readonly backendLogoutUrl?: string;
@@ -110,7 +121,7 @@ export interface OAuth2ProxyProps {
 const NONROOT_UID = 65532;
 
 /**
- * oauth2-proxy v7.14.3 as the gateway's authentication: a Deployment and Service in its own
+ * oauth2-proxy v7.15.2 as the gateway's authentication: a Deployment and Service in its own
  * namespace, an OIDC client registered with the provider, a cookie secret generated in the
  * cluster once, the ext-authz provider in the mesh config, the gateway route `/oauth2/`, and the
  * gateway's CUSTOM and DENY policies and RequestAuthentication (see `GatewayAuthentication`).
@@ -168,8 +179,11 @@ export class OAuth2Proxy extends Construct {
         secretName: OAUTH2_PROXY_NAMES.cookieSecret,
         keys: [COOKIE_SECRET_KEY],
         labels: PROXY_LABELS.options('cookie-secret'),
-        // oauth2-proxy wants a 16, 24 or 32 byte key: 32 alphanumeric characters are one.
-        valueLength: 32,
+        // oauth2-proxy base64url-decodes the secret before it picks the AES key size
+        // (pkg/encryption.SecretBytes): 43 alphanumeric characters are valid base64url and decode
+        // to 32 bytes, AES-256, with 43 x log2(62) = 256 bits of randomness. (32 characters
+        // decode to 24 bytes: AES-192.)
+        valueLength: COOKIE_SECRET_LENGTH,
       },
     );
 

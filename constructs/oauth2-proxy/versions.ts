@@ -1,14 +1,14 @@
 import { ImageRef, imageReference } from '../core/images';
 import { CORE_IMAGES } from '../core/versions';
 
-/** The oauth2-proxy release this component deploys (the one Kubeflow 26.03 pins). */
-export const OAUTH2_PROXY_VERSION = 'v7.14.3';
+/** The oauth2-proxy release this component deploys (the one the Kubeflow 26.03.1 release set pins). */
+export const OAUTH2_PROXY_VERSION = 'v7.15.2';
 
 /**
  * oauth2-proxy images of the pinned release. The plain tag is the distroless build
  * (`gcr.io/distroless/static:nonroot`, user 65532); `-alpine` tags exist too. Pinned by tag;
  * upstream publishes no digests in the repository.
- * @see https://github.com/oauth2-proxy/oauth2-proxy/releases/tag/v7.14.3
+ * @see https://github.com/oauth2-proxy/oauth2-proxy/releases/tag/v7.15.2
  */
 export const OAUTH2_PROXY_IMAGES = {
   oauth2Proxy: {

@@ -15,6 +15,7 @@ export interface ArgsProps {
   readonly cookieName?: string;
   readonly cookieExpire?: Duration;
   readonly cookieRefresh?: Duration;
+  readonly cookieCsrfExpire?: Duration;
   readonly apiRoutes?: readonly string[];
   readonly backendLogoutUrl?: string;
 }
@@ -55,13 +56,20 @@ export function proxyArgs(props: ArgsProps, ctx: ArgsContext): string[] {
     ...(props.emailDomains ?? ['*']).map((d) => `--email-domain=${d}`),
     // An ext-authz check answers 200 on success; nothing is proxied.
     '--upstream=static://200',
-    '--reverse-proxy=true',
+    // No --reverse-proxy, so no X-Forwarded-* header is trusted and --trusted-proxy-ip (v7.15.2;
+    // empty means every address) has nothing to decide. Behind Istio the proxy's only direct
+    // caller is its own sidecar (127.0.0.6 or ::6, Istio's inbound bind address), for the
+    // gateway's checks and for any client's /oauth2/ request alike, so an address list could not
+    // tell the gateway from a client. Nor is one needed: an ext-authz check arrives with the
+    // original Host and path, and the callback URL is absolute.
     `--cookie-name=${props.cookieName ?? 'oauth2_proxy_kubeflow'}`,
     '--cookie-secure=true',
     '--cookie-httponly=true',
     '--cookie-samesite=lax',
     `--cookie-expire=${goDuration(props.cookieExpire ?? Duration.hours(24))}`,
     ...(props.cookieRefresh ? [`--cookie-refresh=${goDuration(props.cookieRefresh)}`] : []),
+    // Stated, not left to upstream's default: since v7.15.0 it bounds how long a login may take.
+    `--cookie-csrf-expire=${goDuration(props.cookieCsrfExpire ?? Duration.minutes(15))}`,
     // The check response carries the ID token (for the gateway's RequestAuthentication) and the
     // X-Auth-Request-* headers.
     '--set-authorization-header=true',

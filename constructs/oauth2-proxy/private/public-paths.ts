@@ -3,6 +3,9 @@ import { IGateway } from '../../core/mesh';
 import { PublicPath } from '../gateway-auth';
 import { OAUTH2_PROXY_PATH } from '../names';
 
+/** Where ACME HTTP-01 challenges are answered (cert-manager's solver pods). @internal */
+export const ACME_CHALLENGE_PATH = '/.well-known/acme-challenge/*';
+
 /** The public paths: the proxy's own, the provider's on the gateway host, ACME, the user's. @internal */
 export function publicPathsOf(
   props: {
@@ -26,7 +29,7 @@ export function publicPathsOf(
         ]
       : []),
     {
-      path: '/.well-known/acme-challenge/*',
+      path: ACME_CHALLENGE_PATH,
       reason: 'ACME HTTP-01 challenges, answered by cert-manager solver pods',
     },
     ...(props.publicPaths ?? []),

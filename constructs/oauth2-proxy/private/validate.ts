@@ -21,6 +21,7 @@ export interface ProxyValidationInput {
   readonly cookieName?: string;
   readonly cookieExpire?: Duration;
   readonly cookieRefresh?: Duration;
+  readonly cookieCsrfExpire?: Duration;
   readonly scopes?: readonly string[];
   readonly emailDomains?: readonly string[];
   readonly publicPaths?: readonly PublicPath[];
@@ -80,6 +81,12 @@ export function validateProxy(p: ProxyValidationInput): string[] {
       );
     }
   }
+  const csrfProblem = durationProblem(
+    'cookieCsrfExpire',
+    p.cookieCsrfExpire,
+    'Use a duration such as Duration.minutes(15).',
+  );
+  if (csrfProblem) problems.push(csrfProblem);
   if (p.scopes !== undefined && !p.scopes.includes('openid')) {
     problems.push(
       `\`scopes\` lacks openid (got ${p.scopes.join(' ') || 'none'}). Without it there is no ID token for the gateway to verify.`,

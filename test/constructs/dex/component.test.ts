@@ -222,7 +222,7 @@ describe('identity headers come only from the gateway', () => {
       match: { context: 'GATEWAY' },
       patch: { operation: 'INSERT_FIRST' },
     });
-    const lua: string = patch.patch.value.typed_config.inlineCode;
+    const lua: string = patch.patch.value.typed_config.defaultSourceCode.inlineString;
     expect(patch.patch.value.typed_config['@type']).toBe(
       'type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua',
     );

@@ -1,11 +1,38 @@
 import { Layer } from '../../../constructs/core/layers';
 import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
 import { Dex } from '../../../constructs/dex';
-import { DEX_CRD_FACTS, DEX_CRD_VERSION, DEX_GROUP } from './crd-facts';
+import {
+  DEX_CRD_CONSTRAINTS,
+  DEX_CRD_FACTS,
+  DEX_CRD_VERSION,
+  DEX_GROUP,
+  SchemaConstraint,
+} from './crd-facts';
 import { FakeGateway, FakeMesh } from '../../fakes';
 import { CORPORATE_SSO, LayeredApp, Manifest, buildDex } from './helpers';
 
 const crds = buildDex().objects().ofKind('CustomResourceDefinition');
+
+/** Every default, enum and required of a schema, path by path, in the notation of the facts. */
+function constraintsOf(schema: Manifest, path = ''): SchemaConstraint[] {
+  const at = path || '<root>';
+  const own: SchemaConstraint[] = [
+    ...('default' in schema ? [{ path: at, kind: 'default' as const, value: schema.default }] : []),
+    ...(schema.enum ? [{ path: at, kind: 'enum' as const, value: schema.enum }] : []),
+    ...(schema.required ? [{ path: at, kind: 'required' as const, value: schema.required }] : []),
+  ];
+  const join = (p: string): string => (path ? `${path}.${p}` : p);
+  const children = [
+    ...Object.entries((schema.properties ?? {}) as Record<string, Manifest>).flatMap(([k, v]) =>
+      constraintsOf(v, join(k)),
+    ),
+    ...(schema.items ? constraintsOf(schema.items as Manifest, `${path}[]`) : []),
+    ...(typeof schema.additionalProperties === 'object'
+      ? constraintsOf(schema.additionalProperties as Manifest, `${path}{*}`)
+      : []),
+  ];
+  return [...own, ...children];
+}
 
 describe('Dex CRDs', () => {
   test('are exactly the ten CRDs of the Kubernetes storage', () => {
@@ -33,6 +60,27 @@ describe('Dex CRDs', () => {
       expect(crd.metadata.labels['app.kubernetes.io/name']).toBe('dex');
     },
   );
+
+  test('carry exactly the defaults, enums and required fields of upstream, path by path', () => {
+    // The walk finds a constraint wherever one sits, so an added default would fail the test.
+    expect(
+      constraintsOf({
+        type: 'object',
+        required: ['a'],
+        properties: { a: { type: 'array', items: { type: 'string', default: 'x' } } },
+      }),
+    ).toEqual([
+      { path: '<root>', kind: 'required', value: ['a'] },
+      { path: 'a[]', kind: 'default', value: 'x' },
+    ]);
+    for (const crd of crds) {
+      const schema = crd.spec.versions[0].schema.openAPIV3Schema as Manifest;
+      expect([crd.metadata.name, constraintsOf(schema)]).toEqual([
+        crd.metadata.name,
+        DEX_CRD_CONSTRAINTS[crd.metadata.name],
+      ]);
+    }
+  });
 
   test('keep every field: Dex objects have no spec, their fields sit at the top level', () => {
     for (const crd of crds) {

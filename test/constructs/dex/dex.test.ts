@@ -46,7 +46,7 @@ describe('Dex', () => {
       token: 'http://dex.auth.svc.cluster.local:5556/dex/token',
       jwks: 'http://dex.auth.svc.cluster.local:5556/dex/keys',
     });
-    expect(dex.replicas).toBe(1);
+    expect(dex.replicas).toBe(2);
     expect(dex.resources).toEqual(DEX_DEFAULT_RESOURCES);
     expect(dex.clients).toEqual([]);
     expect(dex.generatedPasswords).toEqual([]);
@@ -69,8 +69,11 @@ describe('Dex', () => {
     expect(config.staticClients).toEqual([]);
 
     const d = deployment(o);
-    expect(d.spec.replicas).toBe(1);
-    expect(o.ofKind('PodDisruptionBudget')).toEqual([]);
+    expect(d.spec.replicas).toBe(2);
+    expect(o.find('PodDisruptionBudget', DEX_NS, 'dex').spec).toEqual({
+      minAvailable: 1,
+      selector: { matchLabels: d.spec.selector.matchLabels },
+    });
     const c = container(o);
     expect(c.resources).toEqual({
       requests: { cpu: '50m', memory: '64Mi' },
@@ -201,15 +204,15 @@ describe('Dex', () => {
   });
 
   test('the image is the pinned distroless release; a mirror rewrites it and the bill lists it', () => {
-    expect(imageReference(DEX_IMAGES.dex)).toBe('ghcr.io/dexidp/dex:v2.45.0-distroless');
-    expect(container(buildDex().objects()).image).toBe('ghcr.io/dexidp/dex:v2.45.0-distroless');
+    expect(imageReference(DEX_IMAGES.dex)).toBe('ghcr.io/dexidp/dex:v2.45.1-distroless');
+    expect(container(buildDex().objects()).image).toBe('ghcr.io/dexidp/dex:v2.45.1-distroless');
 
     const app = buildDex({
       connectors: [CORPORATE_SSO],
       staticUsers: [StaticUser.generatedPassword('admin@example.com')],
     });
     expect(BillOfMaterials.of(app.chart).images()).toEqual([
-      'ghcr.io/dexidp/dex:v2.45.0-distroless',
+      'ghcr.io/dexidp/dex:v2.45.1-distroless',
       'registry.k8s.io/kubectl:v1.34.1',
     ]);
   });
@@ -242,16 +245,16 @@ describe('Dex', () => {
       { connectors: [CORPORATE_SSO] },
       { context: { [REGISTRY_MIRROR_CONTEXT]: 'mirror.local:5000' } },
     );
-    expect(container(objects()).image).toBe('mirror.local:5000/dexidp/dex:v2.45.0-distroless');
+    expect(container(objects()).image).toBe('mirror.local:5000/dexidp/dex:v2.45.1-distroless');
     expect(BillOfMaterials.of(chart).images()).toEqual([
-      'mirror.local:5000/dexidp/dex:v2.45.0-distroless',
+      'mirror.local:5000/dexidp/dex:v2.45.1-distroless',
     ]);
   });
 
   test('replicas, resources, log level, expiry and key rotation are passed on', () => {
     const { objects } = buildDex({
       connectors: [CORPORATE_SSO],
-      replicas: 2,
+      replicas: 1,
       resources: { cpu: { request: '100m' }, memory: { request: '128Mi', limit: '512Mi' } },
       logLevel: 'debug',
       expiry: {
@@ -268,11 +271,8 @@ describe('Dex', () => {
       keysRotationPeriod: Duration.hours(12),
     });
     const o = objects();
-    expect(deployment(o).spec.replicas).toBe(2);
-    expect(o.find('PodDisruptionBudget', DEX_NS, 'dex').spec).toEqual({
-      minAvailable: 1,
-      selector: { matchLabels: deployment(o).spec.selector.matchLabels },
-    });
+    expect(deployment(o).spec.replicas).toBe(1);
+    expect(o.ofKind('PodDisruptionBudget')).toEqual([]);
     expect(container(o).resources).toEqual({
       requests: { cpu: '100m', memory: '128Mi' },
       limits: { memory: '512Mi' },

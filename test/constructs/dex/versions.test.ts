@@ -7,7 +7,7 @@ const README = path.resolve(__dirname, '../../../constructs/dex/README.md');
 
 describe('Dex versions', () => {
   test('the image is the distroless build of the pinned release on ghcr.io', () => {
-    expect(DEX_VERSION).toBe('v2.45.0');
+    expect(DEX_VERSION).toBe('v2.45.1');
     expect(imageReference(DEX_IMAGES.dex)).toBe(`ghcr.io/dexidp/dex:${DEX_VERSION}-distroless`);
   });
 

@@ -1,7 +1,7 @@
 import { MachineToMachine } from '../../../constructs/oauth2-proxy';
 import { GATEWAY_NS, GATEWAY_SELECTOR, HOST } from '../../fakes';
 import { DEX_NS, Manifest, Objects, PROXY_NS, dexConfigOf } from '../dex/helpers';
-import { buildStack, flag, proxyContainer } from './helpers';
+import { buildStack, flag, istioMatch, proxyContainer } from './helpers';
 
 /** The Service a cluster-local URL or FQDN points at, and the port it must have. */
 function serviceOf(o: Objects, host: string, port: number): Manifest {
@@ -10,13 +10,6 @@ function serviceOf(o: Objects, host: string, port: number): Manifest {
   const service = o.find('Service', m[2], m[1]);
   expect(service.spec.ports.map((p: Manifest) => p.port)).toContain(port);
   return service;
-}
-
-/** Whether an Istio path pattern (exact, prefix* or *suffix) matches `path`. */
-function istioMatch(pattern: string, path: string): boolean {
-  if (pattern.endsWith('*')) return path.startsWith(pattern.slice(0, -1));
-  if (pattern.startsWith('*')) return path.endsWith(pattern.slice(1));
-  return pattern === path;
 }
 
 describe('gateway authentication', () => {

@@ -1,4 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IGateway } from '../../../constructs/core/mesh';
 import { Dex, DexProps, ExternalOidcProvider } from '../../../constructs/dex';
 import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
 import { OAuth2Proxy, OAuth2ProxyProps } from '../../../constructs/oauth2-proxy';
@@ -22,6 +24,20 @@ export interface StackOptions {
   readonly dex?: Partial<DexProps>;
   readonly proxy?: Partial<OAuth2ProxyProps>;
   readonly hosts?: readonly string[];
+  /** What the gateway says about its plain-HTTP port. @default - nothing (an external gateway) */
+  readonly plainHttp?: IGateway['plainHttp'];
+}
+
+/** The fake gateway, saying what its plain-HTTP port does. */
+class PlainHttpGateway extends FakeGateway {
+  public constructor(
+    scope: Construct,
+    id: string,
+    hosts: readonly string[] | undefined,
+    public readonly plainHttp: IGateway['plainHttp'],
+  ) {
+    super(scope, id, hosts);
+  }
 }
 
 export const EXTERNAL = {
@@ -35,7 +51,9 @@ export const EXTERNAL = {
 export function buildStack(opts: StackOptions = {}): Stack {
   const app = Testing.app();
   const chart = new Chart(app, 'Test');
-  const gateway = new FakeGateway(chart, 'Gateway', opts.hosts);
+  const gateway = opts.plainHttp
+    ? new PlainHttpGateway(chart, 'Gateway', opts.hosts, opts.plainHttp)
+    : new FakeGateway(chart, 'Gateway', opts.hosts);
   const mesh = new FakeMesh();
   const proxyNamespace = new PlatformNamespace(chart, 'ProxyNamespace', { name: PROXY_NS });
   let dex: Dex | undefined;
@@ -83,4 +101,86 @@ export function flag(container: Manifest, name: string): string[] {
   return (container.args as string[])
     .filter((a) => a.startsWith(`--${name}=`))
     .map((a) => a.slice(name.length + 3));
+}
+
+/** Whether an Istio path pattern (exact, prefix* or *suffix) matches `path`. */
+export function istioMatch(pattern: string, path: string): boolean {
+  if (pattern.endsWith('*')) return path.startsWith(pattern.slice(0, -1));
+  if (pattern.startsWith('*')) return path.endsWith(pattern.slice(1));
+  return pattern === path;
+}
+
+/** A request as the gateway's policies see it. */
+export interface GatewayRequest {
+  /** The port of the gateway pod the request arrived on. */
+  readonly port: number;
+  readonly path: string;
+  /** Whether the request carries an `Authorization` header. */
+  readonly authorization?: boolean;
+  /** The principal of a token the RequestAuthentication verified. */
+  readonly principal?: string;
+}
+
+function operationMatches(op: Manifest, r: GatewayRequest): boolean {
+  const known = ['ports', 'notPorts', 'paths', 'notPaths'];
+  const unknown = Object.keys(op).filter((k) => !known.includes(k));
+  if (unknown.length > 0) throw new Error(`operation fields not modelled: ${unknown.join(', ')}`);
+  const port = String(r.port);
+  const ports = op.ports as string[] | undefined;
+  const notPorts = op.notPorts as string[] | undefined;
+  const paths = op.paths as string[] | undefined;
+  const notPaths = op.notPaths as string[] | undefined;
+  return (
+    (!ports || ports.includes(port)) &&
+    !notPorts?.includes(port) &&
+    (!paths || paths.some((p) => istioMatch(p, r.path))) &&
+    !notPaths?.some((p) => istioMatch(p, r.path))
+  );
+}
+
+function sourceMatches(source: Manifest, r: GatewayRequest): boolean {
+  const unknown = Object.keys(source).filter((k) => k !== 'notRequestPrincipals');
+  if (unknown.length > 0) throw new Error(`source fields not modelled: ${unknown.join(', ')}`);
+  if (JSON.stringify(source.notRequestPrincipals) !== '["*"]') {
+    throw new Error('only notRequestPrincipals ["*"] is modelled');
+  }
+  return r.principal === undefined;
+}
+
+function conditionMatches(c: Manifest, r: GatewayRequest): boolean {
+  if (c.key !== 'request.headers[authorization]' || JSON.stringify(c.notValues) !== '["*"]') {
+    throw new Error(`condition not modelled: ${JSON.stringify(c)}`);
+  }
+  return !r.authorization;
+}
+
+/** Whether an AuthorizationPolicy rule matches, with Istio's semantics for the fields modelled. */
+function ruleMatches(rule: Manifest, r: GatewayRequest): boolean {
+  const unknown = Object.keys(rule).filter((k) => !['from', 'to', 'when'].includes(k));
+  if (unknown.length > 0) throw new Error(`rule fields not modelled: ${unknown.join(', ')}`);
+  const from = rule.from as Manifest[] | undefined;
+  const to = rule.to as Manifest[] | undefined;
+  const when = rule.when as Manifest[] | undefined;
+  return (
+    (!from || from.some((f) => sourceMatches(f.source as Manifest, r))) &&
+    (!to || to.some((t) => operationMatches(t.operation as Manifest, r))) &&
+    (!when || when.every((c) => conditionMatches(c, r)))
+  );
+}
+
+/**
+ * What the gateway's policies do with a request: Istio runs CUSTOM (ext-authz) first, then DENY.
+ * `passed` means the request reaches the router, which redirects plain HTTP if the gateway says so.
+ */
+export function gatewayDecision(
+  policies: readonly Manifest[],
+  r: GatewayRequest,
+): 'ext-authz' | 'denied' | 'passed' {
+  const matches = (action: string): boolean =>
+    policies
+      .filter((p) => p.spec.action === action)
+      .some((p) => (p.spec.rules as Manifest[]).some((rule) => ruleMatches(rule, r)));
+  if (matches('CUSTOM')) return 'ext-authz';
+  if (matches('DENY')) return 'denied';
+  return 'passed';
 }

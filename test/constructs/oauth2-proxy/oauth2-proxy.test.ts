@@ -48,12 +48,12 @@ describe('OAuth2Proxy', () => {
       '--approval-prompt=auto',
       '--email-domain=*',
       '--upstream=static://200',
-      '--reverse-proxy=true',
       '--cookie-name=oauth2_proxy_kubeflow',
       '--cookie-secure=true',
       '--cookie-httponly=true',
       '--cookie-samesite=lax',
       '--cookie-expire=24h',
+      '--cookie-csrf-expire=15m',
       '--set-authorization-header=true',
       '--set-xauthrequest=true',
       ...KUBEFLOW_API_ROUTES.map((r) => `--api-route=${r}`),
@@ -63,6 +63,18 @@ describe('OAuth2Proxy', () => {
     for (const a of proxyContainer(o).args as string[]) {
       expect(a).not.toMatch(/insecure|ssl-insecure-skip-verify|cookie-secure=false/);
     }
+  });
+
+  test('no X-Forwarded-* header is trusted: no --reverse-proxy, so no --trusted-proxy-ip either', () => {
+    // v7.15.2: with --reverse-proxy and no --trusted-proxy-ip every address may set X-Forwarded-*
+    // (GHSA-7x63-xv5r-3p2x). Behind Istio every request reaches the proxy from its own sidecar,
+    // so an address list cannot separate the gateway from a client; the proxy needs none of
+    // those headers (the ext-authz check carries the original Host and path, the callback URL
+    // is absolute).
+    const c = proxyContainer(buildStack().objects());
+    expect(flag(c, 'reverse-proxy')).toEqual([]);
+    expect(flag(c, 'trusted-proxy-ip')).toEqual([]);
+    expect(flag(c, 'redirect-url')).toEqual([`https://${HOST}/oauth2/callback`]);
   });
 
   test('the client secret comes from the Secret Dex shares; the proxy never sees a literal', () => {
@@ -85,13 +97,13 @@ describe('OAuth2Proxy', () => {
     });
   });
 
-  test('a generated cookie secret is a 32-character key, generated once and read from its Secret', () => {
+  test('a generated cookie secret is a 43-character key, generated once and read from its Secret', () => {
     const o = buildStack().objects();
     const job = o.find('Job', PROXY_NS, 'oauth2-proxy-cookie-secret-generator');
     expect(job.spec.template.spec.containers[0].env).toEqual(
       expect.arrayContaining([
         { name: 'SECRET_NAME', value: 'oauth2-proxy-cookie-secret' },
-        { name: 'VALUE_LENGTH', value: '32' },
+        { name: 'VALUE_LENGTH', value: '43' },
       ]),
     );
     const spec = proxyDeployment(o).spec.template.spec;
@@ -100,21 +112,6 @@ describe('OAuth2Proxy', () => {
       name: 'OAUTH2_PROXY_COOKIE_SECRET',
       valueFrom: { secretKeyRef: { name: 'oauth2-proxy-cookie-secret', key: 'cookieSecret' } },
     });
-  });
-
-  test("32 of the generator's alphanumeric characters make a key oauth2-proxy accepts", () => {
-    // oauth2-proxy v7.14.3 (pkg/encryption.SecretBytes): base64url-decode if that gives 16, 24
-    // or 32 bytes, else take the raw bytes; the key must be 16, 24 or 32 bytes.
-    const secretBytes = (s: string): number => {
-      const decoded =
-        /^[A-Za-z0-9_-]*$/.test(s) && s.length % 4 !== 1 ? Buffer.from(s, 'base64url').length : -1;
-      return [16, 24, 32].includes(decoded) ? decoded : Buffer.byteLength(s);
-    };
-    const generated = 'aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY'; // 32 characters, as generated
-    expect(generated).toHaveLength(32);
-    expect(secretBytes(generated)).toBe(24);
-    // The generator's default length (40) would not be a valid key.
-    expect([16, 24, 32]).not.toContain(secretBytes(`${generated}zA5bC7d9`));
   });
 
   test('a cookie secret of yours is read directly', () => {
@@ -163,7 +160,7 @@ describe('OAuth2Proxy', () => {
     expect(o.find('ServiceAccount', PROXY_NS, 'oauth2-proxy').automountServiceAccountToken).toBe(
       false,
     );
-    expect(proxyContainer(o).image).toBe('quay.io/oauth2-proxy/oauth2-proxy:v7.14.3');
+    expect(proxyContainer(o).image).toBe('quay.io/oauth2-proxy/oauth2-proxy:v7.15.2');
     expect(proxyContainer(o).livenessProbe.httpGet).toEqual({
       path: '/ping',
       port: 'http',
@@ -242,6 +239,7 @@ describe('OAuth2Proxy', () => {
         cookieName: '_kf',
         cookieExpire: Duration.hours(8),
         cookieRefresh: Duration.hours(1),
+        cookieCsrfExpire: Duration.minutes(30),
         scopes: ['openid', 'email', 'groups', 'offline_access'],
         emailDomains: ['example.com', 'example.org'],
         apiRoutes: ['^/api/'],
@@ -254,6 +252,7 @@ describe('OAuth2Proxy', () => {
     expect(flag(c, 'cookie-name')).toEqual(['_kf']);
     expect(flag(c, 'cookie-expire')).toEqual(['8h']);
     expect(flag(c, 'cookie-refresh')).toEqual(['1h']);
+    expect(flag(c, 'cookie-csrf-expire')).toEqual(['30m']);
     expect(flag(c, 'scope')).toEqual(['openid email groups offline_access']);
     expect(flag(c, 'email-domain')).toEqual(['example.com', 'example.org']);
     expect(flag(c, 'api-route')).toEqual(['^/api/']);
@@ -310,6 +309,11 @@ describe('OAuth2Proxy', () => {
         'a cookie lifetime of a fraction of a second',
         { proxy: { cookieExpire: Duration.millis(1500) } },
         'OAuth2Proxy: `cookieExpire` is not a positive whole number of seconds (got 1.5s). Use a duration such as Duration.hours(24).',
+      ],
+      [
+        'a CSRF cookie lifetime of a fraction of a second',
+        { proxy: { cookieCsrfExpire: Duration.millis(500) } },
+        'OAuth2Proxy: `cookieCsrfExpire` is not a positive whole number of seconds (got 0.5s). Use a duration such as Duration.minutes(15).',
       ],
       [
         'a refresh not shorter than the cookie',

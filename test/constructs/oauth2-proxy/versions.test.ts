@@ -11,9 +11,9 @@ const README = path.resolve(__dirname, '../../../constructs/oauth2-proxy/README.
 
 describe('oauth2-proxy versions', () => {
   test('the image is the pinned release on quay.io (the distroless build)', () => {
-    expect(OAUTH2_PROXY_VERSION).toBe('v7.14.3');
+    expect(OAUTH2_PROXY_VERSION).toBe('v7.15.2');
     expect(imageReference(OAUTH2_PROXY_IMAGES.oauth2Proxy)).toBe(
-      'quay.io/oauth2-proxy/oauth2-proxy:v7.14.3',
+      'quay.io/oauth2-proxy/oauth2-proxy:v7.15.2',
     );
   });
 
