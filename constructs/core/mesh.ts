@@ -36,6 +36,12 @@ export interface IGateway {
    */
   readonly principal?: string;
   /**
+   * The gateway's plain-HTTP server as its pods see it: the port Envoy listens on (the Service's
+   * target port for 80, which is what AuthorizationPolicy `ports` match) and whether it answers
+   * every request with a redirect to HTTPS. `undefined` when not known (an external gateway).
+   */
+  readonly plainHttp?: { readonly port: number; readonly redirectsToHttps: boolean };
+  /**
    * Adds a VirtualService bound to this gateway, in `scope` (so that a route is installed with
    * the component it leads to).
    * @default scope - the gateway's own configuration layer
