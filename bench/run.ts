@@ -150,7 +150,7 @@ try {
   );
   if (platform.npmMs !== undefined && platform.binMs !== undefined) {
     console.log(
-      `  overhead as typed (prod): npm ${(platform.npmMs - platform.binMs).toFixed(0)} ms over the bin, the bin ${(platform.binMs - platform.processMs).toFixed(0)} ms over a bare process (launcher check, CLI, printing)`,
+      `  as typed (prod): npm run adds ${(platform.npmMs - platform.binMs).toFixed(0)} ms to the bin; bin minus a bare process: ${(platform.binMs - platform.processMs).toFixed(0)} ms (launcher check, CLI, printing; within noise when near 0)`,
     );
   }
 
