@@ -63,9 +63,7 @@ describe('npm run synth', () => {
     expect(script).toContain(
       'kc -n minio wait --for=condition=Complete --timeout="$TIMEOUT" job/minio-bucket-provisioner',
     );
-    expect(script).toContain(
-      'kc -n minio rollout status statefulset/minio --timeout="$TIMEOUT"',
-    );
+    expect(script).toContain('kc -n minio rollout status statefulset/minio --timeout="$TIMEOUT"');
     expect(fs.statSync(path.join(dir, 'install.sh')).mode & 0o111).not.toBe(0);
     const layerFiles = fs
       .readdirSync(dir)
