@@ -5,6 +5,7 @@ import { BillOfMaterials } from '../constructs/core/images';
 import { LayerInfo } from '../constructs/core/layers';
 import {
   CrdPrerequisite,
+  MeshProviderPrerequisite,
   Prerequisites,
   SecretPrerequisite,
 } from '../constructs/core/prerequisites';
@@ -40,6 +41,8 @@ export interface RenderedPlatform {
   readonly requiredSecrets: readonly SecretPrerequisite[];
   /** CRDs a component the cluster brings must already have installed. */
   readonly requiredCrds: readonly CrdPrerequisite[];
+  /** Ext-authz providers the mesh config of an external Istio must contain. */
+  readonly requiredMeshProviders: readonly MeshProviderPrerequisite[];
   /** Custom resource kinds the install waits for, as the components declare them. */
   readonly readiness: readonly ReadinessCheck[];
   /** The overrides applied, from the environment file and from code. */
@@ -88,6 +91,7 @@ export function renderPlatform(platform: MlopsPlatform): RenderedPlatform {
     images: [...images].sort(),
     requiredSecrets: Prerequisites.of(platform).secrets(),
     requiredCrds: Prerequisites.of(platform).crds(),
+    requiredMeshProviders: Prerequisites.of(platform).meshProviders(),
     readiness: platform.components.flatMap((c) => c.readiness ?? []),
     overrides,
     versions: platform.versions(),

@@ -162,6 +162,17 @@ export function installScript(rendered: RenderedPlatform): string {
           '',
         ]
       : [];
+  const meshChecks = rendered.requiredMeshProviders.flatMap((p) => [
+    `# The mesh config of your Istio must name the ext-authz provider ${p.name}.`,
+    `if ! kc -n ${p.namespace} get configmap ${p.configMap} -o jsonpath='{.data.mesh}' | grep -Eq 'name: *"?${p.name}"?$'; then`,
+    `  echo "The mesh config (configmap ${p.namespace}/${p.configMap}) has no extension provider ${p.name}. Add this under meshConfig.extensionProviders of your Istio installation, then run this script again:" >&2`,
+    `  cat >&2 <<'ENTRY'`,
+    ...p.entry.trimEnd().split('\n'),
+    'ENTRY',
+    '  exit 1',
+    'fi',
+    '',
+  ]);
   const prerequisites =
     rendered.requiredSecrets.length > 0
       ? [
@@ -197,6 +208,7 @@ export function installScript(rendered: RenderedPlatform): string {
       : []),
     ...UPGRADE_HELPERS,
     ...crdChecks,
+    ...meshChecks,
     // Without a namespaces layer, check before anything is applied.
     ...(layers.some((l) => l.info.layer === Layer.NAMESPACES) ? [] : prerequisites),
     ...upgradeLines(rendered, 'before'),

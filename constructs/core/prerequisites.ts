@@ -18,9 +18,23 @@ export interface CrdPrerequisite {
   readonly purpose: string;
 }
 
+/**
+ * An ext-authz provider that the mesh config of an Istio the platform does not manage must
+ * contain, because a component's policies name it.
+ */
+export interface MeshProviderPrerequisite {
+  readonly name: string;
+  /** Namespace and name of the ConfigMap holding the mesh config, e.g. `istio-system/istio`. */
+  readonly namespace: string;
+  readonly configMap: string;
+  /** The entry to add under `meshConfig.extensionProviders`, as YAML. */
+  readonly entry: string;
+}
+
 interface Registry {
   readonly secrets: Map<string, SecretPrerequisite>;
   readonly crds: Map<string, CrdPrerequisite>;
+  readonly meshProviders: Map<string, MeshProviderPrerequisite>;
 }
 
 const registries = new WeakMap<IConstruct, Registry>();
@@ -39,7 +53,7 @@ export class Prerequisites {
   private registry(): Registry {
     let r = registries.get(this.root);
     if (!r) {
-      r = { secrets: new Map(), crds: new Map() };
+      r = { secrets: new Map(), crds: new Map(), meshProviders: new Map() };
       registries.set(this.root, r);
     }
     return r;
@@ -59,6 +73,17 @@ export class Prerequisites {
 
   public requireCrd(crd: CrdPrerequisite): void {
     this.registry().crds.set(crd.name, crd);
+  }
+
+  public requireMeshProvider(provider: MeshProviderPrerequisite): void {
+    this.registry().meshProviders.set(provider.name, provider);
+  }
+
+  /** Sorted by name. */
+  public meshProviders(): MeshProviderPrerequisite[] {
+    return [...(registries.get(this.root)?.meshProviders.values() ?? [])].sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
   }
 
   /** Sorted by namespace and name. */

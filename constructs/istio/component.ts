@@ -61,6 +61,7 @@ export const istioComponent = defineComponent({
           hosts: [domain],
           gatewayName: gw.name,
           ...(gw.serviceAccount ? { serviceAccount: gw.serviceAccount } : {}),
+          ...(gw.plainHttp ? { plainHttp: gw.plainHttp } : {}),
         }),
       );
       return;

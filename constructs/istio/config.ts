@@ -32,6 +32,16 @@ const externalSchema = z.strictObject({
       name: dnsLabel(),
       /** Service account of the gateway pods, so that platform services admit only the gateway. */
       serviceAccount: dnsLabel().optional(),
+      /**
+       * The gateway's plain-HTTP server as its pods see it (container port, e.g. 8080, and whether
+       * it redirects to HTTPS), so that authentication leaves that port to the redirect.
+       */
+      plainHttp: z
+        .strictObject({
+          port: z.number().int().min(1).max(65535),
+          redirectsToHttps: z.boolean(),
+        })
+        .optional(),
     },
     {
       error: (issue) =>

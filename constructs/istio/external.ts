@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { ExtAuthzHttpProvider, GatewayRoute, IGateway, IMesh } from '../core/mesh';
 import { NetworkPeer } from '../core/network';
+import { Prerequisites } from '../core/prerequisites';
 import { extensionProviderJson } from './mesh-config';
 import { createGatewayRoute } from './routes';
 import { isDnsLabel, throwIfProblems } from '../core/validation';
@@ -22,7 +23,7 @@ export interface ExternalMeshProps {
 /**
  * An Istio the cluster already runs: nothing is installed, and the platform labels its namespaces
  * for that control plane's injector. Its mesh config belongs to its operator, so
- * `addExtensionProvider` throws with the entry to add there.
+ * `addExtensionProvider` makes the entry a prerequisite that the install script checks.
  */
 export class ExternalMesh extends Construct implements IMesh {
   public readonly rootNamespace: string;
@@ -55,15 +56,17 @@ export class ExternalMesh extends Construct implements IMesh {
     this.controlPlanePeer = NetworkPeer.namespace(root, { ...selector });
   }
 
+  /**
+   * The mesh config belongs to the mesh's operator, so the provider becomes a prerequisite: the
+   * install script checks that the mesh config names it and prints the entry to add if not.
+   */
   public addExtensionProvider(provider: ExtAuthzHttpProvider): void {
-    const entry = stringify([extensionProviderJson(provider)], { lineWidth: 0 });
-    throw new Error(
-      `Cannot add the ext-authz provider "${provider.name}": the Istio mesh is external ` +
-        `(revision ${this.revision ?? 'default'}, root namespace ${this.rootNamespace}), so this ` +
-        'platform does not manage its mesh config. Add this entry under ' +
-        'meshConfig.extensionProviders of your Istio installation (istiod reloads it without ' +
-        `a restart):\n${entry}`,
-    );
+    Prerequisites.of(this).requireMeshProvider({
+      name: provider.name,
+      namespace: this.rootNamespace,
+      configMap: this.revision ? `istio-${this.revision}` : 'istio',
+      entry: stringify([extensionProviderJson(provider)], { lineWidth: 0 }),
+    });
   }
 }
 
@@ -80,6 +83,13 @@ export interface ExternalGatewayProps {
   readonly serviceAccount?: string;
   /** The mesh's trust domain. @default 'cluster.local' */
   readonly trustDomain?: string;
+  /**
+   * The gateway's plain-HTTP server as its pods see it: the container port (80, or 8080 for the
+   * gateways of Kubeflow's manifests and istioctl) and whether it redirects every request to
+   * HTTPS. With it, the platform's authentication policies leave that port to the redirect.
+   * @default - unknown: the policies apply to every port
+   */
+  readonly plainHttp?: { readonly port: number; readonly redirectsToHttps: boolean };
 }
 
 /**
@@ -94,6 +104,7 @@ export class ExternalGateway extends Construct implements IGateway {
   public readonly selector: Readonly<Record<string, string>>;
   public readonly peer: NetworkPeer;
   public readonly principal?: string;
+  public readonly plainHttp?: { readonly port: number; readonly redirectsToHttps: boolean };
   private readonly routeNames = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: ExternalGatewayProps) {
@@ -118,7 +129,14 @@ export class ExternalGateway extends Construct implements IGateway {
         `\`serviceAccount\` must be a service account name (got "${props.serviceAccount}").`,
       );
     }
+    const port = props.plainHttp?.port;
+    if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+      problems.push(
+        `\`plainHttp.port\` must be a port from 1 to 65535 (got ${port}). Give the container port of the gateway's plain-HTTP server, such as 8080.`,
+      );
+    }
     throwIfProblems('External Istio gateway', problems);
+    if (props.plainHttp) this.plainHttp = { ...props.plainHttp };
     if (props.serviceAccount) {
       this.principal = `${props.trustDomain ?? 'cluster.local'}/ns/${props.namespace}/sa/${props.serviceAccount}`;
     }

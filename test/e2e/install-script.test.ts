@@ -152,3 +152,31 @@ describe('install.sh against a stand-in kubectl', () => {
     ).toBe(true);
   });
 });
+
+describe("install.sh with the cluster's own Istio", () => {
+  const external = synthesize({
+    name: 'x',
+    preset: 'dev',
+    mesh: {
+      istio: {
+        mode: 'external',
+        gateway: {
+          namespace: 'ingress',
+          selector: { istio: 'ingressgateway' },
+          name: 'kubeflow-gateway',
+          serviceAccount: 'gateway',
+        },
+      },
+    },
+  }).rendered;
+
+  test('stops before applying anything when the mesh config lacks the auth provider, and says what to add', () => {
+    const r = install(external, {});
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      'The mesh config (configmap istio-system/istio) has no extension provider oauth2-proxy.',
+    );
+    expect(r.stderr).toContain('- name: oauth2-proxy\n  envoyExtAuthzHttp:\n');
+    expect(r.calls.filter((c) => c.includes(' apply '))).toEqual([]);
+  });
+});

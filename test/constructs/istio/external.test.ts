@@ -1,5 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
+import { Prerequisites } from '../../../constructs/core/prerequisites';
 import { ExternalGateway, ExternalMesh } from '../../../constructs/istio';
+import { validateEnvironment } from '../../../stacks/config/validate';
+import { synthesize } from '../../../stacks/pipeline';
+import { Manifest } from '../../helpers';
 import { findObject } from './helpers';
 
 describe('bring your own Istio', () => {
@@ -30,27 +34,28 @@ describe('bring your own Istio', () => {
     });
   });
 
-  test('the external mesh refuses extension providers and says what to add instead', () => {
-    const mesh = new ExternalMesh(new Chart(Testing.app(), 'c'), 'Mesh');
-    expect(() =>
-      mesh.addExtensionProvider({
+  test('an extension provider of an external mesh is a prerequisite with the entry to add', () => {
+    const mesh = new ExternalMesh(new Chart(Testing.app(), 'c'), 'Mesh', { revision: 'stable' });
+    mesh.addExtensionProvider({
+      name: 'oauth2-proxy',
+      service: 'oauth2-proxy.oauth2-proxy.svc.cluster.local',
+      port: 4180,
+      headersToUpstreamOnAllow: ['authorization'],
+    });
+    expect(Prerequisites.of(mesh).meshProviders()).toEqual([
+      {
         name: 'oauth2-proxy',
-        service: 'oauth2-proxy.oauth2-proxy.svc.cluster.local',
-        port: 4180,
-        headersToUpstreamOnAllow: ['authorization'],
-      }),
-    ).toThrow(
-      'Cannot add the ext-authz provider "oauth2-proxy": the Istio mesh is external (revision ' +
-        'default, root namespace istio-system), so this platform does not manage its mesh ' +
-        'config. Add this entry under meshConfig.extensionProviders of your Istio installation ' +
-        '(istiod reloads it without a restart):\n' +
-        '- name: oauth2-proxy\n' +
-        '  envoyExtAuthzHttp:\n' +
-        '    service: oauth2-proxy.oauth2-proxy.svc.cluster.local\n' +
-        '    port: 4180\n' +
-        '    headersToUpstreamOnAllow:\n' +
-        '      - authorization\n',
-    );
+        namespace: 'istio-system',
+        configMap: 'istio-stable',
+        entry:
+          '- name: oauth2-proxy\n' +
+          '  envoyExtAuthzHttp:\n' +
+          '    service: oauth2-proxy.oauth2-proxy.svc.cluster.local\n' +
+          '    port: 4180\n' +
+          '    headersToUpstreamOnAllow:\n' +
+          '      - authorization\n',
+      },
+    ]);
   });
 
   test('routes through an external gateway bind to the named Gateway', () => {
@@ -95,5 +100,42 @@ describe('bring your own Istio', () => {
         '- `revision` must be a DNS label (got "Prod").\n' +
         '- `controlPlaneSelector` is empty. Name the labels of your istiod pods, e.g. app: istiod.',
     );
+  });
+});
+
+describe('an external gateway with its plain-HTTP server named', () => {
+  test('authentication leaves the named port to its redirect', () => {
+    const env = {
+      name: 'x',
+      preset: 'dev' as const,
+      mesh: {
+        istio: {
+          mode: 'external' as const,
+          gateway: {
+            namespace: 'ingress',
+            selector: { istio: 'ingressgateway' },
+            name: 'kubeflow-gateway',
+            serviceAccount: 'istio-ingressgateway-service-account',
+            plainHttp: { port: 8080, redirectsToHttps: true },
+          },
+        },
+      },
+    };
+    const objects = synthesize(env).rendered.layers.flatMap((l) => l.objects) as Manifest[];
+    const custom = objects.find(
+      (o) => o.kind === 'AuthorizationPolicy' && o.metadata.name === 'oauth2-proxy-ext-authz',
+    );
+    expect(JSON.stringify(custom?.spec.rules)).toContain('"notPorts":["8080"]');
+    expect(() =>
+      validateEnvironment({
+        ...env,
+        mesh: {
+          istio: {
+            ...env.mesh.istio,
+            gateway: { ...env.mesh.istio.gateway, plainHttp: { port: 0, redirectsToHttps: true } },
+          },
+        },
+      }),
+    ).toThrow('`mesh.istio.gateway.plainHttp.port`');
   });
 });
