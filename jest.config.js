@@ -20,6 +20,8 @@ const INTEGRATION = [
   'test/stacks/platform*/**/*.test.ts',
   // renderEnv(): each component as the platform wires it, in a whole environment
   'test/constructs/*/component.test.ts',
+  // the cluster's own Istio, wired into a whole environment (synthesize())
+  'test/constructs/istio/external.test.ts',
   // versions.md of whole environments
   'test/apps/cdk8s/versions-doc.test.ts',
   // the Pulumi program, fed with what cdk8s renders for whole environments
