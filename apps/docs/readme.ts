@@ -8,6 +8,7 @@ import { ISTIO_IMAGES } from '../../constructs/istio/versions';
 import { DEX_IMAGES } from '../../constructs/dex/versions';
 import { OAUTH2_PROXY_IMAGES } from '../../constructs/oauth2-proxy/versions';
 import { ruleCatalogue } from '../../stacks/config/validate';
+import { LAYERS } from '../../constructs/core/layers';
 
 /** Every pinned image, by component, for the README's version table. */
 export const VERSION_CATALOG: Record<string, Record<string, ImageRef>> = {
@@ -36,7 +37,17 @@ export function rulesTable(): string {
   ].join('\n');
 }
 
+/** The install layers, as `install.sh` applies them. */
+export function layersTable(): string {
+  return [
+    '| layer | holds |',
+    '|---|---|',
+    ...LAYERS.map((l) => `| \`${l.id}\` | ${l.description} |`),
+  ].join('\n');
+}
+
 const SECTIONS: Record<string, () => string> = {
+  layers: layersTable,
   versions: versionsTable,
   'config-rules': rulesTable,
 };

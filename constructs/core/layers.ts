@@ -29,8 +29,7 @@ export interface LayerInfo {
 
 const DESCRIPTIONS: Record<Layer, string> = {
   [Layer.CRDS]: 'custom resource definitions of every component',
-  [Layer.NAMESPACES]:
-    'namespaces with pod-security and mesh labels, network policies, cluster RBAC',
+  [Layer.NAMESPACES]: 'namespaces with pod-security and mesh labels, their network policies',
   [Layer.INFRASTRUCTURE]: 'infrastructure controllers and their webhooks',
   [Layer.INFRASTRUCTURE_CONFIG]: 'issuers, certificates, mesh and gateway policy',
   [Layer.IDENTITY]: 'identity provider, authentication proxy, gateway authentication',

@@ -269,7 +269,9 @@ describe('evaluate', () => {
     });
   });
 
-  it('stays linear: 10,000 objects for 1,000 tenants in well under the test timeout', () => {
+  // How fast is `npm run bench`'s business (its 1,000-tenant scenario runs this gate); a timed
+  // assertion here would only fail on a loaded machine.
+  it('checks 10,000 objects of 1,000 tenants, each namespace against its own policy', () => {
     const objects: KubeObject[] = [];
     for (let t = 0; t < 1000; t++) {
       const ns = `tenant-${t}`;
@@ -279,11 +281,17 @@ describe('evaluate', () => {
         objects.push({ ...d, metadata: { name: `app-${i}`, namespace: ns } } as KubeObject);
       }
     }
-    const start = process.hrtime.bigint();
     const report = evaluate(objects, { production: true });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
     expect(report.objectsChecked).toBe(10000);
     expect(report.passed).toBe(true);
-    expect(ms).toBeLessThan(5000);
+    // Drop one tenant's policy: exactly that namespace is reported, so every namespace was
+    // matched against its own policy and not against any other tenant's.
+    const without = evaluate(
+      objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.namespace === 'tenant-500')),
+      { production: true },
+    );
+    expect(without.errors.map((f) => `${f.object.kind}/${f.object.name}`)).toEqual([
+      'Namespace/tenant-500',
+    ]);
   });
 });
