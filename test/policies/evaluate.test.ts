@@ -287,7 +287,9 @@ describe('evaluate', () => {
     // Drop one tenant's policy: exactly that namespace is reported, so every namespace was
     // matched against its own policy and not against any other tenant's.
     const without = evaluate(
-      objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.namespace === 'tenant-500')),
+      objects.filter(
+        (o) => !(o.kind === 'NetworkPolicy' && o.metadata?.namespace === 'tenant-500'),
+      ),
       { production: true },
     );
     expect(without.errors.map((f) => `${f.object.kind}/${f.object.name}`)).toEqual([
