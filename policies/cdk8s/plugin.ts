@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Validation, ValidationContext } from 'cdk8s-cli/lib/plugins';
 import { objectKey } from '../core/findings';
 import { flattenLists } from '../core/lists';
+import { isKubeObject } from '../io/load-manifests';
 import { Finding, KubeObject, Rule, SourceLocation } from '../core/types';
 import { evaluate } from '../evaluate';
 import { formatSummary, formatSuppressionList } from '../format/text';
@@ -57,7 +58,8 @@ export class PolicyGateValidation implements Validation {
     const sources = new Map<KubeObject, SourceLocation>();
     for (const manifest of context.manifests) {
       for (const doc of (context.parseManifest(manifest) as unknown[]).flatMap(flattenLists)) {
-        if (typeof doc === 'object' && doc !== null) {
+        // kustomization.yaml sits next to the manifests; it is configuration, not an object.
+        if (isKubeObject(doc)) {
           sources.set(doc as KubeObject, { file: manifest });
         }
       }

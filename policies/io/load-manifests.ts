@@ -79,8 +79,17 @@ export function collectFiles(paths: readonly string[]): string[] {
   return files;
 }
 
-function isKubeObject(value: unknown): value is KubeObject {
-  return isRecord(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string';
+/**
+ * A document the cluster would receive: it has apiVersion and kind, and is not a tool's own
+ * configuration that happens to look alike (a `kustomization.yaml` next to the manifests).
+ */
+export function isKubeObject(value: unknown): value is KubeObject {
+  return (
+    isRecord(value) &&
+    typeof value.apiVersion === 'string' &&
+    typeof value.kind === 'string' &&
+    !value.apiVersion.startsWith('kustomize.config.k8s.io/')
+  );
 }
 
 /** Parses one file's text: multi-document YAML or JSON. */
