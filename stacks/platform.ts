@@ -76,9 +76,11 @@ export class MlopsPlatform extends Construct implements ILayerCharts {
   private readonly built: AnyComponent[] = [];
   private readonly overrides: { override: Override; origin: 'environment' | 'code' }[] = [];
   private applied?: readonly AppliedOverride[];
+  private readonly source: string;
 
   public constructor(scope: Construct, id: string, props: MlopsPlatformProps = {}) {
     super(scope, id);
+    this.source = props.source ?? 'environment';
     const components = selectComponents(BUILT_IN_COMPONENTS, props.components ?? []);
     const env = validateEnvironment(
       props.environment ?? DEFAULT_ENVIRONMENT,
@@ -319,7 +321,30 @@ export class MlopsPlatform extends Construct implements ILayerCharts {
         this.offered.set(contract as AnyContract, value);
       },
     };
-    component.build(ctx as never);
+    try {
+      component.build(ctx as never);
+    } catch (err) {
+      // A construct's own check that the environment's schema and rules did not catch first: it
+      // still reaches the user as a config problem of the component's settings, not as a trace.
+      if (
+        err instanceof ConfigError ||
+        err instanceof CompositionError ||
+        !(err instanceof Error)
+      ) {
+        throw err;
+      }
+      const keys = Object.keys(config);
+      const path = keys[0] ?? component.key;
+      throw new ConfigError(
+        [
+          {
+            path,
+            message: `${keys.length > 0 ? keys.map((k) => `\`${k}\``).join(', ') : `Component ${component.key}`} ${keys.length > 1 ? 'are' : 'is'} refused by component ${component.key}: ${err.message.replace(/\s+$/, '')}${/[.!?]$/.test(err.message.trim()) ? '' : '.'}`,
+          },
+        ],
+        this.source,
+      );
+    }
     this.built.push(component);
   }
 

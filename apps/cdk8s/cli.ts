@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CompositionError } from '../../constructs/core/composition';
 import { ConfigError } from '../../stacks/config';
 // The text formatter alone: the JSON and SARIF formatters and the manifest loader are not needed.
 import { formatText } from '../../policies/format/text';
@@ -71,7 +72,18 @@ export function main(argv: string[], log = console.log, error = console.error): 
       error(err.message);
       return 1;
     }
-    throw err;
+    if (err instanceof CompositionError) {
+      error(err.message.trimEnd());
+      error('Nothing was written.');
+      return 1;
+    }
+    // Anything else is a bug of this tool, not of the input: one line, and the trace on request.
+    const message = err instanceof Error ? err.message : String(err);
+    error(
+      `mlops-blueprint failed unexpectedly: ${message.split('\n')[0]}. Nothing was written. This is a bug; please report it with the environment file (MLOPS_DEBUG=1 prints the stack trace).`,
+    );
+    if (process.env.MLOPS_DEBUG === '1' && err instanceof Error) error(err.stack ?? '');
+    return 1;
   }
 }
 

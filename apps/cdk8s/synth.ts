@@ -1,15 +1,14 @@
 import * as fs from 'node:fs';
 import { App } from 'cdk8s';
-import { ConfigError } from '../../constructs/core/config/problems';
+import { ConfigError, formatPath } from '../../constructs/core/config/problems';
 import { DEFAULT_ENVIRONMENT, EnvironmentConfig } from '../../stacks/config/schema';
-import { parseEnvironmentYaml } from '../../stacks/config/validate';
+import { parseEnvironmentYaml, validateEnvironment } from '../../stacks/config/validate';
 import { MlopsPlatform } from '../../stacks/platform';
 import { RenderedPlatform, renderPlatform } from '../../stacks/render';
 import { OutputFile, WriteOptions, outputFiles, writeOutput } from './output';
 import { PolicyReport, formatText } from '../../policies';
 import { gate } from '../../stacks/pipeline';
 import { AppliedOverride } from '../../stacks/platform';
-import { PULUMI_SECRET_ANNOTATION } from '../../constructs/core/secrets';
 
 export interface SynthOptions {
   /** Path of an environment file. @default - the dev preset */
@@ -30,48 +29,87 @@ export interface SynthResult {
   readonly bytes: number;
 }
 
-/** Reads an environment file; a missing or unreadable file is a config error like any other. */
+/** Larger than any real environment file (a thousand tenants take about 300 KiB). */
+export const MAX_ENVIRONMENT_BYTES = 8 * 1024 * 1024;
+
+function fileProblem(configPath: string, message: string): ConfigError {
+  return new ConfigError([{ path: '', message }], configPath);
+}
+
+/**
+ * Reads an environment file. Whatever is wrong with the file itself (missing, a directory,
+ * unreadable, too large, not UTF-8 text) is a config error like any other: one sentence, no trace.
+ */
 export function readEnvironmentFile(configPath: string): unknown {
+  let bytes: Buffer;
+  try {
+    const stat = fs.statSync(configPath);
+    if (stat.isDirectory()) {
+      throw fileProblem(
+        configPath,
+        'The environment file is a directory. Give the path of a YAML file with --config, such as stacks/dev.yaml.',
+      );
+    }
+    if (stat.size > MAX_ENVIRONMENT_BYTES) {
+      throw fileProblem(
+        configPath,
+        `The environment file is larger than ${MAX_ENVIRONMENT_BYTES / 1024 / 1024} MiB (got ${stat.size} bytes). One file describes one environment; check that --config names the right file.`,
+      );
+    }
+    bytes = fs.readFileSync(configPath);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'does not exist. Check the path given with --config.'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'cannot be read: permission denied. Make it readable for your user, or copy it.'
+          : `cannot be read (${code ?? 'unknown error'}). Check the path given with --config.`;
+    throw fileProblem(configPath, `The environment file ${reason}`);
+  }
   let text: string;
   try {
-    text = fs.readFileSync(configPath, 'utf8');
-  } catch (err) {
-    const reason =
-      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-    throw new ConfigError(
-      [
-        {
-          path: '',
-          message: `The environment file ${reason}. Check the path given with --config.`,
-        },
-      ],
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw fileProblem(
       configPath,
+      'The environment file is not UTF-8 text. Save it as UTF-8; names and e-mail addresses become labels and RBAC subjects as written.',
+    );
+  }
+  if (text.includes('\u0000')) {
+    throw fileProblem(
+      configPath,
+      'The environment file contains NUL bytes; it is not a YAML text file.',
     );
   }
   return parseEnvironmentYaml(text, configPath);
 }
 
+/** Config paths of secret sources that only `pulumi up` can fill. */
+function pulumiSources(value: unknown, path: PropertyKey[] = []): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => pulumiSources(v, [...path, i]));
+  if (typeof value !== 'object' || value === null) return [];
+  const record = value as Record<string, unknown>;
+  if (record.type === 'pulumi' && typeof record.configKeys === 'object') return [formatPath(path)];
+  return Object.entries(record).flatMap(([k, v]) => pulumiSources(v, [...path, k]));
+}
+
 /** Renders an environment for the cdk8s engine, without writing. */
-export function renderEnvironment(environment: unknown, source: string): RenderedPlatform {
-  const app = new App();
-  const platform = new MlopsPlatform(app, 'Platform', {
+export function renderEnvironment(
+  environment: unknown = DEFAULT_ENVIRONMENT,
+  source = 'the default dev environment',
+): RenderedPlatform {
+  const problems = pulumiSources(validateEnvironment(environment, source)).map((path) => ({
+    path,
+    message: `\`${path}\` takes its values from Pulumi secret config (type pulumi), which only \`pulumi up\` can fill. For npm run synth and cdk8s synth use type existing or generated.`,
+  }));
+  if (problems.length > 0) throw new ConfigError(problems, source);
+  const platform = new MlopsPlatform(new App(), 'Platform', {
     environment: environment as EnvironmentConfig,
     source,
   });
-  const rendered = renderPlatform(platform);
-  const pulumiSecrets = rendered.layers
-    .flatMap((l) => l.objects)
-    .filter((o) => o.kind === 'Secret' && o.metadata.annotations?.[PULUMI_SECRET_ANNOTATION]);
-  if (pulumiSecrets.length > 0) {
-    throw new ConfigError(
-      pulumiSecrets.map((s) => ({
-        path: '',
-        message: `Secret ${s.metadata.namespace}/${s.metadata.name} takes its values from Pulumi secret config, which only \`pulumi up\` can fill. For cdk8s synth use a secret source of type existing or generated.`,
-      })),
-      source,
-    );
-  }
-  return rendered;
+  return renderPlatform(platform);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NO_VALUE, problem } from '../core/config/problems';
-import { dnsLabel, email, secretKeyRef, url } from '../core/config/patterns';
+import { dnsLabel, email, httpsUrl, secretKeyRef } from '../core/config/patterns';
 import { ConfigRule, PresetName, presetDefault } from '../core/config/rules';
 
 /**
@@ -52,7 +52,7 @@ const issuerSchema = z.discriminatedUnion('type', [
     type: z.literal('acme'),
     email: email(),
     /** @default Let's Encrypt production */
-    server: url('ACME directory').optional(),
+    server: httpsUrl('ACME directory').optional(),
     solver: z.discriminatedUnion('type', [
       /** Answered through the platform's ingress gateway on port 80. */
       z.strictObject({ type: z.literal('http01') }),

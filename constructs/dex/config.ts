@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NO_VALUE, problem } from '../core/config/problems';
-import { dnsLabel, email, hostname, secretKeyRef, url } from '../core/config/patterns';
-import { ConfigRule, PresetName, presetDefault } from '../core/config/rules';
+import { dnsLabel, email, hostname, httpsUrl, secretKeyRef, url } from '../core/config/patterns';
+import { ConfigRule, PresetName, duplicates, presetDefault } from '../core/config/rules';
 
 const connectorBase = {
   id: dnsLabel(),
@@ -69,7 +69,7 @@ const connectorSchema = z.discriminatedUnion('type', [
   z.strictObject({
     ...connectorBase,
     type: z.literal('saml'),
-    ssoURL: url('SAML SSO URL'),
+    ssoURL: httpsUrl('SAML SSO URL'),
     caSecret: secretKeyRef(),
     usernameAttr: z.string().min(1),
     emailAttr: z.string().min(1),
@@ -125,7 +125,7 @@ const staticUserSchema = z
 const machineToMachineSchema = z
   .strictObject({
     /** The cluster's service account issuer (`--service-account-issuer`). @default https://kubernetes.default.svc.cluster.local */
-    issuer: url('service account issuer').optional(),
+    issuer: httpsUrl('service account issuer').optional(),
     /** Tokens must be minted for this audience (`kubectl create token --audience`). */
     audience: z
       .string()
@@ -230,6 +230,64 @@ export const IDENTITY_RULES: readonly ConfigRule<Slice>[] = [
             ),
           ]
         : [],
+  },
+  {
+    id: 'DEX-CONNECTOR-IDS',
+    description:
+      "Dex connector IDs are unique and do not take `local`, the ID of Dex's password database.",
+    check: ({ identity: id }) => {
+      if (id.provider !== 'dex') return [];
+      const ids = id.dex.connectors.map((c) => c.id);
+      return [
+        ...ids.flatMap((cid, i) =>
+          cid === 'local'
+            ? [
+                problem(
+                  `identity.dex.connectors[${i}].id`,
+                  "is the ID of Dex's password database",
+                  cid,
+                  'Choose another ID, such as corporate-sso.',
+                  'DEX-CONNECTOR-IDS',
+                ),
+              ]
+            : [],
+        ),
+        ...[...duplicates(ids)].flatMap(([cid, idx]) =>
+          idx
+            .slice(1)
+            .map((i) =>
+              problem(
+                `identity.dex.connectors[${i}].id`,
+                `repeats identity.dex.connectors[${idx[0]}].id`,
+                cid,
+                'Give every connector its own ID.',
+                'DEX-CONNECTOR-IDS',
+              ),
+            ),
+        ),
+      ];
+    },
+  },
+  {
+    id: 'DEX-STATIC-USERS',
+    description: 'Each static Dex user is listed once (e-mail addresses compare without case).',
+    check: ({ identity: id }) => {
+      if (id.provider !== 'dex') return [];
+      return [...duplicates(id.dex.staticUsers.map((u) => u.email.toLowerCase()))].flatMap(
+        ([, idx]) =>
+          idx
+            .slice(1)
+            .map((i) =>
+              problem(
+                `identity.dex.staticUsers[${i}].email`,
+                `repeats identity.dex.staticUsers[${idx[0]}].email`,
+                id.dex.staticUsers[i].email,
+                'List each user once.',
+                'DEX-STATIC-USERS',
+              ),
+            ),
+      );
+    },
   },
   {
     id: 'DEX-LOGIN',

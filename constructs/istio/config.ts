@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { dnsLabel } from '../core/config/patterns';
 
-const revision = dnsLabel().optional();
+const revision = dnsLabel()
+  .refine((r) => r !== 'default', {
+    message: 'names the default revision|Leave revision out to use the default revision.',
+  })
+  .optional();
 
 /** Istio installed by the platform. */
 const managedSchema = z.strictObject({
@@ -27,11 +31,22 @@ const externalSchema = z.strictObject({
   gateway: z.strictObject(
     {
       namespace: dnsLabel(),
-      selector: z.record(z.string(), z.string()),
+      selector: z.record(z.string(), z.string()).refine((sel) => Object.keys(sel).length > 0, {
+        message:
+          'is empty|Name the labels of your gateway pods, e.g. istio: ingressgateway; an empty selector would match every pod.',
+      }),
       /** Name of the Istio `Gateway` (in `namespace`) that the platform's routes bind to. */
       name: dnsLabel(),
-      /** Service account of the gateway pods, so that platform services admit only the gateway. */
-      serviceAccount: dnsLabel().optional(),
+      /**
+       * Service account of the gateway pods: platform services admit only the gateway's mTLS
+       * identity, which is made from it.
+       */
+      serviceAccount: dnsLabel({
+        error: (issue) =>
+          issue.input === undefined
+            ? 'is required for an external gateway|Name the service account of your gateway pods (kubectl -n <namespace> get pods -l <selector> -o jsonpath={..serviceAccountName}); Dex and the auth proxy admit only the gateway by its identity.'
+            : undefined,
+      }),
       /**
        * The gateway's plain-HTTP server as its pods see it (container port, e.g. 8080, and whether
        * it redirects to HTTPS), so that authentication leaves that port to the redirect.

@@ -9,7 +9,7 @@ import {
   url,
 } from '../core/config/patterns';
 import { ConfigRule, PresetName, duplicates, presetDefault } from '../core/config/rules';
-import { secretSourceSchema } from '../core/config/secrets';
+import { secretSource } from '../core/config/secrets';
 
 /** The default bucket: Kubeflow Pipelines' artifact store. */
 export const DEFAULT_BUCKET = 'mlpipeline';
@@ -27,7 +27,7 @@ const minioSchema = (preset: PresetName) =>
       )
       .default([{ name: DEFAULT_BUCKET, versioning: true }]),
     rootCredentials: presetDefault(
-      secretSourceSchema,
+      secretSource(['rootUser', 'rootPassword']),
       preset === 'dev' ? { type: 'generated' } : undefined,
       {
         what: 'is required for the prod preset',

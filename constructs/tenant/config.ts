@@ -22,11 +22,20 @@ const tenantSchema = z.strictObject({
     .optional(),
 });
 
+/** More teams than any one platform serves; the output and the install grow linearly with them. */
+export const MAX_TENANTS = 5000;
+
 export type TenantConfig = z.output<typeof tenantSchema>;
 
 /** The key `tenants` of the environment file: the teams on the platform. */
 export const tenantsShape = () => ({
-  tenants: z.array(tenantSchema).default([]),
+  tenants: z
+    .array(tenantSchema)
+    .max(
+      MAX_TENANTS,
+      `has more than ${MAX_TENANTS} tenants|Split the teams over several environments; synthesis and installs grow with every tenant.`,
+    )
+    .default([]),
 });
 
 type Slice = z.output<z.ZodObject<ReturnType<typeof tenantsShape>>>;

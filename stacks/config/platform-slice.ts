@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { problem } from '../../constructs/core/config/problems';
 import { dnsLabel, hostname, positiveInt, registry } from '../../constructs/core/config/patterns';
 import { ConfigRule, PresetName, presetDefault } from '../../constructs/core/config/rules';
-import { secretSourceSchema } from '../../constructs/core/config/secrets';
+import { secretSource } from '../../constructs/core/config/secrets';
 
 /** One JSON Patch operation (RFC 6902) on an object's manifest. */
 const patchOperation = z.discriminatedUnion('op', [
@@ -45,11 +45,18 @@ export const platformShape = (preset: PresetName) => ({
   /** Defaults and strictness: `dev` fills everything; `prod` requires explicit choices. */
   preset: z.enum(['dev', 'prod']),
   /** The host users open, e.g. kubeflow.example.com. */
-  domain: presetDefault(hostname(), preset === 'dev' ? 'kubeflow.localhost' : undefined, {
-    what: 'is required for the prod preset',
-    fix: 'Set it to the host users open, such as kubeflow.example.com.',
-    rule: 'PROD-DOMAIN',
-  }),
+  domain: presetDefault(
+    hostname().refine((d) => d.includes('.'), {
+      message:
+        'is a single label|Use a dotted host: kubeflow.localhost for a local install, your DNS name such as kubeflow.example.com otherwise (cookies, certificates and e-mail addresses need one).',
+    }),
+    preset === 'dev' ? 'kubeflow.localhost' : undefined,
+    {
+      what: 'is required for the prod preset',
+      fix: 'Set it to the host users open, such as kubeflow.example.com.',
+      rule: 'PROD-DOMAIN',
+    },
+  ),
   images: z
     .strictObject({
       /** A registry that mirrors every upstream image under the same path. */
@@ -87,7 +94,7 @@ export const plannedShape = (preset: PresetName) => ({
             type: z.literal('external'),
             host: hostname(),
             port: positiveInt(65535, 'port').optional(),
-            credentials: secretSourceSchema,
+            credentials: secretSource(['username', 'password']),
           }),
         ])
         .prefault({ type: 'managed' }),

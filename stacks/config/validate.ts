@@ -1,7 +1,7 @@
-import { parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { AnyComponent } from '../../constructs/core/component';
-import { ConfigError, ConfigProblem } from '../../constructs/core/config/problems';
+import { ConfigError, ConfigProblem, formatPath } from '../../constructs/core/config/problems';
 import {
   ConfigRule,
   PresetName,
@@ -55,9 +55,13 @@ function presetOf(input: unknown): PresetName {
   return preset === 'prod' ? 'prod' : 'dev';
 }
 
+/** The domain defaults derive from: the file's, if it is a valid one, so that a wrong domain is
+ * reported once and not again through the defaults made from it. */
 function domainOf(input: unknown): string {
   const domain = (input as { domain?: unknown } | null)?.domain;
-  return typeof domain === 'string' ? domain : 'kubeflow.localhost';
+  return typeof domain === 'string' && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)
+    ? domain
+    : 'kubeflow.localhost';
 }
 
 /** Each owner of environment keys with its shape and its rules. */
@@ -116,16 +120,63 @@ export function validateEnvironment(
   throw new ConfigError(problems, source);
 }
 
+/** Aliases a file may expand before it is treated as an attempt to exhaust memory. */
+const MAX_ALIASES = 100;
+
+/** The config path (`tenants[0].owner`) of the key that starts at `offset`, if the AST has it. */
+function pathOfKeyAt(node: unknown, offset: number, path: PropertyKey[] = []): string | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '?';
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) return formatPath([...path, key]);
+      const inner = pathOfKeyAt(pair.value, offset, [...path, key]);
+      if (inner) return inner;
+    }
+  } else if (isSeq(node)) {
+    for (const [i, item] of node.items.entries()) {
+      const inner = pathOfKeyAt(item, offset, [...path, i]);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
 /**
- * Parses the text of an environment file. YAML syntax errors and duplicate keys are reported with
- * their line, in the same form as schema problems.
+ * Parses the text of an environment file. YAML syntax errors carry their line and column, a
+ * repeated key its path; one file holds one environment; aliases cannot expand without bound.
  */
 export function parseEnvironmentYaml(text: string, source: string): unknown {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  const documents = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true });
+  const all = Array.isArray(documents) ? documents : [];
+  if (all.length > 1) {
+    throw new ConfigError(
+      [
+        {
+          path: '',
+          message: `The environment file holds ${all.length} YAML documents (got ${all.length - 1} \`---\` separators). Keep one environment per file.`,
+        },
+      ],
+      source,
+    );
+  }
+  const doc = all[0];
+  if (!doc) {
+    throw new ConfigError(
+      [{ path: '', message: 'The environment file is empty. Give at least name and preset.' }],
+      source,
+    );
+  }
   if (doc.errors.length > 0) {
     const problems: ConfigProblem[] = doc.errors.map((e) => {
       const line = e.linePos?.[0];
       const where = line ? `line ${line.line}, column ${line.col}` : 'the file';
+      if (e.code === 'DUPLICATE_KEY') {
+        const path = pathOfKeyAt(doc.contents, e.pos[0]);
+        return {
+          path: path ?? '',
+          message: `${path ? `\`${path}\`` : 'A key'} is given twice (${where}). Keep one of them.`,
+        };
+      }
       return {
         path: '',
         message: `YAML at ${where}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}. Fix the syntax at that position.`,
@@ -133,7 +184,20 @@ export function parseEnvironmentYaml(text: string, source: string): unknown {
     });
     throw new ConfigError(problems, source);
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch {
+    throw new ConfigError(
+      [
+        {
+          path: '',
+          message: `The environment file expands YAML aliases more than ${MAX_ALIASES} times. Write the repeated values out instead of aliasing them.`,
+        },
+      ],
+      source,
+    );
+  }
   if (value === null || value === undefined) {
     throw new ConfigError(
       [{ path: '', message: 'The environment file is empty. Give at least name and preset.' }],

@@ -92,6 +92,7 @@ const TYPE_NAMES: Record<string, string> = {
   boolean: 'true or false',
   object: 'a mapping of keys to values',
   array: 'a list',
+  int: 'a whole number',
 };
 
 /** Turns zod's issues into problems in the house template, one per issue. */
@@ -119,7 +120,7 @@ export function problemsFromZod(
         const known = Object.keys(objectSchemaAt(root, issue.path, input)?.shape ?? {});
         for (const key of issue.keys) {
           const keyPath = formatPath([...issue.path, key]);
-          const refused = REFUSED_KEYS[key];
+          const refused = Object.hasOwn(REFUSED_KEYS, key) ? REFUSED_KEYS[key] : undefined;
           const guess = known.length ? closest(key, known) : undefined;
           const fix = refused
             ? refused
@@ -132,8 +133,19 @@ export function problemsFromZod(
         break;
       }
       case 'invalid_type': {
-        const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
-        if (found === undefined) {
+        const expected = Object.hasOwn(TYPE_NAMES, issue.expected)
+          ? TYPE_NAMES[issue.expected]
+          : issue.expected;
+        if (typeof found === 'number' && !Number.isFinite(found)) {
+          out.push(
+            problem(
+              path,
+              'must be a finite number',
+              found,
+              'Give a number such as 10, not .inf or .nan.',
+            ),
+          );
+        } else if (found === undefined) {
           out.push(problem(path, 'is required', NO_VALUE, `Set it to ${expected}.`));
         } else {
           out.push(problem(path, `must be ${expected}`, found, `Change it to ${expected}.`));

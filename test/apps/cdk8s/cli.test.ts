@@ -170,7 +170,7 @@ describe('npm run synth', () => {
     const r = run(['--config', file, '--out', path.join(tmp(), 'd')]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(
-      'Secret minio/minio-root-credentials takes its values from Pulumi secret config',
+      '`objectStore.rootCredentials` takes its values from Pulumi secret config (type pulumi), which only `pulumi up` can fill. For npm run synth and cdk8s synth use type existing or generated.',
     );
   });
 });

@@ -99,7 +99,7 @@ describe('invalid environments fail with every problem, each with path, value an
 
   test('YAML syntax errors and duplicate keys carry their position', () => {
     expect(() => load('invalid', 'duplicate-key.yaml')).toThrow(
-      'YAML at line 3, column 1: Map keys must be unique. Fix the syntax at that position.',
+      '`preset` is given twice (line 3, column 1). Keep one of them.',
     );
     expect(() => load('invalid', 'syntax.yaml')).toThrow(/YAML at line 1, column 7: /);
     expect(() => load('invalid', 'empty.yaml')).toThrow(
