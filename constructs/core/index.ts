@@ -28,3 +28,4 @@ export * from './config/rules';
 export * from './config/secrets';
 export * from './database';
 export * from './release-set';
+export * from './names';

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { resolveImage } from './images';
+import { MAX_LABEL_NAME, boundedName } from './names';
 import { JOB_RESOURCES, toResourceRequirements } from './resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 import { CORE_IMAGES } from './versions';
@@ -9,7 +10,11 @@ import { CORE_IMAGES } from './versions';
 const JOB_UID = 65532;
 
 export interface KubectlJobProps {
-  /** Name of the Job, its ServiceAccount, Roles and RoleBindings. */
+  /**
+   * Name of the Job, its ServiceAccount, Roles and RoleBindings. A name that is not a DNS label of
+   * at most 63 characters (the Job controller puts it in the `job-name` label of its pods) is made
+   * into one with `boundedName`; `KubectlJob.jobName` is the name used.
+   */
   readonly name: string;
   readonly namespace: string;
   readonly labels: Record<string, string>;
@@ -34,11 +39,13 @@ export interface KubectlJobProps {
  * install time (generating a Secret once, waiting until a webhook admits requests).
  */
 export class KubectlJob extends Construct {
+  /** The name of the Job and its ServiceAccount, Roles and RoleBindings. */
   public readonly jobName: string;
 
   public constructor(scope: Construct, id: string, props: KubectlJobProps) {
     super(scope, id);
-    const { name, namespace, labels } = props;
+    const { namespace, labels } = props;
+    const name = boundedName([props.name], { max: MAX_LABEL_NAME });
     this.jobName = name;
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name, namespace, labels },

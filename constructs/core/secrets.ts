@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { Prerequisites } from './prerequisites';
 import { ComponentLabelOptions, standardLabels } from './labels';
 import { KubectlJob } from './kubectl-job';
+import { MAX_LABEL_NAME, boundedName } from './names';
+import { DNS_SUBDOMAIN } from './validation';
 
 /** Annotation on a Secret whose values the Pulumi engine fills from stack secret config. */
 export const PULUMI_SECRET_ANNOTATION = 'mlops-blueprint.dev/pulumi-secret-config';
@@ -10,7 +12,10 @@ export const PULUMI_SECRET_ANNOTATION = 'mlops-blueprint.dev/pulumi-secret-confi
 /** What a consumer asks for: a Secret in its namespace that holds the named keys. */
 export interface SecretRequest {
   readonly namespace: string;
-  /** Name of the Secret when this library creates it (generated or Pulumi-filled). */
+  /**
+   * Name of the Secret when this library creates it (generated or Pulumi-filled): a DNS subdomain.
+   * Derive it from input with `boundedName`.
+   */
   readonly secretName: string;
   /** The keys the consumer reads, e.g. `['rootUser', 'rootPassword']`. */
   readonly keys: readonly string[];
@@ -134,6 +139,7 @@ class PulumiSecretSource extends SecretSource {
   }
 
   public bind(scope: Construct, id: string, request: SecretRequest): SecretBinding {
+    requireSecretName(request);
     const missing = request.keys.filter((k) => !this.configKeys[k]);
     if (missing.length > 0) {
       throw new Error(
@@ -155,6 +161,24 @@ class PulumiSecretSource extends SecretSource {
       });
     });
     return binding('pulumi', request.secretName, {}, request.keys);
+  }
+}
+
+/**
+ * The name of the Job (and its ServiceAccount, Roles and RoleBindings) that generates the Secret
+ * `secretName`: `<secretName>-generator`, shortened with a hash where a Job name (at most 63
+ * characters) needs it.
+ */
+export function generatorJobName(secretName: string): string {
+  return boundedName([secretName, 'generator'], { max: MAX_LABEL_NAME });
+}
+
+/** A Secret this library creates needs a valid name; callers derive it with `boundedName`. */
+function requireSecretName(request: SecretRequest): void {
+  if (!DNS_SUBDOMAIN.test(request.secretName)) {
+    throw new Error(
+      `Secret name "${request.secretName}" in ${request.namespace} is not a DNS subdomain of at most 253 characters. Derive it with boundedName(...).`,
+    );
   }
 }
 
@@ -201,6 +225,7 @@ export class GeneratedSecret extends Construct {
 
   public constructor(scope: Construct, id: string, request: SecretRequest) {
     super(scope, id);
+    requireSecretName(request);
     this.secretName = request.secretName;
     const length = request.valueLength ?? 40;
     // 64 random bytes give about 85 base64 characters, of which about 83 are alphanumeric.
@@ -210,7 +235,7 @@ export class GeneratedSecret extends Construct {
       );
     }
     new KubectlJob(this, 'Generator', {
-      name: `${request.secretName}-generator`,
+      name: generatorJobName(request.secretName),
       namespace: request.namespace,
       labels: standardLabels({ ...request.labels, component: 'secret-generator' }),
       script: GENERATOR_SCRIPT,

@@ -9,6 +9,7 @@ import {
   OidcConnectorOptions,
   SamlConnectorOptions,
 } from './connector-options';
+import { MAX_LABEL_NAME, boundedName } from '../core/names';
 import { DNS_LABEL, DNS_SUBDOMAIN, isHttpsUrl } from '../core/validation';
 import { SECRET_KEY, envFragment } from './private/util';
 
@@ -33,7 +34,6 @@ export type DexConnectorType = 'oidc' | 'github' | 'google' | 'microsoft' | 'lda
 
 /** Where connector files are mounted: `<dir>/<connector id>/<field>`. */
 const CONNECTOR_FILES = '/etc/dex/connectors';
-const MAX_ID = 40;
 
 /** How one connector field is filled in: the value, an env reference or a mounted file. */
 type Field =
@@ -213,14 +213,9 @@ function connector(
 
     public problems(): string[] {
       const problems: string[] = [];
-      if (!DNS_LABEL.test(base.id) || base.id.length > MAX_ID) {
+      if (!DNS_LABEL.test(base.id)) {
         problems.push(
-          `\`id\` is not a DNS label of at most ${MAX_ID} characters (got "${base.id}"). Use lower-case letters, digits and '-', such as corporate-sso.`,
-        );
-      }
-      if (base.id === 'local') {
-        problems.push(
-          '`id` "local" is taken by Dex\'s password database (got "local"). Choose another ID.',
+          `\`id\` is not a DNS label of at most 63 characters (got "${base.id}"). Use lower-case letters, digits and '-', such as corporate-sso.`,
         );
       }
       if (!base.name.trim()) {
@@ -248,7 +243,7 @@ function connector(
           return `$${name}`;
         }
         if (f?.kind === 'file' && f.ref && f.dir) {
-          const volume = `connector-${base.id}-${f.dir}`;
+          const volume = boundedName(['connector', base.id, f.dir], { max: MAX_LABEL_NAME });
           const dir = `${CONNECTOR_FILES}/${base.id}/${f.dir}`;
           volumes.push({
             name: volume,

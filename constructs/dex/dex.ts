@@ -9,6 +9,8 @@ import { resolveImage } from '../core/images';
 import { Layer, scopeInLayer } from '../core/layers';
 import { GatewayExposure, exposeThroughGateway } from '../core/gateway-exposure';
 import { IGateway, IMesh } from '../core/mesh';
+import { standardLabels } from '../core/labels';
+import { MAX_LABEL_NAME, boundedName } from '../core/names';
 import { INamespace, NetworkPeer } from '../core/network';
 import { Prerequisites } from '../core/prerequisites';
 import { ResourceSpec } from '../core/resources';
@@ -19,7 +21,15 @@ import { DexConnector, RenderedConnector } from './connectors';
 import { DexCrds } from './crds';
 import { DexExpiry, renderExpiry } from './expiry';
 import { DexMeshPolicy } from './mesh-policy';
-import { DEX_CLIENT_SECRET_KEY, DEX_NAMES, DEX_PASSWORD_KEY, DEX_PATH, DEX_PORTS } from './names';
+import {
+  DEX_CLIENT_SECRET_KEY,
+  DEX_NAMES,
+  DEX_PASSWORD_HASH_KEY,
+  DEX_PASSWORD_KEY,
+  DEX_PATH,
+  DEX_PORTS,
+  dexClientSecretName,
+} from './names';
 import { RenderedClient, renderDexConfig } from './private/config';
 import { DEX_LABELS } from './private/labels';
 import { DexValidationInput, validateClient, validateDex } from './private/validate';
@@ -110,8 +120,9 @@ export interface DexEndpoints {
 /**
  * Dex v2.45.1, the platform's OpenID Connect provider: its storage CRDs (CRDs layer), a Deployment
  * with its ServiceAccount, namespaced RBAC for the Kubernetes storage, a ConfigMap rendered from
- * typed props that holds no credential, a Service, the gateway route `/dex/`, network allows and
- * Istio policy. Clients (the auth proxy) register through `IOidcProvider.registerClient`.
+ * typed props that holds no credential (not even a password hash), a Service, the gateway route
+ * `/dex/`, network allows and Istio policy. Clients (the auth proxy) register through
+ * `IOidcProvider.registerClient`.
  * @see https://dexidp.io/docs/
  */
 export class Dex extends Construct implements IOidcProvider {
@@ -181,17 +192,33 @@ export class Dex extends Construct implements IOidcProvider {
           purpose: `dex static user ${u.email} (bcrypt hash)`,
         });
       }
+      const userLabels = {
+        ...DEX_LABELS.options('static-user'),
+        instance: boundedName([u.email], { max: MAX_LABEL_NAME }),
+      };
+      if (p.type === 'hash') {
+        // The hash is a credential: Dex reads it from this Secret (`hashFromEnv`), never from the
+        // ConfigMap. The Secret is a literal in the output, which production refuses.
+        new k8s.KubeSecret(this, `PasswordHash-${nameFragment(u.email)}`, {
+          metadata: {
+            name: p.secretName,
+            namespace: ns,
+            labels: standardLabels(userLabels),
+          },
+          type: 'Opaque',
+          stringData: { [DEX_PASSWORD_HASH_KEY]: u.literalHash() },
+        });
+      }
       if (p.type !== 'generated') return [];
-      SecretSource.generated().bind(this, `Password-${nameFragment(u.email)}`, {
+      const binding = SecretSource.generated().bind(this, `Password-${nameFragment(u.email)}`, {
         namespace: ns,
         secretName: p.secretName,
         keys: [DEX_PASSWORD_KEY],
-        labels: {
-          ...DEX_LABELS.options('static-user'),
-          instance: nameFragment(u.email).slice(0, 63),
-        },
+        labels: userLabels,
       });
-      return [{ email: u.email, namespace: ns, secretName: p.secretName, key: DEX_PASSWORD_KEY }];
+      return [
+        { email: u.email, namespace: ns, secretName: binding.secretName, key: DEX_PASSWORD_KEY },
+      ];
     });
 
     const labels = DEX_LABELS.labels('server');
@@ -291,7 +318,7 @@ export class Dex extends Construct implements IOidcProvider {
 
     const binding = secret.bind(this, `Client-${id}`, {
       namespace: this.namespace,
-      secretName: `${DEX_NAMES.clientSecretPrefix}${id}`,
+      secretName: dexClientSecretName(id),
       keys: [DEX_CLIENT_SECRET_KEY],
       labels: { ...DEX_LABELS.options('client'), instance: id },
       sharedWith: [request.namespace],

@@ -1,3 +1,4 @@
+export * from './checks';
 export * from './connector-options';
 export * from './connectors';
 export * from './crds';

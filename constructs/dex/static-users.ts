@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-27';
 import { DexSecretRef } from './connector-options';
-import { DEX_NAMES, DEX_PASSWORD_KEY } from './names';
+import { DEX_PASSWORD_HASH_KEY, DEX_PASSWORD_KEY, dexPasswordSecretName } from './names';
 import { DNS_SUBDOMAIN } from '../core/validation';
-import { SECRET_KEY, envFragment, nameFragment } from './private/util';
+import { SECRET_KEY, envFragment } from './private/util';
 
 /** A bcrypt hash as Dex accepts it (`$2a$`, `$2b$` or `$2y$`, cost, 53 characters of salt and hash). */
 export const BCRYPT_HASH = /^\$2[aby]?\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$/;
@@ -24,13 +24,19 @@ export interface StaticUserOptions {
 }
 
 export interface GeneratedPasswordOptions extends StaticUserOptions {
-  /** The Secret (in Dex's namespace) that holds the password under the key `password`. @default - `dex-password-<email>` */
+  /** The Secret (in Dex's namespace) that holds the password under the key `password`. @default - `dexPasswordSecretName(email)` */
+  readonly secretName?: string;
+}
+
+export interface PasswordHashOptions extends StaticUserOptions {
+  /** The Secret (in Dex's namespace) made to hold the hash under the key `hash`. @default - `dexPasswordSecretName(email)` */
   readonly secretName?: string;
 }
 
 /** Where a static user's password comes from. */
 export type StaticUserPassword =
-  | { readonly type: 'hash' }
+  /** The given hash, in a Secret this library creates (key `hash`). */
+  | { readonly type: 'hash'; readonly secretName: string }
   | { readonly type: 'secret'; readonly secret: DexSecretRef }
   | { readonly type: 'generated'; readonly secretName: string };
 
@@ -43,29 +49,38 @@ export interface RenderedStaticUser {
 
 /**
  * A user of Dex's password database (`staticPasswords`), for development and break-glass access.
- * The password never appears in the output: it arrives as a bcrypt hash, as a Secret holding a
- * bcrypt hash, or is generated in the cluster. Plain text is refused.
+ * The password never appears in the output and Dex's ConfigMap holds no hash: Dex reads the
+ * bcrypt hash from a Secret (`hashFromEnv`), or hashes a password generated in the cluster at
+ * startup. Plain text is refused.
  * @see https://dexidp.io/docs/connectors/local/
  */
 export class StaticUser {
-  /** A bcrypt hash, e.g. from `htpasswd -nbBC 10 "" PASSWORD | tr -d ':\n'`. */
+  /**
+   * A bcrypt hash, e.g. from `htpasswd -nbBC 10 "" PASSWORD | tr -d ':\n'`, put into a Secret in
+   * Dex's namespace (`secretName`, key `hash`) that Dex reads through `hashFromEnv`. The Secret is
+   * part of the output, so the hash is too: production refuses it, use `passwordSecret` there.
+   */
   public static passwordHash(
     email: string,
     passwordHash: string,
-    opts: StaticUserOptions = {},
+    opts: PasswordHashOptions = {},
   ): StaticUser {
-    const problems = BCRYPT_HASH.test(passwordHash)
-      ? []
-      : [
-          `\`staticUsers[${email}].passwordHash\` is not a bcrypt hash (got a value of ${passwordHash.length} characters, not shown). Hash the password first, e.g. with htpasswd -nbBC 10 "" PASSWORD | tr -d ':\\n', or use StaticUser.passwordSecret(...).`,
-        ];
+    const secretName = opts.secretName ?? dexPasswordSecretName(email);
+    const problems = [
+      ...(BCRYPT_HASH.test(passwordHash)
+        ? []
+        : [
+            `\`staticUsers[${email}].passwordHash\` is not a bcrypt hash (got a value of ${passwordHash.length} characters, not shown). Hash the password first, e.g. with htpasswd -nbBC 10 "" PASSWORD | tr -d ':\\n', or use StaticUser.passwordSecret(...).`,
+          ]),
+      ...secretNameProblems(email, secretName),
+    ];
     // Only a valid hash is kept: a plain-text password given by mistake must not reach the output.
     return new StaticUser(
       email,
       opts,
-      { type: 'hash' },
+      { type: 'hash', secretName },
       problems,
-      problems.length ? '' : passwordHash,
+      BCRYPT_HASH.test(passwordHash) ? passwordHash : '',
     );
   }
 
@@ -96,14 +111,13 @@ export class StaticUser {
    * `kubectl -n <dex namespace> get secret <secretName> -o jsonpath='{.data.password}' | base64 -d`.
    */
   public static generatedPassword(email: string, opts: GeneratedPasswordOptions = {}): StaticUser {
-    const secretName =
-      opts.secretName ?? `${DEX_NAMES.passwordSecretPrefix}${nameFragment(email)}`.slice(0, 253);
-    const problems = DNS_SUBDOMAIN.test(secretName)
-      ? []
-      : [
-          `\`staticUsers[${email}].secretName\` is not a Secret name (got "${secretName}"). Use lower-case letters, digits, '-' and '.'.`,
-        ];
-    return new StaticUser(email, opts, { type: 'generated', secretName }, problems);
+    const secretName = opts.secretName ?? dexPasswordSecretName(email);
+    return new StaticUser(
+      email,
+      opts,
+      { type: 'generated', secretName },
+      secretNameProblems(email, secretName),
+    );
   }
 
   public readonly email: string;
@@ -148,6 +162,11 @@ export class StaticUser {
     return [...problems, ...this.passwordProblems];
   }
 
+  /** The bcrypt hash given to `passwordHash` ("" for other sources or an invalid hash). @internal */
+  public literalHash(): string {
+    return this.hash;
+  }
+
   /** The environment variable the pod passes the hash or password in. @internal */
   public envName(): string {
     const suffix = this.password.type === 'generated' ? 'PASSWORD' : 'PASSWORD_HASH';
@@ -165,7 +184,15 @@ export class StaticUser {
     const p = this.password;
     switch (p.type) {
       case 'hash':
-        return { entry: { ...base, hash: this.hash }, env: [] };
+        return {
+          entry: { ...base, hashFromEnv: this.envName() },
+          env: [
+            {
+              name: this.envName(),
+              valueFrom: { secretKeyRef: { name: p.secretName, key: DEX_PASSWORD_HASH_KEY } },
+            },
+          ],
+        };
       case 'secret':
         return {
           entry: { ...base, hashFromEnv: this.envName() },
@@ -190,4 +217,12 @@ export class StaticUser {
         };
     }
   }
+}
+
+function secretNameProblems(email: string, secretName: string): string[] {
+  return DNS_SUBDOMAIN.test(secretName)
+    ? []
+    : [
+        `\`staticUsers[${email}].secretName\` is not a Secret name (got "${secretName}"). Use lower-case letters, digits, '-' and '.'.`,
+      ];
 }

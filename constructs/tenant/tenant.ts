@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
 import { NetworkPeer } from '../core/network';
 import { ResourceSpec } from '../core/resources';
+import { DNS_LABEL, propProblem, throwIfProblems } from '../core/validation';
 import { PlatformNamespace } from '../namespaces/namespace';
 
 export type TenantRole = 'admin' | 'edit' | 'view';
@@ -70,6 +71,7 @@ export class Tenant extends Construct {
 
   public constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
+    throwIfProblems(`Tenant "${props.name}"`, tenantProblems(props));
     const ns = props.name;
     const labels = standardLabels({ name: 'tenant', instance: ns, component: 'tenant' });
     this.namespace = new PlatformNamespace(this, 'Namespace', {
@@ -149,4 +151,37 @@ export class Tenant extends Construct {
       }),
     );
   }
+}
+
+/** Every problem with a tenant's props: the name becomes the namespace, and subjects need names. */
+function tenantProblems(props: TenantProps): string[] {
+  const problems: string[] = [];
+  if (!DNS_LABEL.test(props.name)) {
+    problems.push(
+      propProblem(
+        'name',
+        'is not a namespace name',
+        `"${props.name}"`,
+        'Use lower-case letters, digits and hyphens, start and end with a letter or digit, at most 63 characters.',
+      ),
+    );
+  }
+  const subjects: [string, string][] = [
+    ['owner', props.owner],
+    ...(props.members ?? []).map((m, i): [string, string] => [`members[${i}].user`, m.user]),
+    ...(props.groups ?? []).map((g, i): [string, string] => [`groups[${i}].name`, g.name]),
+  ];
+  for (const [path, name] of subjects) {
+    if (!name.trim()) {
+      problems.push(
+        propProblem(
+          path,
+          'is empty',
+          JSON.stringify(name),
+          'Name the user or group as the identity provider reports it.',
+        ),
+      );
+    }
+  }
+  return problems;
 }

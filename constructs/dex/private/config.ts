@@ -31,7 +31,7 @@ export interface DexConfigInput {
 /**
  * Dex's configuration (`config.yaml`) with upstream's keys. It holds no secret: client secrets are
  * `secretEnv` names, connector credentials `$VAR` references, password hashes `hashFromEnv`
- * names or gomplate expressions filled in at startup, bcrypt hashes at most.
+ * names or gomplate expressions filled in at startup.
  * @see https://github.com/dexidp/dex/blob/v2.45.1/config.yaml.dist
  * @internal
  */

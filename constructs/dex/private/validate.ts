@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { durationProblem } from '../../core/duration';
 import { gatewayHostProblem } from '../../core/gateway-exposure';
 import { IGateway } from '../../core/mesh';
+import { dexConnectorIdProblems, dexStaticUserProblems, formatDexProblem } from '../checks';
 import { DexConnector } from '../connectors';
 import { StaticUser } from '../static-users';
 import { DNS_LABEL, isHttpsUrl } from '../../core/validation';
@@ -51,38 +52,34 @@ export function validateDex(p: DexValidationInput): string[] {
     }
   }
 
-  const connectorIds = new Map<string, number>();
+  const connectorIdProblems = dexConnectorIdProblems(p.connectors.map((c) => c.id));
   p.connectors.forEach((c, i) => {
     for (const problem of c.problems()) {
       problems.push(problem.replace(/^`/, `\`connectors[${i}].`));
     }
-    const first = connectorIds.get(c.id);
-    if (first !== undefined) {
-      problems.push(
-        `\`connectors[${i}].id\` repeats connectors[${first}] (got "${c.id}"). Give every connector its own ID.`,
-      );
-    } else {
-      connectorIds.set(c.id, i);
-    }
+    problems.push(...connectorIdProblems.filter((x) => x.index === i).map(formatDexProblem));
   });
 
-  const emails = new Set<string>();
-  const envNames = new Set<string>();
-  for (const u of p.staticUsers) {
-    problems.push(...u.problems());
-    const email = u.email.toLowerCase();
-    if (emails.has(email)) {
+  const userProblems = dexStaticUserProblems(p.staticUsers, {
+    at: (i) => `staticUsers[${p.staticUsers[i].email}]`,
+    production: p.production ?? false,
+  });
+  const secretNames = new Map<string, string>();
+  p.staticUsers.forEach((u, i) => {
+    const own = userProblems.filter((x) => x.index === i);
+    problems.push(...u.problems(), ...own.map(formatDexProblem));
+    // A name given as `secretName` must not be another user's Secret as well (derived names that
+    // collide are reported on the email).
+    const pw = u.password;
+    if (pw.type === 'secret') return;
+    const other = secretNames.get(pw.secretName);
+    if (other !== undefined && !own.some((x) => x.path.endsWith('.email'))) {
       problems.push(
-        `\`staticUsers[${u.email}]\` is listed twice (got the same email again). List each user once.`,
-      );
-    } else if (envNames.has(u.envName())) {
-      problems.push(
-        `\`staticUsers[${u.email}]\` collides with another user's environment variable ${u.envName()}. Use emails that differ in letters or digits.`,
+        `\`staticUsers[${u.email}].secretName\` is the Secret of staticUsers[${other}] as well (got "${pw.secretName}"). Give every user a Secret of its own.`,
       );
     }
-    emails.add(email);
-    envNames.add(u.envName());
-  }
+    if (other === undefined) secretNames.set(pw.secretName, u.email);
+  });
 
   if (p.connectors.length === 0 && p.staticUsers.length === 0) {
     problems.push(

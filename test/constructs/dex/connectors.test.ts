@@ -285,7 +285,7 @@ describe('Dex connectors', () => {
         clientID: 'x',
         clientSecret: { name: 'g', key: 'k' },
       }),
-      'Dex: `connectors[0].id` "local" is taken by Dex\'s password database (got "local"). Choose another ID.',
+      'Dex: `connectors[0].id` is taken by Dex\'s password database (got "local"). Choose another ID, such as corporate-sso.',
     ],
     [
       'a host without a port',

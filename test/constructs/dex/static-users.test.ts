@@ -16,7 +16,7 @@ describe('Dex static users', () => {
     expect(HASH).toMatch(BCRYPT_HASH);
   });
 
-  test('a bcrypt hash is written to `hash`, with derived username and a stable userID', () => {
+  test('a bcrypt hash goes into a Secret of its own, read through hashFromEnv, never the ConfigMap', () => {
     const o = buildDex({
       staticUsers: [StaticUser.passwordHash('ops@example.com', HASH)],
     }).objects();
@@ -27,14 +27,48 @@ describe('Dex static users', () => {
         email: 'ops@example.com',
         username: 'ops',
         userID: expect.stringMatching(/^[0-9a-f]{32}$/),
-        hash: HASH,
+        hashFromEnv: 'DEX_USER_OPS_EXAMPLE_COM_PASSWORD_HASH',
       },
     ]);
+    expect(JSON.stringify(o.ofKind('ConfigMap'))).not.toContain(HASH.slice(7));
+    expect(o.find('Secret', DEX_NS, 'dex-password-ops-example-com')).toMatchObject({
+      type: 'Opaque',
+      stringData: { hash: HASH },
+      metadata: {
+        labels: {
+          'app.kubernetes.io/name': 'dex',
+          'app.kubernetes.io/component': 'static-user',
+          'app.kubernetes.io/instance': 'ops-example-com',
+        },
+      },
+    });
+    expect(dexEnv(o)).toContainEqual({
+      name: 'DEX_USER_OPS_EXAMPLE_COM_PASSWORD_HASH',
+      valueFrom: { secretKeyRef: { name: 'dex-password-ops-example-com', key: 'hash' } },
+    });
     const again = dexConfigOf(
       buildDex({ staticUsers: [StaticUser.passwordHash('ops@example.com', HASH)] }).objects(),
     );
     expect(again.staticPasswords[0].userID).toBe(config.staticPasswords[0].userID);
-    expect(dexEnv(o).map((e) => e.name)).toEqual(['KUBERNETES_POD_NAMESPACE']);
+  });
+
+  test('the Secret of a hash can be named', () => {
+    const user = StaticUser.passwordHash('ops@example.com', HASH, { secretName: 'ops-hash' });
+    expect(user.password).toEqual({ type: 'hash', secretName: 'ops-hash' });
+    const o = buildDex({ staticUsers: [user] }).objects();
+    expect(o.find('Secret', DEX_NS, 'ops-hash').stringData).toEqual({ hash: HASH });
+    expect(() =>
+      buildDex({
+        staticUsers: [StaticUser.passwordHash('ops@example.com', HASH, { secretName: 'Ops' })],
+      }),
+    ).toThrow(
+      "Dex: `staticUsers[ops@example.com].secretName` is not a Secret name (got \"Ops\"). Use lower-case letters, digits, '-' and '.'.",
+    );
+  });
+
+  test('no invalid hash reaches a Secret', () => {
+    const user = StaticUser.passwordHash('ops@example.com', 'plain-text');
+    expect(user.literalHash()).toBe('');
   });
 
   test('username, userID and groups can be given', () => {
@@ -49,7 +83,7 @@ describe('Dex static users', () => {
       username: 'operator',
       userID: '08a8684b-db88-4b73-90a9-3cd1661f5466',
       groups: ['platform-admins'],
-      hash: HASH,
+      hashFromEnv: 'DEX_USER_OPS_EXAMPLE_COM_PASSWORD_HASH',
     });
   });
 
@@ -157,11 +191,15 @@ describe('Dex static users', () => {
   });
 
   describe('production', () => {
+    const REASON = { reason: 'Break-glass account for SSO outages, sealed in the vault.' };
+
     test('refuses static users without a reason', () => {
       expect(() =>
         buildDex({
           connectors: [CORPORATE_SSO],
-          staticUsers: [StaticUser.passwordHash('ops@example.com', HASH)],
+          staticUsers: [
+            StaticUser.passwordSecret('ops@example.com', { name: 'ops-login', key: 'hash' }),
+          ],
           production: true,
         }),
       ).toThrow(
@@ -178,20 +216,36 @@ describe('Dex static users', () => {
       ).toThrow('`staticUsers` are not allowed in production (got admin@example.com)');
     });
 
-    test('accepts them with a reason', () => {
+    test('accepts them with a reason, the hash read from a Secret of the user', () => {
       const { objects } = buildDex({
         connectors: [CORPORATE_SSO],
-        staticUsers: [StaticUser.passwordHash('breakglass@example.com', HASH)],
+        staticUsers: [
+          StaticUser.passwordSecret('breakglass@example.com', { name: 'breakglass', key: 'hash' }),
+        ],
         production: true,
-        allowStaticUsers: { reason: 'Break-glass account for SSO outages, sealed in the vault.' },
+        allowStaticUsers: REASON,
       });
       expect(dexConfigOf(objects()).staticPasswords).toHaveLength(1);
+      expect(objects().ofKind('Secret')).toEqual([]);
+    });
+
+    test('refuses a passwordHash even with a reason: the hash would be in the output', () => {
+      expect(() =>
+        buildDex({
+          connectors: [CORPORATE_SSO],
+          staticUsers: [StaticUser.passwordHash('breakglass@example.com', HASH)],
+          production: true,
+          allowStaticUsers: REASON,
+        }),
+      ).toThrow(
+        "Dex: `staticUsers[breakglass@example.com].passwordHash` would be written into the output, which production refuses. Put the hash into a Secret in Dex's namespace and reference it with passwordSecret instead.",
+      );
     });
 
     test('refuses a reason that explains nothing', () => {
       expect(() =>
         buildDex({
-          staticUsers: [StaticUser.passwordHash('ops@example.com', HASH)],
+          staticUsers: [StaticUser.generatedPassword('ops@example.com')],
           production: true,
           allowStaticUsers: { reason: 'ok' },
         }),
@@ -213,7 +267,33 @@ describe('Dex static users', () => {
         StaticUser.passwordHash('ops@example.com', HASH),
         StaticUser.generatedPassword('OPS@example.com'),
       ],
-      'Dex: `staticUsers[OPS@example.com]` is listed twice (got the same email again). List each user once.',
+      'Dex: `staticUsers[OPS@example.com].email` repeats staticUsers[ops@example.com] (got "OPS@example.com"). List each user once; emails are compared without regard to case.',
+    ],
+    [
+      'emails that make the same environment variable',
+      [
+        StaticUser.passwordHash('a.b@example.com', HASH),
+        StaticUser.generatedPassword('a-b@example.com'),
+      ],
+      'Dex: `staticUsers[a-b@example.com].email` collides with staticUsers[a.b@example.com] in the environment variable DEX_USER_A_B_EXAMPLE_COM_* (got "a-b@example.com"). Use emails that differ in letters or digits, not only in punctuation.',
+    ],
+    [
+      'emails that make the same Secret name',
+      [
+        StaticUser.passwordHash('a.b@example.com', HASH),
+        StaticUser.generatedPassword('a..b@example.com'),
+      ],
+      'Dex: `staticUsers[a..b@example.com].email` collides with staticUsers[a.b@example.com] in the Secret name dex-password-a-b-example-com (got "a..b@example.com"). Use emails that differ in letters or digits, not only in punctuation.',
+    ],
+    [
+      "a secretName that is another user's Secret",
+      [
+        StaticUser.generatedPassword('ops@example.com'),
+        StaticUser.passwordHash('dev@example.com', HASH, {
+          secretName: 'dex-password-ops-example-com',
+        }),
+      ],
+      'Dex: `staticUsers[dev@example.com].secretName` is the Secret of staticUsers[ops@example.com] as well (got "dex-password-ops-example-com"). Give every user a Secret of its own.',
     ],
     [
       'a bad password Secret reference',

@@ -70,3 +70,47 @@ describe('Tenant', () => {
     });
   });
 });
+
+describe('Tenant names', () => {
+  test('a 63-character name and 300-character subjects make valid objects', () => {
+    const { chart, synth } = testChart();
+    const name = `t${'e'.repeat(61)}a`;
+    const email = `${'m'.repeat(300)}@example.com`;
+    new Tenant(chart, 'T', {
+      name,
+      owner: email,
+      members: [{ user: `x${email}`, role: 'edit' }],
+      groups: [{ name: 'Data Scientists / Europe', role: 'view' }],
+    });
+    const objects = synth();
+    const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+    for (const o of objects) expect(o.metadata.name).toMatch(dnsLabel);
+    expect(objectsOfKind(objects, 'RoleBinding').map((o) => o.metadata.name)).toEqual([
+      'tenant-owner',
+      'tenant-member-0',
+      'tenant-group-0',
+    ]);
+    expect(findObject(objects, 'Namespace', undefined, name).metadata.labels).toMatchObject({
+      'app.kubernetes.io/instance': name,
+    });
+  });
+
+  test('a name that cannot be a namespace and empty subjects are refused together', () => {
+    const { chart } = testChart();
+    expect(
+      () =>
+        new Tenant(chart, 'T', {
+          name: 'Team A',
+          owner: ' ',
+          groups: [{ name: '', role: 'view' }],
+        }),
+    ).toThrow(
+      [
+        'Tenant "Team A": ',
+        '- `name` is not a namespace name (got "Team A"). Use lower-case letters, digits and hyphens, start and end with a letter or digit, at most 63 characters.',
+        '- `owner` is empty (got " "). Name the user or group as the identity provider reports it.',
+        '- `groups[0].name` is empty (got ""). Name the user or group as the identity provider reports it.',
+      ].join('\n'),
+    );
+  });
+});
