@@ -6,6 +6,7 @@ import { LayerInfo } from '../constructs/core/layers';
 import {
   CrdPrerequisite,
   MeshProviderPrerequisite,
+  NamespacePrerequisite,
   Prerequisites,
   SecretPrerequisite,
 } from '../constructs/core/prerequisites';
@@ -37,6 +38,8 @@ export interface RenderedPlatform {
   readonly layers: readonly RenderedLayer[];
   /** Every image the platform can run, sorted. */
   readonly images: readonly string[];
+  /** Namespaces of components the cluster brings, which must exist. */
+  readonly requiredNamespaces: readonly NamespacePrerequisite[];
   /** Secrets the user creates before installing. */
   readonly requiredSecrets: readonly SecretPrerequisite[];
   /** CRDs a component the cluster brings must already have installed. */
@@ -89,6 +92,7 @@ export function renderPlatform(platform: MlopsPlatform): RenderedPlatform {
     production: platform.environment.preset === 'prod',
     layers,
     images: [...images].sort(),
+    requiredNamespaces: Prerequisites.of(platform).namespaces(),
     requiredSecrets: Prerequisites.of(platform).secrets(),
     requiredCrds: Prerequisites.of(platform).crds(),
     requiredMeshProviders: Prerequisites.of(platform).meshProviders(),

@@ -125,6 +125,17 @@ export const ENVIRONMENTS: readonly { name: string; env?: EnvironmentConfig }[] 
   { name: 'default (no file)' },
   { name: 'stacks/dev.yaml', env: readEnvironment('stacks/dev.yaml') },
   { name: 'stacks/prod.yaml', env: readEnvironment('stacks/prod.yaml') },
+  {
+    // The cluster's own cert-manager, Istio (with a revision) and OIDC provider.
+    name: 'external everything',
+    env: {
+      ...readEnvironment('test/fixtures/config/valid/prod-external-everything.yaml'),
+      objectStore: {
+        type: 'minio',
+        rootCredentials: { type: 'existing', secretName: 'minio-root' },
+      },
+    },
+  },
 ];
 
 /** Pod specs of every workload kind, with where they are. */

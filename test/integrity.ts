@@ -32,7 +32,10 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
  */
 export function checkIntegrity(rendered: RenderedPlatform): string[] {
   const problems: string[] = [];
-  const seen = new Set<string>();
+  // Namespaces of components the cluster brings exist before the first layer.
+  const seen = new Set<string>(
+    rendered.requiredNamespaces.map((n) => key('Namespace', undefined, n.name)),
+  );
   // CRDs the cluster brings count as installed before the first layer.
   const crdsSoFar = new Map<string, Set<string> | 'any'>(
     rendered.requiredCrds.map((c) => [`${c.group}/${c.kind}`, 'any']),

@@ -162,6 +162,17 @@ export function installScript(rendered: RenderedPlatform): string {
           '',
         ]
       : [];
+  const namespaceChecks =
+    rendered.requiredNamespaces.length > 0
+      ? [
+          '# Namespaces of components the cluster already runs.',
+          ...rendered.requiredNamespaces.map(
+            (n) =>
+              `kc get namespace ${n.name} >/dev/null || { echo "Missing namespace ${n.name} (${n.purpose})" >&2; exit 1; }`,
+          ),
+          '',
+        ]
+      : [];
   const meshChecks = rendered.requiredMeshProviders.flatMap((p) => [
     `# The mesh config of your Istio must name the ext-authz provider ${p.name}.`,
     `if ! kc -n ${p.namespace} get configmap ${p.configMap} -o jsonpath='{.data.mesh}' | grep -Eq 'name: *"?${p.name}"?$'; then`,
@@ -208,6 +219,7 @@ export function installScript(rendered: RenderedPlatform): string {
       : []),
     ...UPGRADE_HELPERS,
     ...crdChecks,
+    ...namespaceChecks,
     ...meshChecks,
     // Without a namespaces layer, check before anything is applied.
     ...(layers.some((l) => l.info.layer === Layer.NAMESPACES) ? [] : prerequisites),

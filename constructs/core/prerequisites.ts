@@ -31,7 +31,14 @@ export interface MeshProviderPrerequisite {
   readonly entry: string;
 }
 
+/** A namespace that must exist, because a component the cluster brings runs in it. */
+export interface NamespacePrerequisite {
+  readonly name: string;
+  readonly purpose: string;
+}
+
 interface Registry {
+  readonly namespaces: Map<string, NamespacePrerequisite>;
   readonly secrets: Map<string, SecretPrerequisite>;
   readonly crds: Map<string, CrdPrerequisite>;
   readonly meshProviders: Map<string, MeshProviderPrerequisite>;
@@ -53,7 +60,7 @@ export class Prerequisites {
   private registry(): Registry {
     let r = registries.get(this.root);
     if (!r) {
-      r = { secrets: new Map(), crds: new Map(), meshProviders: new Map() };
+      r = { namespaces: new Map(), secrets: new Map(), crds: new Map(), meshProviders: new Map() };
       registries.set(this.root, r);
     }
     return r;
@@ -73,6 +80,17 @@ export class Prerequisites {
 
   public requireCrd(crd: CrdPrerequisite): void {
     this.registry().crds.set(crd.name, crd);
+  }
+
+  public requireNamespace(namespace: NamespacePrerequisite): void {
+    this.registry().namespaces.set(namespace.name, namespace);
+  }
+
+  /** Sorted by name. */
+  public namespaces(): NamespacePrerequisite[] {
+    return [...(registries.get(this.root)?.namespaces.values() ?? [])].sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
   }
 
   public requireMeshProvider(provider: MeshProviderPrerequisite): void {

@@ -137,6 +137,11 @@ export class ExternalGateway extends Construct implements IGateway {
     }
     throwIfProblems('External Istio gateway', problems);
     if (props.plainHttp) this.plainHttp = { ...props.plainHttp };
+    // The platform's gateway policies (authentication, header stripping) live in its namespace.
+    Prerequisites.of(this).requireNamespace({
+      name: props.namespace,
+      purpose: 'the ingress gateway of the cluster (mesh.istio.mode external)',
+    });
     if (props.serviceAccount) {
       this.principal = `${props.trustDomain ?? 'cluster.local'}/ns/${props.namespace}/sa/${props.serviceAccount}`;
     }

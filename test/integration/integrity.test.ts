@@ -42,6 +42,7 @@ describe('the integrity check fails when it should', () => {
       images: [],
       requiredSecrets: [],
       requiredCrds: [],
+      requiredNamespaces: [],
       requiredMeshProviders: [],
       readiness: [],
       overrides: [],
