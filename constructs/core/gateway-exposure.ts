@@ -1,3 +1,4 @@
+import { boundedName } from './names';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayRoute, IGateway, gatewayPrincipal } from './mesh';
@@ -41,7 +42,7 @@ export interface GatewayExposureProps {
 export interface NamespaceAdmission {
   /** Why the namespace calls the service, for the network allow's description. */
   readonly description: string;
-  /** @default - `<id>-from-<namespace>`, cut to 63 characters */
+  /** @default - `<id>-from-<namespace>`, shortened with a stable hash past 57 characters */
   readonly allowId?: string;
 }
 
@@ -142,8 +143,9 @@ export class GatewayExposure extends Construct {
         : [propProblem('description', 'is empty', undefined, 'Say why the namespace calls.')]),
     ]);
     this.namespaces.add(namespace);
-    const allowId =
-      admission.allowId ?? `${props.id}-from-${namespace}`.slice(0, 63).replace(/-+$/, '');
+    // The policy is named `allow-<id>`: 57 characters leave room for the prefix, and a hash keeps
+    // two long namespaces with one prefix apart.
+    const allowId = admission.allowId ?? boundedName([props.id, 'from', namespace], { max: 57 });
     props.namespace.allowIngress(allowId, {
       description: admission.description,
       podLabels: { ...props.podLabels },

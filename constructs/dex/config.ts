@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { NO_VALUE, problem } from '../core/config/problems';
 import { dnsLabel, email, hostname, httpsUrl, secretKeyRef, url } from '../core/config/patterns';
-import { ConfigRule, PresetName, duplicates, presetDefault } from '../core/config/rules';
+import { ConfigRule, PresetName, presetDefault } from '../core/config/rules';
+import { dexConnectorIdProblems, dexStaticUserProblems } from './checks';
 
 const connectorBase = {
   id: dnsLabel(),
@@ -235,59 +236,25 @@ export const IDENTITY_RULES: readonly ConfigRule<Slice>[] = [
     id: 'DEX-CONNECTOR-IDS',
     description:
       "Dex connector IDs are unique and do not take `local`, the ID of Dex's password database.",
-    check: ({ identity: id }) => {
-      if (id.provider !== 'dex') return [];
-      const ids = id.dex.connectors.map((c) => c.id);
-      return [
-        ...ids.flatMap((cid, i) =>
-          cid === 'local'
-            ? [
-                problem(
-                  `identity.dex.connectors[${i}].id`,
-                  "is the ID of Dex's password database",
-                  cid,
-                  'Choose another ID, such as corporate-sso.',
-                  'DEX-CONNECTOR-IDS',
-                ),
-              ]
-            : [],
-        ),
-        ...[...duplicates(ids)].flatMap(([cid, idx]) =>
-          idx
-            .slice(1)
-            .map((i) =>
-              problem(
-                `identity.dex.connectors[${i}].id`,
-                `repeats identity.dex.connectors[${idx[0]}].id`,
-                cid,
-                'Give every connector its own ID.',
-                'DEX-CONNECTOR-IDS',
-              ),
-            ),
-        ),
-      ];
-    },
+    check: ({ identity: id }) =>
+      id.provider !== 'dex'
+        ? []
+        : dexConnectorIdProblems(
+            id.dex.connectors.map((c) => c.id),
+            (i) => `identity.dex.connectors[${i}]`,
+          ).map((p) => problem(p.path, p.what, p.got ?? NO_VALUE, p.fix, 'DEX-CONNECTOR-IDS')),
   },
   {
     id: 'DEX-STATIC-USERS',
-    description: 'Each static Dex user is listed once (e-mail addresses compare without case).',
-    check: ({ identity: id }) => {
-      if (id.provider !== 'dex') return [];
-      return [...duplicates(id.dex.staticUsers.map((u) => u.email.toLowerCase()))].flatMap(
-        ([, idx]) =>
-          idx
-            .slice(1)
-            .map((i) =>
-              problem(
-                `identity.dex.staticUsers[${i}].email`,
-                `repeats identity.dex.staticUsers[${idx[0]}].email`,
-                id.dex.staticUsers[i].email,
-                'List each user once.',
-                'DEX-STATIC-USERS',
-              ),
-            ),
-      );
-    },
+    description:
+      'Each static Dex user is listed once, with an e-mail address whose derived names do not collide with another; production reads password hashes from a Secret.',
+    check: ({ identity: id }, ctx) =>
+      id.provider !== 'dex'
+        ? []
+        : dexStaticUserProblems(id.dex.staticUsers, {
+            at: (i) => `identity.dex.staticUsers[${i}]`,
+            production: ctx.preset === 'prod',
+          }).map((p) => problem(p.path, p.what, p.got ?? NO_VALUE, p.fix, 'DEX-STATIC-USERS')),
   },
   {
     id: 'DEX-LOGIN',

@@ -24,15 +24,15 @@ const CASES: { name: string; file: string | Buffer; expected: string[] }[] = [
     name: "a connector that takes the password database's id, and a repeated one",
     file: `${base}identity:\n  provider: dex\n  dex:\n    connectors:\n      - { type: github, id: local, name: G, clientId: c, clientSecret: { name: s, key: k } }\n      - { type: github, id: local, name: G, clientId: c, clientSecret: { name: s, key: k } }\n`,
     expected: [
-      '`identity.dex.connectors[0].id` is the ID of Dex\'s password database (got "local"). Choose another ID, such as corporate-sso. [DEX-CONNECTOR-IDS]',
-      '`identity.dex.connectors[1].id` repeats identity.dex.connectors[0].id (got "local"). Give every connector its own ID. [DEX-CONNECTOR-IDS]',
+      '`identity.dex.connectors[0].id` is taken by Dex\'s password database (got "local"). Choose another ID, such as corporate-sso. [DEX-CONNECTOR-IDS]',
+      '`identity.dex.connectors[1].id` repeats identity.dex.connectors[0] (got "local"). Give every connector its own ID. [DEX-CONNECTOR-IDS]',
     ],
   },
   {
     name: 'a static user listed twice',
     file: `${base}identity:\n  provider: dex\n  dex:\n    staticUsers:\n      - { email: a@example.com, generatedPassword: true }\n      - { email: A@example.com, generatedPassword: true }\n`,
     expected: [
-      '`identity.dex.staticUsers[1].email` repeats identity.dex.staticUsers[0].email (got "A@example.com"). List each user once. [DEX-STATIC-USERS]',
+      '`identity.dex.staticUsers[1].email` repeats identity.dex.staticUsers[0] (got "A@example.com"). List each user once; emails are compared without regard to case. [DEX-STATIC-USERS]',
     ],
   },
   {

@@ -71,6 +71,7 @@ const INVALID: Record<string, string[]> = {
     '`domain` must be a public host name for the prod preset (got "kubeflow.localhost"). Use the DNS name users reach the platform by. [PROD-DOMAIN]',
     '`tls.issuer.type` must not be selfSigned for the prod preset (got "selfSigned"). Browsers reject a self-signed gateway certificate; choose acme, ca or external. [PROD-TLS-ISSUER]',
     '`identity.dex.staticUsers` are not allowed for the prod preset (got a list of 1). Log in through a connector, or set identity.dex.allowStaticUsers.reason to say why static users are acceptable. [PROD-STATIC-USERS]',
+    "`identity.dex.staticUsers[0].passwordHash` would be written into the output, which production refuses. Put the hash into a Secret in Dex's namespace and reference it with passwordSecret instead. [DEX-STATIC-USERS]",
   ],
   'exclusive-choices.yaml': [
     '`mesh.istio.gateway` is required when mesh.istio.mode is external. Give the namespace, pod selector and Gateway name of the ingress gateway the platform routes through. [ISTIO-MODE-SETTINGS]',
