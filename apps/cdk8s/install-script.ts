@@ -144,35 +144,40 @@ const UPGRADE_HELPERS = [
 ];
 
 /**
+ * What the cluster must already have because a component it runs owns it: each missing one stops
+ * the script before anything is applied.
+ */
+function existsChecks(
+  what: string,
+  resource: string,
+  label: string,
+  items: readonly { readonly name: string; readonly purpose: string }[],
+): string[] {
+  if (items.length === 0) return [];
+  return [
+    `# ${what} of components the cluster already runs.`,
+    ...items.map(
+      (i) =>
+        `kc get ${resource} ${i.name} >/dev/null || { echo "Missing ${label} ${i.name} (${i.purpose})" >&2; exit 1; }`,
+    ),
+    '',
+  ];
+}
+
+/**
  * `install.sh`: checks prerequisites, runs the upgrade steps an older install needs, applies each
  * layer with server-side apply and waits for it before the next, prunes what renames left behind
  * and records the installed versions. Safe to re-run.
  */
 export function installScript(rendered: RenderedPlatform): string {
   const layers = rendered.layers.filter((l) => l.objects.length > 0);
-  // Checked once the namespaces exist, since a required Secret lives in one of them.
-  const crdChecks =
-    rendered.requiredCrds.length > 0
-      ? [
-          '# CRDs of components the cluster already runs.',
-          ...rendered.requiredCrds.map(
-            (c) =>
-              `kc get crd ${c.name} >/dev/null || { echo "Missing CRD ${c.name} (${c.purpose})" >&2; exit 1; }`,
-          ),
-          '',
-        ]
-      : [];
-  const namespaceChecks =
-    rendered.requiredNamespaces.length > 0
-      ? [
-          '# Namespaces of components the cluster already runs.',
-          ...rendered.requiredNamespaces.map(
-            (n) =>
-              `kc get namespace ${n.name} >/dev/null || { echo "Missing namespace ${n.name} (${n.purpose})" >&2; exit 1; }`,
-          ),
-          '',
-        ]
-      : [];
+  const crdChecks = existsChecks('CRDs', 'crd', 'CRD', rendered.requiredCrds);
+  const namespaceChecks = existsChecks(
+    'Namespaces',
+    'namespace',
+    'namespace',
+    rendered.requiredNamespaces,
+  );
   const meshChecks = rendered.requiredMeshProviders.flatMap((p) => [
     `# The mesh config of your Istio must name the ext-authz provider ${p.name}.`,
     `if ! kc -n ${p.namespace} get configmap ${p.configMap} -o jsonpath='{.data.mesh}' | grep -Eq 'name: *"?${p.name}"?$'; then`,
@@ -184,6 +189,7 @@ export function installScript(rendered: RenderedPlatform): string {
     'fi',
     '',
   ]);
+  // Checked once the namespaces exist, since a required Secret lives in one of them.
   const prerequisites =
     rendered.requiredSecrets.length > 0
       ? [
