@@ -64,6 +64,25 @@ function domainOf(input: unknown): string {
     : 'kubeflow.localhost';
 }
 
+/**
+ * Problems in the order of the file's top-level keys, whatever check found them (schema, rules,
+ * component checks); problems of the whole file first, and the order of finding within a key.
+ */
+function inFileOrder(problems: readonly ConfigProblem[], input: unknown): ConfigProblem[] {
+  const keys =
+    typeof input === 'object' && input !== null && !Array.isArray(input) ? Object.keys(input) : [];
+  const rank = (p: ConfigProblem): number => {
+    const top = /^[^.[]*/.exec(p.path)?.[0] ?? '';
+    if (top === '') return -1;
+    const i = keys.indexOf(top);
+    return i < 0 ? keys.length : i;
+  };
+  return problems
+    .map((p, i) => ({ p, i, r: rank(p) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.p);
+}
+
 /** Each owner of environment keys with its shape and its rules. */
 function slices(
   preset: PresetName,
@@ -100,7 +119,7 @@ export function validateEnvironment(
     const problems: ConfigProblem[] = configRules(components).rules.flatMap((r) =>
       r.check(env as never, context),
     );
-    if (problems.length > 0) throw new ConfigError(problems, source);
+    if (problems.length > 0) throw new ConfigError(inFileOrder(problems, input), source);
     return env;
   }
   const problems = problemsFromZod(parsed.error.issues, schema, input);
@@ -117,7 +136,7 @@ export function validateEnvironment(
     if (own.success)
       problems.push(...slice.rules.flatMap((r) => r.check(own.data as never, context)));
   }
-  throw new ConfigError(problems, source);
+  throw new ConfigError(inFileOrder(problems, input), source);
 }
 
 /** Aliases a file may expand before it is treated as an attempt to exhaust memory. */

@@ -53,9 +53,9 @@ const INVALID: Record<string, string[]> = {
     '`tenants[0].quota.cpu` is not a Kubernetes quantity (got "lots"). Use a value such as 500m or 2 for CPU and 512Mi or 4Gi for memory.',
   ],
   'literal-credentials.yaml': [
+    '`objectStore.rootPassword` is not a known setting. Credentials are never written in the environment file. Set rootCredentials to { type: existing, secretName: ... }, { type: pulumi, ... } or { type: generated }.',
     '`identity.dex.staticUsers[0].password` is not a known setting. Plain-text passwords are never accepted. Give passwordHash (a bcrypt hash) or passwordSecret (a Secret reference).',
     '`identity.dex.staticUsers[0]` needs exactly one of passwordHash, passwordSecret and generatedPassword. Give a bcrypt passwordHash, a passwordSecret reference or generatedPassword: true. [STATIC-USER-PASSWORD]',
-    '`objectStore.rootPassword` is not a known setting. Credentials are never written in the environment file. Set rootCredentials to { type: existing, secretName: ... }, { type: pulumi, ... } or { type: generated }.',
   ],
   'wrong-union.yaml': [
     '`tls.issuer.type` must be one of selfSigned, ca, acme, external (got "letsencrypt"). Use one of the listed values.',
