@@ -4,24 +4,61 @@ import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
 import { parseArgs, USAGE, UsageError } from './io/args';
-import { loadManifests, ManifestError } from './io/load-manifests';
+import { loadManifests, LoadResult, ManifestError } from './io/load-manifests';
 
 /** Where the CLI writes and reads; a test passes its own. */
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
-  /** Standard input, read when a path is `-`. */
-  readStdin?(): string;
+  /** Standard input, read when a path is `-` (bytes, so that binary input can be told apart). */
+  readStdin?(): string | Uint8Array;
 }
 
 export const EXIT_PASSED = 0;
 export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
+/**
+ * The gate could not check what it was given: a usage error, or input that could not be read
+ * (missing or unreadable, invalid YAML, an alias bomb, not text or no Kubernetes object in
+ * production mode). Never the code of a policy failure.
+ */
+export const EXIT_INPUT = 2;
+/** The same code as EXIT_INPUT, under its older name. */
+export const EXIT_USAGE = EXIT_INPUT;
+
+/**
+ * Input problems that do not stop the load: files that are not text, and paths that yielded no
+ * Kubernetes object. Errors in production mode (nothing is checked then), warnings otherwise.
+ */
+function inputProblems(loaded: LoadResult, production: boolean): string[] {
+  const lines: string[] = [];
+  const consequence = production ? '' : '; --production fails on this';
+  for (const { file, reason } of loaded.notText) {
+    lines.push(`${production ? 'cannot check' : 'skipped'} ${file}: ${reason}${consequence}`);
+  }
+  for (const input of loaded.inputs) {
+    const documents = input.skipped + input.configuration;
+    if (input.objects > 0 || (input.notText > 0 && documents === 0)) {
+      // A path whose only files are not text was reported above.
+      continue;
+    }
+    const parts = [
+      ...(input.skipped > 0
+        ? [`${input.skipped} YAML document(s) without apiVersion or kind`]
+        : []),
+      ...(input.configuration > 0
+        ? [`${input.configuration} kustomize configuration document(s)`]
+        : []),
+    ];
+    const what = parts.length > 0 ? parts.join(', ') : 'no YAML document';
+    lines.push(`no Kubernetes object in ${input.path} (${what}), nothing to check${consequence}`);
+  }
+  return lines;
+}
 
 /**
  * `npm run policy -- <file|dir>... [--format text|json|sarif] [--production] [--pack <id>]`.
- * Returns the exit code: 0 passed (warnings allowed), 1 unsuppressed errors, 2 usage or input
- * errors.
+ * Returns the exit code: 0 passed (warnings allowed), 1 unsuppressed errors, 2 usage errors or
+ * input that could not be read.
  */
 export function main(argv: readonly string[], io: CliIo): number {
   let options;
@@ -38,15 +75,23 @@ export function main(argv: readonly string[], io: CliIo): number {
     io.stdout(USAGE);
     return EXIT_PASSED;
   }
-  let loaded;
+  let loaded: LoadResult;
   try {
     loaded = loadManifests(options.paths, io.readStdin);
   } catch (error) {
     if (error instanceof ManifestError) {
-      io.stderr(`error: ${error.message}\n`);
-      return EXIT_USAGE;
+      io.stderr(error.problems.map((p) => `error: ${p}\n`).join(''));
+      return EXIT_INPUT;
     }
     throw error;
+  }
+  const problems = inputProblems(loaded, options.production);
+  if (problems.length > 0) {
+    const label = options.production ? 'error' : 'warning';
+    io.stderr(problems.map((p) => `${label}: ${p}\n`).join(''));
+    if (options.production) {
+      return EXIT_INPUT;
+    }
   }
   const sources = new Map<KubeObject, SourceLocation>();
   for (const { object, source } of loaded.objects) {

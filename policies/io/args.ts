@@ -11,7 +11,7 @@ export interface CliOptions {
   readonly help: boolean;
 }
 
-/** A command line the CLI cannot act on; exit code 2. */
+/** A command line the CLI cannot act on; exit code 2 (EXIT_INPUT). */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -26,11 +26,14 @@ against the policy packs and exits 1 when an unsuppressed error-level rule fails
 
 Options:
   --format <text|json|sarif>  output format (default: text)
-  --production                treat literal credentials as errors
+  --production                treat literal credentials and password hashes as errors, and
+                              fail on input that is not text or holds no Kubernetes object
   --pack <id>                 apply only this pack; repeatable (${ALL_PACKS.map((p) => p.id).join(', ')})
   -h, --help                  show this help
 
-Exit codes: 0 passed (warnings allowed), 1 unsuppressed errors, 2 usage or input error.
+Exit codes: 0 passed (warnings allowed), 1 unsuppressed errors, 2 usage error or input that
+could not be read (missing, invalid YAML, alias bomb; with --production also not text or
+without Kubernetes objects).
 `;
 
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];

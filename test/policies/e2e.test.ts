@@ -75,6 +75,42 @@ describe('compiled CLI', () => {
     expect(usage.stderr).toContain('error: no file or directory given');
   });
 
+  it('refuses an alias bomb and a binary file with one line each, exit 2 and no stack trace', () => {
+    const bomb = path.join(tmp, 'bomb.yaml');
+    const levels = 'abcdefghi';
+    fs.writeFileSync(
+      bomb,
+      [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'data:',
+        '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+        ...[...levels.slice(1)].map(
+          (level, i) =>
+            `  ${level}: &${level} [${Array(9)
+              .fill(`*${levels[i] ?? ''}`)
+              .join(',')}]`,
+        ),
+        '',
+      ].join('\n'),
+    );
+    const binary = path.join(tmp, 'binary.yaml');
+    fs.writeFileSync(binary, Buffer.from('\0apiVersion: v1\nkind: ConfigMap\n'));
+
+    const refused = cli(bomb);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe(
+      `error: ${bomb}:1: YAML aliases expand beyond the limit of 1000 nodes; an alias bomb ("billion laughs") was refused. Write the objects out without nested aliases.\n`,
+    );
+
+    const production = cli(binary, '--production');
+    expect(production.status).toBe(2);
+    expect(production.stderr).toBe(
+      `error: cannot check ${binary}: binary, not text (NUL byte at offset 0)\n`,
+    );
+    expect(production.stdout).toBe('');
+  });
+
   it('writes JSON on stdout', () => {
     const result = cli(
       '--format',

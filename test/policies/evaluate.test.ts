@@ -146,6 +146,43 @@ describe('evaluate', () => {
     });
   });
 
+  describe('password hashes and credentials inside config files', () => {
+    const HASH = '$2y$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy';
+    const dex: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'dex', namespace: 'auth' },
+      data: {
+        'config.yaml': `staticPasswords:\n  - email: a@example.com\n    hash: "${HASH}"\nstorage:\n  config:\n    password: hunter2\n`,
+      },
+    };
+
+    it('are warnings outside production and errors in production', () => {
+      const dev = evaluate([dex], { packs: [platformPack] });
+      expect(dev.passed).toBe(true);
+      expect(dev.warnings.map((f) => [f.ruleId, f.problem, f.found])).toEqual([
+        [
+          'platform/literal-credentials',
+          'holds a literal credential for password on line 6',
+          'a literal value',
+        ],
+        ['platform/password-hashes', 'holds a password hash on line 3', 'a bcrypt hash'],
+      ]);
+      const prod = evaluate([dex], { packs: [platformPack], production: true });
+      expect(prod.passed).toBe(false);
+      expect(prod.errors.map((f) => [f.ruleId, f.level])).toEqual([
+        ['platform/literal-credentials', 'error'],
+        ['platform/password-hashes', 'error'],
+      ]);
+    });
+
+    it('never print the hash or the password', () => {
+      const report = JSON.stringify(evaluate([dex], { packs: [platformPack], production: true }));
+      expect(report).not.toContain(HASH);
+      expect(report).not.toContain('hunter2');
+    });
+  });
+
   describe('baseline and restricted together', () => {
     it('report a hostPath under both rules, so that each can be suppressed', () => {
       const report = evaluate([cniAgent()], { packs: [pssBaseline, pssRestricted] });

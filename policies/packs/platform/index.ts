@@ -5,6 +5,8 @@ export * from './literal-credentials';
 export * from './namespace-default-deny';
 export * from './namespace-pod-security';
 export * from './pack';
+export * from './password-hashes';
 export * from './rbac-wildcards';
 export * from './read-only-root-filesystem';
 export * from './resources';
+export * from './text-credentials';

@@ -4,6 +4,7 @@ import { imagePinned } from './image-pinned';
 import { literalCredentials } from './literal-credentials';
 import { namespaceDefaultDeny } from './namespace-default-deny';
 import { namespacePodSecurity } from './namespace-pod-security';
+import { passwordHashes } from './password-hashes';
 import { rbacWildcards } from './rbac-wildcards';
 import { readOnlyRootFilesystem } from './read-only-root-filesystem';
 import { cpuLimit, memoryLimit, resourceRequests } from './resources';
@@ -14,7 +15,7 @@ export const platformPack: Pack = {
   title: 'Platform',
   description:
     'Operational and multi-tenancy rules of the blueprint: reproducible images, resource ' +
-    'bounds, no literal credentials, least-privilege RBAC and namespaces that enforce pod ' +
+    'bounds, no literal credentials or password hashes, least-privilege RBAC and namespaces that enforce pod ' +
     'security and deny ingress by default.',
   rules: [
     imagePinned,
@@ -22,6 +23,7 @@ export const platformPack: Pack = {
     memoryLimit,
     cpuLimit,
     literalCredentials,
+    passwordHashes,
     rbacWildcards,
     clusterAdminBinding,
     namespacePodSecurity,
