@@ -5,3 +5,4 @@ export * from './names';
 export * from './pipeline';
 export * from './platform';
 export * from './render';
+export * from './access';

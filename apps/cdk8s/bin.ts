@@ -10,13 +10,16 @@ export const USAGE = `Usage: mlops-blueprint <command> [options]
 Commands:
   synth    validate an environment, run the policy gate and write its manifests
   policy   check Kubernetes manifests against the policy packs
-  help     show this help, or a command's help: help synth, help policy
+  access   the access report of an environment (Markdown or JSON)
+  access-diff  what a change of the environment file grants or takes away
+  help     show this help, or a command's help: help synth, help access
 
 Examples:
   mlops-blueprint synth                                    # the dev preset into dist/dev
   mlops-blueprint synth --config stacks/prod.yaml          # into dist/<its name>, here dist/prod
   mlops-blueprint synth --config stacks/prod.yaml --out dist/prod
   mlops-blueprint policy dist/prod --format sarif
+  mlops-blueprint access-diff stacks/prod.yaml my-change.yaml
 
 Run "mlops-blueprint <command> --help" for a command's options.`;
 
@@ -46,8 +49,26 @@ export async function run(argv: readonly string[], io: BinIo = PROCESS_IO): Prom
       const { main } = await import('../../policies/cli');
       return main(rest, io);
     }
+    case 'access': {
+      const { accessMain } = await import('./access-cli');
+      return accessMain(
+        rest,
+        (m: string) => io.stdout(`${m}\n`),
+        (m: string) => io.stderr(`${m}\n`),
+      );
+    }
+    case 'access-diff': {
+      const { main } = await import('./access-cli');
+      return main(
+        rest,
+        (m: string) => io.stdout(`${m}\n`),
+        (m: string) => io.stderr(`${m}\n`),
+      );
+    }
     case 'help':
-      if (rest[0] === 'synth' || rest[0] === 'policy') return run([rest[0], '--help'], io);
+      if (['synth', 'policy', 'access', 'access-diff'].includes(rest[0] ?? '')) {
+        return run([rest[0], '--help'], io);
+      }
       io.stdout(`${USAGE}\n`);
       return 0;
     case undefined:

@@ -1,5 +1,6 @@
 import { dump } from 'js-yaml';
 import { KubeObject, RenderedPlatform } from '../../stacks/render';
+import { accessMarkdown, accessReport } from '../../stacks/access';
 import { installScript } from './install-script';
 import { versionsDoc } from './versions-doc';
 
@@ -49,5 +50,8 @@ export function outputFiles(rendered: RenderedPlatform): OutputFile[] {
   });
   files.push({ name: 'images.txt', content: rendered.images.map((i) => `${i}\n`).join('') });
   files.push({ name: 'versions.md', content: versionsDoc(rendered) });
+  // The JSON form comes from `mlops-blueprint access --format json`: a .json file here would be
+  // read as a manifest by `kubectl apply -f <dir>` and the policy CLI.
+  files.push({ name: 'access.md', content: accessMarkdown(accessReport(rendered)) });
   return files;
 }

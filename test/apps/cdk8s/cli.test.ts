@@ -46,6 +46,7 @@ describe('npm run synth', () => {
       '05-identity.k8s.yaml',
       '06-platform-controllers.k8s.yaml',
       '08-tenants.k8s.yaml',
+      'access.md',
       'images.txt',
       'install.sh',
       'kustomization.yaml',
