@@ -1,0 +1,190 @@
+import { Construct } from 'constructs';
+import { KUBEFLOW_USERID_HEADER } from '../core/identity';
+import { Layer, scopeInLayer } from '../core/layers';
+import { IGateway, IMesh, gatewayPrincipal } from '../core/mesh';
+import { INamespace } from '../core/network';
+import { ResourceSpec } from '../core/resources';
+import { propProblem, throwIfProblems } from '../core/validation';
+import { AccessManagement } from './access-management';
+import { CentralDashboard } from './central-dashboard';
+import { ProfileCrd } from './crds';
+import {
+  DASHBOARD_DEFAULT_RESOURCES,
+  DEFAULT_DASHBOARD_SETTINGS,
+  DEFAULT_PROFILE_NAMESPACE_LABELS,
+  KFAM_DEFAULT_RESOURCES,
+  PROFILE_CONTROLLER_DEFAULT_RESOURCES,
+} from './defaults';
+import { KubeflowRoles } from './kubeflow-roles';
+import { DEFAULT_DOCUMENTATION_ITEMS, DashboardLink, MenuEntry, linkProblems } from './menu';
+import { KUBEFLOW_DASHBOARD_NAMES as NAMES } from './names';
+import { trustDomainOf } from './private/workload';
+import { ProfileController } from './profile-controller';
+
+export interface KubeflowDashboardProps {
+  /** The namespace of the dashboard, the profile controller and KFAM (Kubeflow's `kubeflow`); meshed. */
+  readonly namespace: INamespace;
+  /** The gateway: the dashboard owns its route `/`, and profile namespaces admit its principal. */
+  readonly gateway: IGateway;
+  /** The mesh: its injection labels are added to every profile namespace. */
+  readonly mesh: IMesh;
+  /**
+   * The dashboard's menu, one entry per installed web app (the platform passes what its enabled
+   * components contribute).
+   * @default [] - no links: nothing is linked that is not installed
+   */
+  readonly menu?: readonly MenuEntry[];
+  /** Links on the home page. @default [] */
+  readonly quickLinks?: readonly DashboardLink[];
+  /** Documentation links on the home page. @default DEFAULT_DOCUMENTATION_ITEMS (the Kubeflow website) */
+  readonly documentationItems?: readonly DashboardLink[];
+  /** Links to other sites in the menu. @default [] */
+  readonly externalLinks?: readonly DashboardLink[];
+  /** The dashboard's `settings`. @default DEFAULT_DASHBOARD_SETTINGS (`DASHBOARD_FORCE_IFRAME: true`) */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  /** The header the gateway passes the user in. @default 'kubeflow-userid' */
+  readonly userIdHeader?: string;
+  /** What precedes the user in that header. @default '' */
+  readonly userIdPrefix?: string;
+  /**
+   * Whether a user without a profile may create one from the dashboard (`REGISTRATION_FLOW`).
+   * @default false - profiles are declared as code (upstream's setting)
+   */
+  readonly registrationFlow?: boolean;
+  /** Where the dashboard's sign-out goes (`LOGOUT_URL`). @default '/oauth2/sign_out' */
+  readonly logoutUrl?: string;
+  /**
+   * Labels of every profile namespace (with the mesh's injection labels added).
+   * @default DEFAULT_PROFILE_NAMESPACE_LABELS - upstream's `kubeflow-pss` overlay
+   */
+  readonly profileNamespaceLabels?: Readonly<Record<string, string>>;
+  /**
+   * Principals admitted into every profile namespace by `ns-owner-access-istio`, besides the
+   * gateway's.
+   * @default - upstream's service accounts in `namespace`: `notebook-controller-service-account`
+   * and `ml-pipeline-ui`, in the gateway's trust domain
+   */
+  readonly notebookControllerPrincipal?: string;
+  /** @default - `<trust domain>/ns/<namespace>/sa/ml-pipeline-ui` */
+  readonly pipelinesUiPrincipal?: string;
+  /** Users KFAM treats as cluster admins (`-cluster-admin`). @default [] */
+  readonly clusterAdmins?: readonly string[];
+  /** @default DASHBOARD_DEFAULT_RESOURCES */
+  readonly dashboardResources?: ResourceSpec;
+  /** @default PROFILE_CONTROLLER_DEFAULT_RESOURCES */
+  readonly profileControllerResources?: ResourceSpec;
+  /** @default KFAM_DEFAULT_RESOURCES */
+  readonly kfamResources?: ResourceSpec;
+}
+
+/**
+ * Kubeflow's core of kubeflow/dashboard v2.0.0: the `Profile` CRD (in the CRD layer), the
+ * aggregated Kubeflow roles, the profile controller with a least-privilege ClusterRole, KFAM
+ * behind the dashboard only, and the central dashboard on the gateway's `/`.
+ * @see https://github.com/kubeflow/dashboard/tree/v2.0.0
+ */
+export class KubeflowDashboard extends Construct {
+  public readonly namespace: string;
+  public readonly userIdHeader: string;
+  public readonly userIdPrefix: string;
+  public readonly registrationFlow: boolean;
+  public readonly logoutUrl: string;
+  public readonly menu: readonly MenuEntry[];
+  public readonly profileNamespaceLabels: Readonly<Record<string, string>>;
+  /** The principal of the dashboard's pods, the only caller KFAM admits. */
+  public readonly dashboardPrincipal: string;
+  public readonly profileCrd: ProfileCrd;
+  public readonly dashboard: CentralDashboard;
+  public readonly profileController: ProfileController;
+  public readonly accessManagement: AccessManagement;
+
+  public constructor(scope: Construct, id: string, props: KubeflowDashboardProps) {
+    super(scope, id);
+    const menu = props.menu ?? [];
+    const quickLinks = props.quickLinks ?? [];
+    const documentationItems = props.documentationItems ?? DEFAULT_DOCUMENTATION_ITEMS;
+    const externalLinks = props.externalLinks ?? [];
+    throwIfProblems('KubeflowDashboard', [
+      ...menu.flatMap((m, i) => m.problems(`menu[${i}]`)),
+      ...duplicateLinks(menu),
+      ...linkProblems('quickLinks', quickLinks),
+      ...linkProblems('documentationItems', documentationItems),
+      ...linkProblems('externalLinks', externalLinks),
+    ]);
+
+    const ns = props.namespace.name;
+    this.namespace = ns;
+    this.userIdHeader = props.userIdHeader ?? KUBEFLOW_USERID_HEADER;
+    this.userIdPrefix = props.userIdPrefix ?? '';
+    this.registrationFlow = props.registrationFlow ?? false;
+    this.logoutUrl = props.logoutUrl ?? '/oauth2/sign_out';
+    this.menu = menu;
+    this.profileNamespaceLabels = {
+      ...(props.profileNamespaceLabels ?? DEFAULT_PROFILE_NAMESPACE_LABELS),
+      ...props.mesh.injectionLabels,
+    };
+    const gateway = gatewayPrincipal(props.gateway, 'The central dashboard');
+    const trustDomain = trustDomainOf(gateway);
+    const principal = (sa: string) => `${trustDomain}/ns/${ns}/sa/${sa}`;
+    this.dashboardPrincipal = principal(NAMES.dashboard);
+
+    this.profileCrd = new ProfileCrd(scopeInLayer(this, Layer.CRDS), 'ProfileCrd');
+    new KubeflowRoles(this, 'KubeflowRoles');
+    this.profileController = new ProfileController(this, 'ProfileController', {
+      namespace: ns,
+      userIdHeader: this.userIdHeader,
+      userIdPrefix: this.userIdPrefix,
+      namespaceLabels: this.profileNamespaceLabels,
+      principals: {
+        ingressGateway: gateway,
+        notebookController:
+          props.notebookControllerPrincipal ?? principal('notebook-controller-service-account'),
+        pipelinesUi: props.pipelinesUiPrincipal ?? principal('ml-pipeline-ui'),
+      },
+      clusterAdmins: props.clusterAdmins ?? [],
+      resources: props.profileControllerResources ?? PROFILE_CONTROLLER_DEFAULT_RESOURCES,
+    });
+    this.dashboard = new CentralDashboard(this, 'Dashboard', {
+      namespace: props.namespace,
+      gateway: props.gateway,
+      userIdHeader: this.userIdHeader,
+      userIdPrefix: this.userIdPrefix,
+      registrationFlow: this.registrationFlow,
+      logoutUrl: this.logoutUrl,
+      kfamHost: `${NAMES.kfam}.${ns}`,
+      menu,
+      quickLinks,
+      documentationItems,
+      externalLinks,
+      settings: props.settings ?? DEFAULT_DASHBOARD_SETTINGS,
+      resources: props.dashboardResources ?? DASHBOARD_DEFAULT_RESOURCES,
+    });
+    this.accessManagement = new AccessManagement(this, 'AccessManagement', {
+      namespace: props.namespace,
+      dashboardPodLabels: this.dashboard.podLabels,
+      dashboardPrincipal: this.dashboardPrincipal,
+      resources: props.kfamResources ?? KFAM_DEFAULT_RESOURCES,
+    });
+  }
+}
+
+function duplicateLinks(menu: readonly MenuEntry[]): string[] {
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  menu.forEach((m, i) => {
+    for (const link of m.links) {
+      if (seen.has(link)) {
+        problems.push(
+          propProblem(
+            `menu[${i}]`,
+            'links to a path another entry links to',
+            `"${link}"`,
+            'List each link once.',
+          ),
+        );
+      }
+      seen.add(link);
+    }
+  });
+  return problems;
+}
