@@ -7,3 +7,4 @@ export * from './namespaces';
 export * from './oauth2-proxy';
 export * from './object-store';
 export * from './tenant';
+export * from './poddefaults';

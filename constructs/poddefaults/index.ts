@@ -1,0 +1,5 @@
+export * from './crd';
+export * from './names';
+export * from './versions';
+export * from './webhook';
+export * from './component';
