@@ -1,0 +1,48 @@
+import { App } from 'cdk8s';
+import { kubeflowNotebooksComponent } from '../../../constructs/kubeflow-notebooks';
+import { podDefaultsComponent } from '../../../constructs/poddefaults';
+import { MlopsPlatform } from '../../../stacks/platform';
+import { renderPlatform } from '../../../stacks/render';
+import { Manifest } from '../../helpers';
+import { checkIntegrity } from '../../integrity';
+
+const rendered = renderPlatform(
+  new MlopsPlatform(new App(), 'Platform', {
+    components: [podDefaultsComponent, kubeflowNotebooksComponent],
+  }),
+);
+const layerOf = (kind: string, name: string): string[] =>
+  rendered.layers
+    .filter((l) => l.objects.some((o) => o.kind === kind && o.metadata.name === name))
+    .map((l) => l.info.id);
+
+describe('Notebooks and PodDefaults on the platform (dev preset)', () => {
+  test('the CRDs install first, the workloads with the platform controllers', () => {
+    expect(layerOf('CustomResourceDefinition', 'notebooks.kubeflow.org')).toEqual(['01-crds']);
+    expect(layerOf('CustomResourceDefinition', 'poddefaults.kubeflow.org')).toEqual(['01-crds']);
+    for (const name of [
+      'notebook-controller-deployment',
+      'jupyter-web-app-deployment',
+      'poddefaults-webhook-deployment',
+    ]) {
+      expect([name, layerOf('Deployment', name)]).toEqual([name, ['06-platform-controllers']]);
+    }
+    expect(layerOf('Certificate', 'poddefaults-webhook-cert')).toEqual(['06-platform-controllers']);
+    expect(layerOf('Namespace', 'kubeflow')).toEqual(['02-namespaces']);
+  });
+
+  test('every reference resolves: selectors, accounts, config maps, service ports, webhooks', () => {
+    // The integrity check does not know that cert-manager writes a Certificate's Secret: the
+    // webhook's serving Secret is the one such reference, and its Certificate is there.
+    const certificateSecrets = new Set(
+      rendered.layers
+        .flatMap((l) => l.objects)
+        .filter((o) => o.kind === 'Certificate')
+        .map((o) => `${o.metadata.namespace}/${(o as Manifest).spec.secretName}`),
+    );
+    expect(certificateSecrets).toContain('kubeflow/poddefaults-webhook-certs');
+    expect(checkIntegrity(rendered)).toEqual([
+      'Deployment kubeflow/poddefaults-webhook-deployment: Secret poddefaults-webhook-certs does not exist',
+    ]);
+  });
+});
