@@ -59,9 +59,16 @@ export function checkIntegrity(rendered: RenderedPlatform): string[] {
     }),
   );
   const required = new Set(rendered.requiredSecrets.map((s) => key('Secret', s.namespace, s.name)));
+  // Secrets cert-manager writes for the Certificates of the output.
+  const certificateSecrets = new Set(
+    all
+      .filter((o) => o.kind === 'Certificate')
+      .map((o) => key('Secret', o.metadata.namespace, o.spec?.secretName as string)),
+  );
   const secretExists = (ns: string | undefined, name: string): boolean =>
     has('Secret', ns, name) ||
     generatedSecrets.has(key('Secret', ns, name)) ||
+    certificateSecrets.has(key('Secret', ns, name)) ||
     required.has(key('Secret', ns, name));
 
   for (const layer of rendered.layers) {
