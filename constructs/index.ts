@@ -9,3 +9,4 @@ export * from './oauth2-proxy';
 export * from './object-store';
 export * from './tenant';
 export * from './poddefaults';
+export * from './kubeflow-notebooks';
