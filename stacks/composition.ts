@@ -1,4 +1,5 @@
 import { AnyComponent, AnyContract } from '../constructs/core/component';
+import { ConfigProblem, problem } from '../constructs/core/config/problems';
 import { CompositionError } from '../constructs/core/composition';
 
 /** A component with its settings, as the platform builds it. */
@@ -90,4 +91,65 @@ export function buildOrder(
     done.add(next);
   }
   return ordered;
+}
+
+/** A component's slice of a parsed environment: the values of the top-level keys it declares. */
+export function sliceOf(
+  component: AnyComponent,
+  env: Record<string, unknown>,
+  preset: 'dev' | 'prod',
+  domain: string,
+): Record<string, unknown> {
+  const keys = Object.keys(component.config?.shape(preset, domain) ?? {});
+  return Object.fromEntries(keys.map((k) => [k, env[k]]));
+}
+
+/** The contracts a component needs with these settings. */
+export function resolveNeeds(
+  component: AnyComponent,
+  config: Record<string, unknown>,
+): readonly AnyContract[] {
+  const needs = component.needs ?? [];
+  return typeof needs === 'function' ? needs(config as never) : needs;
+}
+
+/** The rule of switched-off components, for the rule catalogue. */
+export const TOGGLE_RULE = {
+  id: 'COMPONENT-TOGGLES',
+  description:
+    'A component that is switched on has every component it needs switched on (notebooks need the dashboard and PodDefaults).',
+} as const;
+
+/**
+ * Combinations of `enabled` switches that cannot work: a component that is on needs a contract
+ * that only a component switched off offers. Each is a problem at the switch that is off.
+ */
+export function toggleProblems(
+  components: readonly AnyComponent[],
+  env: Record<string, unknown>,
+  preset: 'dev' | 'prod',
+  domain: string,
+): ConfigProblem[] {
+  const slices = new Map(components.map((c) => [c, sliceOf(c, env, preset, domain)]));
+  const on = components.filter((c) => c.enabled?.(slices.get(c) as never) ?? true);
+  const off = components.filter((c) => !on.includes(c));
+  const offered = new Set(on.flatMap((c) => c.offers ?? []));
+  const problems: ConfigProblem[] = [];
+  for (const c of on) {
+    for (const need of resolveNeeds(c, slices.get(c) ?? {})) {
+      if (offered.has(need)) continue;
+      const provider = off.find((d) => (d.offers ?? []).includes(need));
+      if (!provider?.toggle) continue;
+      problems.push(
+        problem(
+          provider.toggle,
+          `is false, but ${c.key}${c.toggle ? ` (${c.toggle})` : ''} is on and needs ${need.description}, which ${provider.key} offers`,
+          false,
+          `Switch ${provider.key} on${c.toggle ? `, or set ${c.toggle}: false` : ''}.`,
+          TOGGLE_RULE.id,
+        ),
+      );
+    }
+  }
+  return problems;
 }

@@ -11,6 +11,7 @@ import {
   certManagerShape,
 } from './config';
 import { PlatformIssuer } from './issuers';
+import { PLATFORM_ISSUER_NAMES } from './names';
 import { CERT_MANAGER_VERSION } from './versions';
 
 /** The namespace cert-manager runs in, and where ClusterIssuer Secrets live. */
@@ -50,6 +51,12 @@ function dns01(p: Dns01ProviderConfig): Dns01Provider {
       });
   }
 }
+
+/** The platform's CA for in-cluster Service names (webhooks), when the public issuer cannot be. */
+const SERVICE_CA = PlatformIssuer.platformCa({
+  name: PLATFORM_ISSUER_NAMES.serviceCa,
+  commonName: 'mlops-platform in-cluster CA',
+});
 
 /** The issuer an environment's `tls.issuer` describes. */
 export function issuerFrom(config: IssuerConfig): PlatformIssuer {
@@ -109,7 +116,7 @@ export const certManagerComponent = defineComponent({
     parseRules: CERT_MANAGER_PARSE_RULES,
   },
   namespaces: [CERT_MANAGER_NAMESPACE],
-  offers: [Contracts.certificateIssuer],
+  offers: [Contracts.certificateIssuer, Contracts.serviceIssuer],
   versions: (config) =>
     config.certManager.mode === 'managed'
       ? [{ project: 'cert-manager', version: CERT_MANAGER_VERSION }]
@@ -163,5 +170,24 @@ export const certManagerComponent = defineComponent({
       });
     }
     ctx.offer(Contracts.certificateIssuer, issuer);
+    // An ACME CA cannot certify in-cluster names (`*.svc`), and an external issuer may not: the
+    // webhooks get certificates from a CA of the platform's own unless the issuer is one.
+    const ownCa = issuer.type === 'platformCa' || issuer.type === 'ca';
+    if (!ownCa && !certManager) {
+      // The in-cluster CA's root goes where the cluster's cert-manager reads ClusterIssuer
+      // Secrets.
+      Prerequisites.of(infrastructure).requireNamespace({
+        name: clusterResourceNamespace,
+        purpose:
+          "cert-manager's cluster resource namespace: the platform's in-cluster CA for webhook certificates keeps its root there (certManager.mode external)",
+      });
+    }
+    ctx.offer(
+      Contracts.serviceIssuer,
+      ownCa
+        ? issuer
+        : (certManager?.addIssuer('ServiceIssuer', SERVICE_CA) ??
+            SERVICE_CA.bind(infrastructure, 'ServiceIssuer', { clusterResourceNamespace })),
+    );
   },
 });

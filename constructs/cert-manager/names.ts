@@ -56,6 +56,11 @@ export const PLATFORM_ISSUER_NAMES = {
   /** `platformCa()`: root CA Certificate and Secret, in the cluster resource namespace (`<name>-root`). */
   rootCa: 'platform-ca-root',
   acme: 'platform-acme',
+  /**
+   * The CA of in-cluster Service names (webhook certificates) when the public issuer is ACME or
+   * external: a `platformCa()` of this name.
+   */
+  serviceCa: 'platform-service-ca',
 } as const;
 
 /** API groups and version of cert-manager's custom resources. */

@@ -4,6 +4,7 @@ import { ICertificateIssuer } from './certificates';
 import { ConfigRule, PresetName, RuleDescription } from './config/rules';
 import { IDatabase } from './database';
 import { IMachineTokenIssuer, IOidcProvider } from './identity';
+import { IKubeflowProfiles, IPodDefaults } from './kubeflow';
 import { Layer } from './layers';
 import { ComponentVersion } from './release-set';
 import { IGateway, IMesh } from './mesh';
@@ -36,6 +37,10 @@ export const Contracts = {
     'ICertificateIssuer',
     'issues the certificates of the gateway and the webhooks',
   ),
+  serviceIssuer: new Contract<ICertificateIssuer>(
+    'ICertificateIssuer (in-cluster)',
+    'a CA issuer for in-cluster Service names, such as admission webhooks',
+  ),
   mesh: new Contract<IMesh>('IMesh', 'the service mesh: sidecar injection and mesh policy'),
   gateway: new Contract<IGateway>('IGateway', 'the HTTPS ingress gateway users enter through'),
   oidcProvider: new Contract<IOidcProvider>('IOidcProvider', 'who users are: an OIDC provider'),
@@ -45,6 +50,14 @@ export const Contracts = {
   ),
   objectStore: new Contract<IObjectStore>('IObjectStore', 'the S3-compatible object store'),
   database: new Contract<IDatabase>('IDatabase', 'the relational database of the platform'),
+  kubeflowProfiles: new Contract<IKubeflowProfiles>(
+    'IKubeflowProfiles',
+    'Kubeflow profiles, their roles and the central dashboard',
+  ),
+  podDefaults: new Contract<IPodDefaults>(
+    'IPodDefaults',
+    'the PodDefaults admission webhook of profile namespaces',
+  ),
 } as const;
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -178,6 +191,12 @@ export interface PlatformComponent<Shape extends z.ZodRawShape = z.ZodRawShape> 
   readonly upgrades?: readonly UpgradeStep[];
   /** Custom resources the install waits for before the next layer. @default [] */
   readonly readiness?: readonly ReadinessCheck[];
+  /**
+   * Where the environment file turns it on and off, e.g. `kubeflow.notebooks.enabled`, for
+   * messages about combinations that cannot work.
+   * @default - it cannot be turned off
+   */
+  readonly toggle?: string;
   /** Whether the environment turns it on. @default - always */
   enabled?(config: z.output<z.ZodObject<Shape>>): boolean;
   build(ctx: ComponentContext<z.output<z.ZodObject<Shape>>>): void;

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { problem } from '../../constructs/core/config/problems';
 import { dnsLabel, hostname, positiveInt, registry } from '../../constructs/core/config/patterns';
-import { ConfigRule, PresetName, presetDefault } from '../../constructs/core/config/rules';
+import {
+  ConfigRule,
+  PresetName,
+  configGroup,
+  presetDefault,
+} from '../../constructs/core/config/rules';
 import { secretSource } from '../../constructs/core/config/secrets';
 
 /** One JSON Patch operation (RFC 6902) on an object's manifest. */
@@ -72,15 +77,11 @@ export const platformShape = (preset: PresetName) => ({
  * nothing is built from them yet (see the README's status table).
  */
 export const plannedShape = (preset: PresetName) => ({
-  kubeflow: z
-    .strictObject({
-      dashboard: toggle.default({ enabled: true }),
-      notebooks: toggle.default({ enabled: true }),
-      katib: toggle.default({ enabled: true }),
-      training: toggle.default({ enabled: true }),
-      modelRegistry: toggle.default({ enabled: false }),
-    })
-    .prefault({}),
+  kubeflow: configGroup({
+    katib: toggle.default({ enabled: true }),
+    training: toggle.default({ enabled: true }),
+    modelRegistry: toggle.default({ enabled: false }),
+  }),
   pipelines: z
     .strictObject({
       enabled: z.boolean().default(true),

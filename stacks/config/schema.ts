@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AnyComponent, PlatformComponent } from '../../constructs/core/component';
-import { PresetName } from '../../constructs/core/config/rules';
+import { PresetName, configGroup, groupShape } from '../../constructs/core/config/rules';
 import { BUILT_IN_COMPONENTS } from '../components';
 import { plannedShape, platformShape } from './platform-slice';
 
@@ -38,14 +38,31 @@ export function environmentSchema(
     ...plannedShape(preset),
   };
   const owner = new Map<string, string>(Object.keys(shape).map((k) => [k, 'the platform']));
+  const describe = (who: string) => (who === 'the platform' ? who : `component ${who}`);
   for (const c of components) {
     for (const [key, schema] of Object.entries<z.core.$ZodType>(
       c.config?.shape(preset, domain) ?? {},
     )) {
       const taken = owner.get(key);
+      const inner = groupShape(schema);
+      const existing = groupShape(shape[key]);
+      if (taken && inner && existing) {
+        // A shared group: each key inside it has one owner.
+        for (const sub of Object.keys(inner)) {
+          const subOwner = owner.get(`${key}.${sub}`) ?? (sub in existing ? taken : undefined);
+          if (subOwner) {
+            throw new Error(
+              `Component ${c.key} declares the environment key \`${key}.${sub}\`, which ${describe(subOwner)} owns. Give the component a key of its own.`,
+            );
+          }
+          owner.set(`${key}.${sub}`, c.key);
+        }
+        shape[key] = configGroup({ ...existing, ...inner });
+        continue;
+      }
       if (taken) {
         throw new Error(
-          `Component ${c.key} declares the environment key \`${key}\`, which ${taken === 'the platform' ? 'the platform' : `component ${taken}`} owns. Give the component a key of its own.`,
+          `Component ${c.key} declares the environment key \`${key}\`, which ${describe(taken)} owns. Give the component a key of its own.`,
         );
       }
       owner.set(key, c.key);

@@ -7,8 +7,10 @@ import {
   PresetName,
   RuleContext,
   RuleDescription,
+  groupShape,
 } from '../../constructs/core/config/rules';
 import { BUILT_IN_COMPONENTS } from '../components';
+import { TOGGLE_RULE, toggleProblems } from '../composition';
 import { reservedNamespaces } from '../names';
 import { PLATFORM_PARSE_RULES, PLATFORM_RULES, platformShape } from './platform-slice';
 import { Environment, environmentSchema } from './schema';
@@ -22,7 +24,7 @@ export function configRules(components: readonly AnyComponent[] = BUILT_IN_COMPO
   parseRules: RuleDescription[];
 } {
   const rules: AnyRule[] = [...PLATFORM_RULES];
-  const parseRules: RuleDescription[] = [...PLATFORM_PARSE_RULES];
+  const parseRules: RuleDescription[] = [...PLATFORM_PARSE_RULES, TOGGLE_RULE];
   for (const c of components) {
     rules.push(...((c.config?.rules ?? []) as readonly AnyRule[]));
     parseRules.push(...(c.config?.parseRules ?? []));
@@ -35,7 +37,7 @@ export function ruleCatalogue(
   components: readonly AnyComponent[] = BUILT_IN_COMPONENTS,
 ): (RuleDescription & { readonly component: string })[] {
   const owners: [string, readonly RuleDescription[]][] = [
-    ['platform', [...PLATFORM_PARSE_RULES, ...PLATFORM_RULES]],
+    ['platform', [...PLATFORM_PARSE_RULES, TOGGLE_RULE, ...PLATFORM_RULES]],
     ...components.map((c): [string, readonly RuleDescription[]] => [
       c.key,
       [...(c.config?.parseRules ?? []), ...(c.config?.rules ?? [])],
@@ -116,9 +118,10 @@ export function validateEnvironment(
   const context: RuleContext = { preset, reservedNamespaces: reservedNamespaces(components) };
   if (parsed.success) {
     const env = parsed.data as Environment;
-    const problems: ConfigProblem[] = configRules(components).rules.flatMap((r) =>
-      r.check(env as never, context),
-    );
+    const problems: ConfigProblem[] = [
+      ...configRules(components).rules.flatMap((r) => r.check(env as never, context)),
+      ...toggleProblems(components, env as unknown as Record<string, unknown>, preset, domain),
+    ];
     if (problems.length > 0) throw new ConfigError(inFileOrder(problems, input), source);
     return env;
   }
@@ -129,10 +132,7 @@ export function validateEnvironment(
   >;
   for (const slice of slices(preset, domain, components)) {
     if (slice.rules.length === 0) continue;
-    const keys = Object.keys(slice.shape);
-    const own = z
-      .object(slice.shape)
-      .safeParse(Object.fromEntries(keys.map((k) => [k, record[k]])));
+    const own = z.object(slice.shape).safeParse(ownKeys(slice.shape, record));
     if (own.success)
       problems.push(...slice.rules.flatMap((r) => r.check(own.data as never, context)));
   }
@@ -140,6 +140,31 @@ export function validateEnvironment(
 }
 
 /** Aliases a file may expand before it is treated as an attempt to exhaust memory. */
+/** The values of a slice's keys; of a shared group only the keys inside it the slice owns. */
+function ownKeys(
+  shape: Record<string, z.core.$ZodType>,
+  record: Record<string, unknown>,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, schema]) => {
+      const inner = groupShape(schema);
+      const value = record[key];
+      if (!inner || typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return [key, value];
+      }
+      const written = value as Record<string, unknown>;
+      return [
+        key,
+        Object.fromEntries(
+          Object.keys(inner)
+            .filter((k) => k in written)
+            .map((k) => [k, written[k]]),
+        ),
+      ];
+    }),
+  );
+}
+
 const MAX_ALIASES = 100;
 
 /** The config path (`tenants[0].owner`) of the key that starts at `offset`, if the AST has it. */

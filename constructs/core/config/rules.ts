@@ -60,3 +60,23 @@ export function presetDefault<S extends z.ZodType>(
     }
   }) as never;
 }
+
+const GROUP_SHAPES = new WeakMap<object, z.ZodRawShape>();
+
+/**
+ * A top-level key that several components share, each owning keys inside it (`kubeflow:` holds
+ * `dashboard`, `notebooks` and more, each a component's). The environment schema merges the
+ * groups of one key into one strict object; a key inside it still has exactly one owner.
+ */
+export function configGroup<S extends z.ZodRawShape>(
+  shape: S,
+): z.ZodPrefault<z.ZodObject<S, z.core.$strict>> {
+  const schema = z.strictObject(shape).prefault({} as never);
+  GROUP_SHAPES.set(schema, shape);
+  return schema;
+}
+
+/** The keys inside a schema made by `configGroup`; `undefined` for any other schema. */
+export function groupShape(schema: unknown): z.ZodRawShape | undefined {
+  return typeof schema === 'object' && schema !== null ? GROUP_SHAPES.get(schema) : undefined;
+}

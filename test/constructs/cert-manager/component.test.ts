@@ -141,17 +141,25 @@ describe('tls.issuer becomes the platform issuer', () => {
       ),
     );
     const objects = allObjects(r);
+    // Only the platform's in-cluster CA for webhook certificates: its root lives where the
+    // cluster's cert-manager reads ClusterIssuer Secrets, a namespace the install requires.
     expect(
-      objects.filter(
-        (o) => o.metadata.namespace === 'cert-manager' || o.metadata.name === 'cert-manager',
-      ),
-    ).toEqual([]);
+      objects
+        .filter(
+          (o) => o.metadata.namespace === 'cert-manager' || o.metadata.name === 'cert-manager',
+        )
+        .map((o) => `${o.kind}/${o.metadata.name}`),
+    ).toEqual(['Certificate/platform-service-ca-root']);
+    expect(r.requiredNamespaces.map((n) => n.name)).toContain('cert-manager');
     expect(
       objectsOfKind(objects, 'CustomResourceDefinition').filter((c) =>
         c.spec.group.includes('cert-manager'),
       ),
     ).toEqual([]);
-    expect(objectsOfKind(objects, 'ClusterIssuer')).toEqual([]);
+    expect(objectsOfKind(objects, 'ClusterIssuer').map((i) => i.metadata.name)).toEqual([
+      'platform-service-ca-bootstrap',
+      'platform-service-ca',
+    ]);
     expect(r.requiredCrds.map((c) => c.name)).toEqual([
       'certificates.cert-manager.io',
       'clusterissuers.cert-manager.io',
