@@ -8,6 +8,11 @@ export interface AccessGrant {
   readonly role: string;
   /** The binding that grants it, `RoleBinding <name>`. */
   readonly via: string;
+  /**
+   * How the mesh admits the subject's requests to the tenant's pods through the gateway, e.g.
+   * `AuthorizationPolicy <name>: kubeflow-userid header`; `undefined` when no policy does.
+   */
+  readonly mesh?: string;
 }
 
 /** A platform service a tenant's pods may reach, by a network allow in the service's namespace. */
@@ -108,23 +113,58 @@ export function accessReport(rendered: RenderedPlatform): AccessReport {
 }
 
 function grantsIn(objects: readonly KubeObject[], namespace: string): AccessGrant[] {
-  return objects
-    .filter((o) => o.kind === 'RoleBinding' && o.metadata.namespace === namespace)
-    .flatMap((b) => {
-      const role = (b.roleRef as { name: string }).name;
-      const subjects = (b.subjects ?? []) as { kind: string; name: string }[];
-      return subjects.map((s) => ({
-        subject: { kind: s.kind, name: s.name },
-        role,
-        via: `RoleBinding ${b.metadata.name}`,
-      }));
-    })
-    .sort((a, b) =>
-      byText(
-        `${a.subject.kind}/${a.subject.name}/${a.role}`,
-        `${b.subject.kind}/${b.subject.name}/${b.role}`,
-      ),
-    );
+  const inNamespace = objects.filter((o) => o.metadata.namespace === namespace);
+  const policies = new Map(
+    inNamespace.filter((o) => o.kind === 'AuthorizationPolicy').map((p) => [p.metadata.name, p]),
+  );
+  const profile = objects.find((o) => o.kind === 'Profile' && o.metadata.name === namespace);
+  const owner = (profile?.spec as { owner?: { kind: string; name: string } } | undefined)?.owner;
+  return [
+    // The profile controller binds the owner (RoleBinding `namespaceAdmin`, AuthorizationPolicy
+    // `ns-owner-access-istio`) once it reconciles the Profile.
+    ...(owner
+      ? [
+          {
+            subject: { kind: owner.kind, name: owner.name },
+            role: 'kubeflow-admin',
+            via: `Profile ${namespace} (owner)`,
+            mesh: 'ns-owner-access-istio (profile controller): kubeflow-userid header',
+          },
+        ]
+      : []),
+    ...inNamespace
+      .filter((o) => o.kind === 'RoleBinding')
+      .flatMap((b) => {
+        const role = (b.roleRef as { name: string }).name;
+        const subjects = (b.subjects ?? []) as { kind: string; name: string }[];
+        const policy = policies.get(b.metadata.name);
+        const mesh = policy ? meshAdmission(policy) : undefined;
+        return subjects.map((s) => ({
+          subject: { kind: s.kind, name: s.name },
+          role,
+          via: `RoleBinding ${b.metadata.name}`,
+          ...(mesh ? { mesh } : {}),
+        }));
+      }),
+  ].sort((a, b) =>
+    byText(
+      `${a.subject.kind}/${a.subject.name}/${a.role}`,
+      `${b.subject.kind}/${b.subject.name}/${b.role}`,
+    ),
+  );
+}
+
+/** What an AuthorizationPolicy of a contributor matches on, in a few words. */
+function meshAdmission(policy: KubeObject): string {
+  const rules = ((policy.spec as { rules?: { when?: { key: string; values?: string[] }[] }[] })
+    ?.rules ?? []) as { when?: { key: string; values?: string[] }[] }[];
+  const conditions = rules.flatMap((r) => r.when ?? []);
+  const on = conditions.map((c) => {
+    const header = /^request\.headers\[(.+)\]$/.exec(c.key);
+    const claim = /^request\.auth\.claims\[(.+)\]$/.exec(c.key);
+    return header ? `${header[1]} header` : claim ? `verified token claim ${claim[1]}` : c.key;
+  });
+  return `AuthorizationPolicy ${policy.metadata.name}: ${on.join(', ') || 'every request'}`;
 }
 
 function ingressPeers(policy: KubeObject): Peer[] {
@@ -145,15 +185,23 @@ export function accessMarkdown(report: AccessReport): string {
   const lines = [
     `# Access in the "${report.environment}" environment`,
     '',
-    'Read from the objects the install applies: RoleBindings in each tenant namespace, and the',
-    'network allows of other namespaces that admit it. Egress is not restricted by the platform.',
+    'Read from the objects the install applies: the Profile, RoleBindings and AuthorizationPolicies',
+    'in each tenant namespace, and the network allows of other namespaces that admit it. Egress is',
+    'not restricted by the platform.',
     '',
   ];
   if (report.tenants.length === 0) lines.push('No tenants.', '');
   for (const t of report.tenants) {
-    lines.push(`## ${t.tenant}`, '', '| subject | role | granted by |', '| --- | --- | --- |');
+    lines.push(
+      `## ${t.tenant}`,
+      '',
+      '| subject | role | granted by | through the gateway |',
+      '| --- | --- | --- | --- |',
+    );
     for (const g of t.grants) {
-      lines.push(`| ${g.subject.kind} \`${g.subject.name}\` | ${g.role} | ${g.via} |`);
+      lines.push(
+        `| ${g.subject.kind} \`${g.subject.name}\` | ${g.role} | ${g.via} | ${g.mesh ?? 'no'} |`,
+      );
     }
     lines.push('', 'Its pods may reach:', '');
     if (t.reaches.length === 0) lines.push('- no platform service', '');

@@ -1,8 +1,11 @@
 import { certManagerComponent } from '../constructs/cert-manager/component';
 import { identityComponent } from '../constructs/dex/component';
 import { istioComponent } from '../constructs/istio/component';
+import { kubeflowDashboardComponent } from '../constructs/kubeflow-dashboard/component';
+import { kubeflowNotebooksComponent } from '../constructs/kubeflow-notebooks/component';
 import { objectStoreComponent } from '../constructs/object-store/component';
 import { oauth2ProxyComponent } from '../constructs/oauth2-proxy/component';
+import { podDefaultsComponent } from '../constructs/poddefaults/component';
 import { tenantsComponent } from '../constructs/tenant/component';
 
 /**
@@ -15,5 +18,8 @@ export const BUILT_IN_COMPONENTS = [
   identityComponent,
   oauth2ProxyComponent,
   objectStoreComponent,
+  kubeflowDashboardComponent,
+  podDefaultsComponent,
+  kubeflowNotebooksComponent,
   tenantsComponent,
 ] as const;

@@ -21,7 +21,7 @@ import { PlatformNamespace } from '../constructs/namespaces/namespace';
 import { platformTenant } from '../constructs/tenant/component';
 import { Tenant, TenantProps } from '../constructs/tenant/tenant';
 import { BUILT_IN_COMPONENTS } from './components';
-import { PlannedComponent, buildOrder, selectComponents } from './composition';
+import { PlannedComponent, buildOrder, resolveNeeds, selectComponents } from './composition';
 import { OverrideConfig } from './config/platform-slice';
 import { DEFAULT_ENVIRONMENT, Environment, EnvironmentConfig } from './config/schema';
 import { validateEnvironment } from './config/validate';
@@ -95,12 +95,11 @@ export class MlopsPlatform extends Construct implements ILayerCharts {
       this.node.setContext(REGISTRY_MIRROR_CONTEXT, env.images.registryMirror);
     }
 
-    let previous: Chart | undefined;
+    // One chart per layer, created in install order, which is the order cdk8s writes them in.
+    // No chart depends on another: cdk8s would expand each such dependency into one per pair of
+    // objects and walk the result without memo, which takes minutes for the whole platform.
     for (const info of LAYERS) {
-      const chart = new Chart(this, info.id, { disableResourceNameHashes: true });
-      if (previous) chart.addDependency(previous);
-      this.charts.set(info.layer, chart);
-      previous = chart;
+      this.charts.set(info.layer, new Chart(this, info.id, { disableResourceNameHashes: true }));
     }
 
     const planned = components
@@ -200,14 +199,28 @@ export class MlopsPlatform extends Construct implements ILayerCharts {
    * A team in the tenants layer, exactly as the environment's `tenants` make one: in the mesh,
    * labelled so that the object store (and every platform service after it) admits it.
    */
-  public addTenant(props: Omit<TenantProps, 'meshLabels' | 'tenantLabel'>): Tenant {
+  public addTenant(props: Omit<TenantProps, 'meshLabels' | 'tenantLabel' | 'profile'>): Tenant {
     const mesh = this.contract(Contracts.mesh);
     if (!mesh) {
       throw new CompositionError([
         'addTenant needs IMesh, which no component offers. Keep the istio component (or an external mesh).',
       ]);
     }
-    return platformTenant(this.chartFor(Layer.TENANTS), mesh, props);
+    const profiles = this.contract(Contracts.kubeflowProfiles);
+    const gateway = this.contract(Contracts.gateway);
+    const oidcProvider = this.contract(Contracts.oidcProvider);
+    const machineTokens = this.contract(Contracts.machineTokens);
+    return platformTenant(
+      this.chartFor(Layer.TENANTS),
+      {
+        mesh,
+        ...(profiles ? { profiles } : {}),
+        ...(gateway ? { gateway } : {}),
+        ...(oidcProvider ? { oidcProvider } : {}),
+        ...(machineTokens ? { machineTokens } : {}),
+      },
+      props,
+    );
   }
 
   /**
@@ -377,14 +390,6 @@ export class MlopsPlatform extends Construct implements ILayerCharts {
     this.namespaceMap.set(name, ns);
     return ns;
   }
-}
-
-function resolveNeeds(
-  component: AnyComponent,
-  config: Record<string, unknown>,
-): readonly AnyContract[] {
-  const needs = component.needs ?? [];
-  return typeof needs === 'function' ? needs(config as never) : needs;
 }
 
 function objectKey(kind: string, namespace: string | undefined, name: string): string {

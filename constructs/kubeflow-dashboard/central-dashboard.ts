@@ -1,3 +1,4 @@
+import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { GatewayExposure, exposeThroughGateway } from '../core/gateway-exposure';
@@ -70,16 +71,25 @@ export class CentralDashboard extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: NAMES.dashboard, namespace: ns }],
     });
 
-    const links = {
-      menuLinks: props.menu.map((m) => m.toJson()),
-      externalLinks: props.externalLinks.map(linkJson),
-      documentationItems: props.documentationItems.map(linkJson),
-      quickLinks: props.quickLinks.map(linkJson),
-    };
+    // The menu is read when the platform synthesizes: web apps built after the dashboard add
+    // their entries to the same list.
+    const links = Lazy.any({
+      produce: () =>
+        JSON.stringify(
+          {
+            menuLinks: props.menu.map((m) => m.toJson()),
+            externalLinks: props.externalLinks.map(linkJson),
+            documentationItems: props.documentationItems.map(linkJson),
+            quickLinks: props.quickLinks.map(linkJson),
+          },
+          null,
+          2,
+        ),
+    });
     new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: NAMES.dashboardConfig, namespace: ns, labels },
       data: {
-        links: JSON.stringify(links, null, 2),
+        links: links as unknown as string,
         settings: JSON.stringify(props.settings, null, 2),
       },
     });

@@ -6,3 +6,5 @@ export * from './menu';
 export * from './names';
 export * from './rbac';
 export * from './versions';
+export * from './component';
+export * from './config';

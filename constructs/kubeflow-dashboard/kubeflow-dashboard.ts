@@ -1,5 +1,11 @@
 import { Construct } from 'constructs';
 import { KUBEFLOW_USERID_HEADER } from '../core/identity';
+import {
+  IKubeflowProfiles,
+  KubeflowMenuItem,
+  KubeflowMenuSection,
+  ProfileIngress,
+} from '../core/kubeflow';
 import { Layer, scopeInLayer } from '../core/layers';
 import { IGateway, IMesh, gatewayPrincipal } from '../core/mesh';
 import { INamespace } from '../core/network';
@@ -83,13 +89,19 @@ export interface KubeflowDashboardProps {
  * behind the dashboard only, and the central dashboard on the gateway's `/`.
  * @see https://github.com/kubeflow/dashboard/tree/v2.0.0
  */
-export class KubeflowDashboard extends Construct {
+export class KubeflowDashboard extends Construct implements IKubeflowProfiles {
   public readonly namespace: string;
   public readonly userIdHeader: string;
   public readonly userIdPrefix: string;
   public readonly registrationFlow: boolean;
   public readonly logoutUrl: string;
-  public readonly menu: readonly MenuEntry[];
+  public get menu(): readonly MenuEntry[] {
+    return this.menuEntries;
+  }
+  public readonly namespaceLabels: Readonly<Record<string, string>>;
+  public readonly contributorPrincipals: readonly string[];
+  private readonly menuEntries: MenuEntry[];
+  private readonly ingress: ProfileIngress[] = [];
   public readonly profileNamespaceLabels: Readonly<Record<string, string>>;
   /** The principal of the dashboard's pods, the only caller KFAM admits. */
   public readonly dashboardPrincipal: string;
@@ -118,7 +130,7 @@ export class KubeflowDashboard extends Construct {
     this.userIdPrefix = props.userIdPrefix ?? '';
     this.registrationFlow = props.registrationFlow ?? false;
     this.logoutUrl = props.logoutUrl ?? '/oauth2/sign_out';
-    this.menu = menu;
+    this.menuEntries = [...menu];
     this.profileNamespaceLabels = {
       ...(props.profileNamespaceLabels ?? DEFAULT_PROFILE_NAMESPACE_LABELS),
       ...props.mesh.injectionLabels,
@@ -152,19 +164,48 @@ export class KubeflowDashboard extends Construct {
       registrationFlow: this.registrationFlow,
       logoutUrl: this.logoutUrl,
       kfamHost: `${NAMES.kfam}.${ns}`,
-      menu,
+      menu: this.menuEntries,
       quickLinks,
       documentationItems,
       externalLinks,
       settings: props.settings ?? DEFAULT_DASHBOARD_SETTINGS,
       resources: props.dashboardResources ?? DASHBOARD_DEFAULT_RESOURCES,
     });
+    this.namespaceLabels = this.profileNamespaceLabels;
+    this.contributorPrincipals = [
+      gateway,
+      props.pipelinesUiPrincipal ?? principal('ml-pipeline-ui'),
+    ];
     this.accessManagement = new AccessManagement(this, 'AccessManagement', {
       namespace: props.namespace,
       dashboardPodLabels: this.dashboard.podLabels,
       dashboardPrincipal: this.dashboardPrincipal,
       resources: props.kfamResources ?? KFAM_DEFAULT_RESOURCES,
     });
+  }
+
+  /** Adds a menu entry; links are unique across the menu. */
+  public addMenuEntry(entry: KubeflowMenuItem | KubeflowMenuSection): void {
+    const m = 'items' in entry ? MenuEntry.section(entry) : MenuEntry.item(entry);
+    const at = `menu[${this.menuEntries.length}]`;
+    throwIfProblems('KubeflowDashboard', [
+      ...m.problems(at),
+      ...duplicateLinks([...this.menuEntries, m]).filter((p) => p.includes(at)),
+    ]);
+    this.menuEntries.push(m);
+  }
+
+  public allowIntoProfiles(allow: ProfileIngress): void {
+    if (this.ingress.some((a) => a.id === allow.id)) {
+      throw new Error(
+        `Profile ingress "${allow.id}" is added twice. Give every allow into profile namespaces its own id.`,
+      );
+    }
+    this.ingress.push(allow);
+  }
+
+  public get profileIngress(): readonly ProfileIngress[] {
+    return this.ingress;
   }
 }
 

@@ -78,7 +78,7 @@ export const PVC_VIEWER_POD_PORT = 8080;
 export const PVC_VIEWER_SERVICE_PORT = 80;
 
 /** Upstream's requests and limits (`config/manager/manager.yaml`). */
-export const PVC_VIEWER_DEFAULT_RESOURCES: ResourceSpec = {
+export const PVC_VIEWER_CONTROLLER_DEFAULT_RESOURCES: ResourceSpec = {
   cpu: { request: '10m', limit: '500m' },
   memory: { request: '64Mi', limit: '128Mi' },
 };
@@ -153,7 +153,7 @@ export interface PvcViewerControllerProps {
   readonly issuer: ICertificateIssuer;
   /** Replicas; leader election keeps one reconciling, all serve the webhooks. @default 1 */
   readonly replicas?: number;
-  /** @default PVC_VIEWER_DEFAULT_RESOURCES - upstream's */
+  /** @default PVC_VIEWER_CONTROLLER_DEFAULT_RESOURCES - upstream's */
   readonly resources?: ResourceSpec;
   /** Create the PVCViewer CRD (in the CRD layer). @default true */
   readonly crd?: boolean;
@@ -202,7 +202,7 @@ export class PvcViewerController extends Construct {
     const P = PVC_VIEWER_PORTS;
     this.namespace = ns;
     this.replicas = props.replicas ?? 1;
-    this.resources = props.resources ?? PVC_VIEWER_DEFAULT_RESOURCES;
+    this.resources = props.resources ?? PVC_VIEWER_CONTROLLER_DEFAULT_RESOURCES;
     validate(props, this.replicas);
     this.settings = { ISTIO_GATEWAY: props.gateway.gatewayRef };
     this.serviceAccountName = N.serviceAccount;

@@ -9,9 +9,7 @@ import { ResourceSpec, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { propProblem, throwIfProblems } from '../core/validation';
 import { NOTEBOOKS_LABELS } from './private/labels';
-import { userRoles } from './private/user-roles';
-import { UserRole } from './rbac';
-import { TENSORBOARD_API, TensorboardCrd } from './tensorboard-crd';
+import { TensorboardCrd } from './tensorboard-crd';
 import { KUBEFLOW_NOTEBOOKS_VERSION } from './versions';
 
 /**
@@ -29,12 +27,6 @@ export const TENSORBOARD_CONTROLLER_NAMES = {
   leaderElectionRole: 'tensorboard-controller-leader-election-role',
   leaderElectionRoleBinding: 'tensorboard-controller-leader-election-rolebinding',
   metricsService: 'tensorboard-controller-controller-manager-metrics-service',
-  /** The aggregated user roles Kubeflow's `kubeflow-admin/edit/view` pick up (ours, see below). */
-  userRoles: {
-    admin: 'kubeflow-tensorboards-admin',
-    edit: 'kubeflow-tensorboards-edit',
-    view: 'kubeflow-tensorboards-view',
-  },
 } as const;
 
 export const TENSORBOARD_CONTROLLER_PORTS = {
@@ -145,44 +137,6 @@ export const TENSORBOARD_LEADER_ELECTION_RULES: readonly k8s.PolicyRule[] = [
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
 ];
 
-const TENSORBOARDS = ['tensorboards', 'tensorboards/status'];
-
-/**
- * Who may use Tensorboards through `kubectl`. Upstream ships no such roles with the controller
- * (only the tensorboards web app's `kubeflow-tensorboard-ui-*`, which belong to the web app); ours
- * follow the controller roles of Notebooks (`kubeflow-notebooks-admin/edit/view`).
- */
-export const TENSORBOARDS_USER_ROLES: readonly UserRole[] = [
-  {
-    name: TENSORBOARD_CONTROLLER_NAMES.userRoles.admin,
-    aggregateTo: ['kubeflow-admin'],
-    aggregateFrom: TENSORBOARD_CONTROLLER_NAMES.userRoles.admin,
-    rules: [],
-  },
-  {
-    name: TENSORBOARD_CONTROLLER_NAMES.userRoles.edit,
-    aggregateTo: ['kubeflow-edit', TENSORBOARD_CONTROLLER_NAMES.userRoles.admin],
-    rules: [
-      {
-        apiGroups: [TENSORBOARD_API.group],
-        resources: TENSORBOARDS,
-        verbs: ['get', 'list', 'watch', 'create', 'delete', 'deletecollection', 'patch', 'update'],
-      },
-    ],
-  },
-  {
-    name: TENSORBOARD_CONTROLLER_NAMES.userRoles.view,
-    aggregateTo: ['kubeflow-view'],
-    rules: [
-      {
-        apiGroups: [TENSORBOARD_API.group],
-        resources: TENSORBOARDS,
-        verbs: ['get', 'list', 'watch'],
-      },
-    ],
-  },
-];
-
 /** Requests and limits of the controller: upstream's (`config/manager/manager.yaml`). */
 export const TENSORBOARD_CONTROLLER_DEFAULT_RESOURCES: ResourceSpec = {
   cpu: { request: '10m', limit: '500m' },
@@ -246,8 +200,6 @@ export class TensorboardController extends Construct {
   public readonly principal: string;
   /** What each Tensorboard's server pod is: its port and labels, for tenant network allows. */
   public readonly servers = TENSORBOARD_SERVERS;
-  /** The aggregated user roles this creates. */
-  public readonly userRoleNames: readonly string[] = TENSORBOARDS_USER_ROLES.map((r) => r.name);
 
   public constructor(scope: Construct, id: string, props: TensorboardControllerProps) {
     super(scope, id);
@@ -302,7 +254,6 @@ export class TensorboardController extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: N.leaderElectionRole },
       subjects,
     });
-    userRoles(this, TENSORBOARDS_USER_ROLES, rbacLabels);
 
     const fromConfig = (key: string): k8s.EnvVar => ({
       name: key,

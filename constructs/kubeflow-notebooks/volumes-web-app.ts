@@ -32,7 +32,7 @@ export const VOLUMES_WEB_APP_DEFAULT_RESOURCES: ResourceSpec = {
  * Requests and limits of each PVC viewer (a file browser). Upstream sets none; a profile with a
  * ResourceQuota rejects pods without them.
  */
-export const PVC_VIEWER_DEFAULT_RESOURCES: ResourceSpec = {
+export const PVC_VIEWER_POD_DEFAULT_RESOURCES: ResourceSpec = {
   cpu: { request: '10m', limit: '500m' },
   memory: { request: '64Mi', limit: '256Mi' },
 };
@@ -106,7 +106,7 @@ export interface PvcViewerSettings {
   readonly rwoScheduling?: boolean;
   /** Timeout of the viewer's route. @default 30 - upstream's */
   readonly timeoutSeconds?: number;
-  /** @default PVC_VIEWER_DEFAULT_RESOURCES */
+  /** @default PVC_VIEWER_POD_DEFAULT_RESOURCES */
   readonly resources?: ResourceSpec;
 }
 
@@ -175,7 +175,7 @@ export class VolumesWebApp extends Construct {
       serviceAccountName: props.viewer?.serviceAccountName ?? 'default-editor',
       rwoScheduling: props.viewer?.rwoScheduling ?? true,
       timeoutSeconds: props.viewer?.timeoutSeconds ?? 30,
-      resources: props.viewer?.resources ?? PVC_VIEWER_DEFAULT_RESOURCES,
+      resources: props.viewer?.resources ?? PVC_VIEWER_POD_DEFAULT_RESOURCES,
     };
     throwIfProblems('VolumesWebApp', problems(this.viewer, this.replicas));
     this.podLabels = VOLUMES_WEB_APP_POD_LABELS;

@@ -27,6 +27,8 @@ export interface PlatformNamespaceProps {
   readonly labels?: Record<string, string>;
   /** The component that owns the namespace, for `app.kubernetes.io/*` labels. @default 'platform' */
   readonly owner?: string;
+  /** Annotations, e.g. the `owner` a Kubeflow profile controller checks. @default {} */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** Reason a namespace runs below `restricted`, recorded on the Namespace object. */
@@ -39,6 +41,8 @@ export const POD_SECURITY_REASON_ANNOTATION = 'mlops-blueprint.dev/pod-security-
 export class PlatformNamespace extends Construct implements INamespace {
   public readonly name: string;
   public readonly podSecurity: PodSecurityLevel;
+  /** The Namespace object. */
+  public readonly resource: k8s.KubeNamespace;
   private readonly allowIds = new Set<string>();
   private readonly owner: string;
 
@@ -54,7 +58,13 @@ export class PlatformNamespace extends Construct implements INamespace {
     }
     const meshLabels = props.meshLabels ?? {};
 
-    new k8s.KubeNamespace(this, 'Resource', {
+    const annotations = {
+      ...(props.annotations ?? {}),
+      ...(props.podSecurityReason
+        ? { [POD_SECURITY_REASON_ANNOTATION]: props.podSecurityReason }
+        : {}),
+    };
+    this.resource = new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: props.name,
         labels: {
@@ -69,9 +79,7 @@ export class PlatformNamespace extends Construct implements INamespace {
           'pod-security.kubernetes.io/warn': 'restricted',
           'pod-security.kubernetes.io/warn-version': KUBERNETES_VERSION,
         },
-        ...(props.podSecurityReason
-          ? { annotations: { [POD_SECURITY_REASON_ANNOTATION]: props.podSecurityReason } }
-          : {}),
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       },
     });
 

@@ -1,5 +1,6 @@
 import { Contracts, defineComponent } from '../core/component';
 import { Layer } from '../core/layers';
+import { podDefaultsShape } from './config';
 import { PodDefaultsWebhook } from './webhook';
 import { POD_DEFAULTS_VERSION } from './versions';
 
@@ -7,21 +8,28 @@ import { POD_DEFAULTS_VERSION } from './versions';
 export const POD_DEFAULTS_NAMESPACE = 'kubeflow';
 
 /**
- * The PodDefaults webhook on the platform: its CRD in the CRD layer, the webhook with its
- * certificate from the platform issuer in the platform-controllers layer, in the meshed
- * `kubeflow` namespace (the webhook pod itself runs without a sidecar). It has no settings of its
- * own: the platform decides whether to register it.
+ * The PodDefaults webhook on the platform: its CRD in the CRD layer, the webhook in the
+ * platform-controllers layer, in the meshed `kubeflow` namespace (the webhook pod itself runs
+ * without a sidecar), with its serving certificate from the platform's in-cluster CA.
  */
 export const podDefaultsComponent = defineComponent({
   key: 'poddefaults',
   description: 'the PodDefaults admission webhook of Kubeflow',
+  toggle: 'kubeflow.podDefaults.enabled',
+  config: { shape: podDefaultsShape },
   namespaces: [POD_DEFAULTS_NAMESPACE],
-  needs: [Contracts.certificateIssuer, Contracts.mesh],
+  needs: [Contracts.serviceIssuer, Contracts.mesh],
+  offers: [Contracts.podDefaults],
   versions: [{ project: 'dashboard', version: POD_DEFAULTS_VERSION }],
+  enabled: (config) => config.kubeflow.podDefaults.enabled,
   build(ctx) {
-    new PodDefaultsWebhook(ctx.chart(Layer.PLATFORM_CONTROLLERS), 'PodDefaults', {
+    const webhook = new PodDefaultsWebhook(ctx.chart(Layer.PLATFORM_CONTROLLERS), 'PodDefaults', {
       namespace: ctx.namespace(POD_DEFAULTS_NAMESPACE, { owner: 'kubeflow', mesh: true }),
-      issuer: ctx.get(Contracts.certificateIssuer),
+      issuer: ctx.get(Contracts.serviceIssuer),
+    });
+    ctx.offer(Contracts.podDefaults, {
+      crdName: `poddefaults.kubeflow.org`,
+      namespaceSelector: webhook.namespaceLabels,
     });
   },
 });

@@ -3,3 +3,4 @@ export * from './names';
 export * from './versions';
 export * from './webhook';
 export * from './component';
+export * from './config';

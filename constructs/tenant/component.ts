@@ -1,24 +1,62 @@
 import { Construct } from 'constructs';
 import { Contracts, defineComponent } from '../core/component';
 import { Layer } from '../core/layers';
-import { IMesh } from '../core/mesh';
+import { IMachineTokenIssuer, IOidcProvider } from '../core/identity';
+import { IKubeflowProfiles } from '../core/kubeflow';
+import { IGateway, IMesh } from '../core/mesh';
 import { NetworkPeer } from '../core/network';
 import { TENANT_RULES, tenantsShape } from './config';
 import { TENANT_LABEL, Tenant, TenantProps } from './tenant';
 
+/** The contracts a tenant is wired with. */
+export interface TenantWiring {
+  readonly mesh: IMesh;
+  /** With Kubeflow's core on, every tenant is a profile. */
+  readonly profiles?: IKubeflowProfiles;
+  readonly gateway?: IGateway;
+  readonly oidcProvider?: IOidcProvider;
+  readonly machineTokens?: IMachineTokenIssuer;
+}
+
 /**
- * A tenant as the platform makes it, from the environment file or from code: in the mesh, and
- * labelled so that platform services admit it.
+ * A tenant as the platform makes it, from the environment file or from code: in the mesh,
+ * labelled so that platform services admit it, and a Kubeflow profile when Kubeflow's core is on.
  */
 export function platformTenant(
   tenantsLayer: Construct,
-  mesh: IMesh,
-  props: Omit<TenantProps, 'meshLabels' | 'tenantLabel'>,
+  wiring: TenantWiring,
+  props: Omit<TenantProps, 'meshLabels' | 'tenantLabel' | 'profile'>,
 ): Tenant {
+  const { profiles, gateway, oidcProvider, machineTokens } = wiring;
+  const issuers = [
+    ...(oidcProvider ? [{ issuer: oidcProvider.issuerUrl, jwksUri: oidcProvider.jwksUri }] : []),
+    ...(machineTokens
+      ? [
+          {
+            issuer: machineTokens.issuer ?? 'https://kubernetes.default.svc.cluster.local',
+            jwksUri: machineTokens.jwksUri,
+          },
+        ]
+      : []),
+  ];
   return new Tenant(tenantsLayer, `Tenant-${props.name}`, {
     ...props,
-    meshLabels: mesh.injectionLabels,
+    meshLabels: wiring.mesh.injectionLabels,
     tenantLabel: TENANT_LABEL,
+    ...(profiles
+      ? {
+          profile: {
+            namespaceLabels: profiles.namespaceLabels,
+            userIdHeader: profiles.userIdHeader,
+            userIdPrefix: profiles.userIdPrefix,
+            contributorPrincipals: profiles.contributorPrincipals,
+            ingress: profiles.profileIngress,
+            ...(gateway?.principal && issuers.length > 0
+              ? { tokens: { issuers, gatewayPrincipal: gateway.principal } }
+              : {}),
+          },
+        }
+      : {}),
   });
 }
 
@@ -32,15 +70,33 @@ export const tenantsComponent = defineComponent({
   description: 'the teams on the platform',
   config: { shape: tenantsShape, rules: TENANT_RULES },
   needs: [Contracts.mesh],
-  uses: [Contracts.objectStore],
+  // Built after Kubeflow's web apps, so that every allow they add reaches the profiles.
+  uses: [
+    Contracts.objectStore,
+    Contracts.kubeflowProfiles,
+    Contracts.podDefaults,
+    Contracts.gateway,
+    Contracts.oidcProvider,
+    Contracts.machineTokens,
+  ],
   build(ctx) {
     // Teams read and write datasets and artifacts in the object store.
     ctx
       .tryGet(Contracts.objectStore)
       ?.grantAccess('object-store-from-tenants', NetworkPeer.namespacesWithLabel(TENANT_LABEL));
-    const mesh = ctx.get(Contracts.mesh);
+    const profiles = ctx.tryGet(Contracts.kubeflowProfiles);
+    const gateway = ctx.tryGet(Contracts.gateway);
+    const oidcProvider = ctx.tryGet(Contracts.oidcProvider);
+    const machineTokens = ctx.tryGet(Contracts.machineTokens);
+    const wiring: TenantWiring = {
+      mesh: ctx.get(Contracts.mesh),
+      ...(profiles ? { profiles } : {}),
+      ...(gateway ? { gateway } : {}),
+      ...(oidcProvider ? { oidcProvider } : {}),
+      ...(machineTokens ? { machineTokens } : {}),
+    };
     for (const t of ctx.config.tenants) {
-      platformTenant(ctx.chart(Layer.TENANTS), mesh, {
+      platformTenant(ctx.chart(Layer.TENANTS), wiring, {
         name: t.name,
         owner: t.owner,
         members: t.members,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { problem } from '../core/config/problems';
 import { dnsLabel, email, positiveInt, quantity } from '../core/config/patterns';
 import { ConfigRule, duplicates } from '../core/config/rules';
+import { kfamBindingName } from './tenant';
 
 const role = z.enum(['admin', 'edit', 'view']);
 
@@ -75,7 +76,8 @@ export const TENANT_RULES: readonly ConfigRule<Slice>[] = [
   },
   {
     id: 'TENANT-MEMBERS',
-    description: 'A tenant lists each member once and not its owner again.',
+    description:
+      'A tenant lists each member and group once, not its owner again, and no two subjects whose bindings would share a name.',
     check: ({ tenants }) =>
       tenants.flatMap((t, i) => {
         const users = t.members.map((m) => m.user);
@@ -93,6 +95,20 @@ export const TENANT_RULES: readonly ConfigRule<Slice>[] = [
                 ),
               ),
           ),
+          ...[...duplicates(t.groups.map((g) => g.name))].flatMap(([group, idx]) =>
+            idx
+              .slice(1)
+              .map((j) =>
+                problem(
+                  `tenants[${i}].groups[${j}].name`,
+                  `repeats tenants[${i}].groups[${idx[0]}]`,
+                  group,
+                  'List each group once with one role.',
+                  'TENANT-MEMBERS',
+                ),
+              ),
+          ),
+          ...sameObjectName(t, i),
           ...users.flatMap((u, j) =>
             u === t.owner
               ? [
@@ -110,3 +126,36 @@ export const TENANT_RULES: readonly ConfigRule<Slice>[] = [
       }),
   },
 ];
+
+/**
+ * Contributors whose bindings get the same object name: KFAM's format keeps only letters and
+ * digits of a subject (`a.b@x.io` and `a-b@x.io` are both `user-a-b-x-io-clusterrole-edit`).
+ */
+function sameObjectName(t: TenantConfig, i: number) {
+  const named = [
+    ...t.members.map((m, j) => ({
+      path: `tenants[${i}].members[${j}].user`,
+      subject: m.user,
+      name: kfamBindingName('User', m.user, m.role),
+    })),
+    ...t.groups.map((g, j) => ({
+      path: `tenants[${i}].groups[${j}].name`,
+      subject: g.name,
+      name: kfamBindingName('Group', g.name, g.role),
+    })),
+  ];
+  return [...duplicates(named.map((n) => n.name))].flatMap(([name, idx]) =>
+    idx
+      .slice(1)
+      .filter((k) => named[k].subject !== named[idx[0]].subject)
+      .map((k) =>
+        problem(
+          named[k].path,
+          `gets the binding name ${name}, as ${named[idx[0]].path} does`,
+          named[k].subject,
+          'Bindings are named by their letters and digits only; two subjects that differ only in other characters cannot both be listed with the same role.',
+          'TENANT-MEMBERS',
+        ),
+      ),
+  );
+}

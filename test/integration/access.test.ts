@@ -14,12 +14,62 @@ describe('the access report', () => {
   test('lists who has which role in each tenant, as the RoleBindings grant it', () => {
     const vision = report.tenants.find((t) => t.tenant === 'vision');
     expect(vision?.grants.map((g) => `${g.subject.kind} ${g.subject.name}: ${g.role}`)).toEqual([
-      'Group vision-reviewers: view',
-      'User ana@example.com: edit',
-      'User bo@example.com: view',
-      'User lead@example.com: admin',
+      'Group vision-reviewers: kubeflow-view',
+      'User ana@example.com: kubeflow-edit',
+      'User bo@example.com: kubeflow-view',
+      'User lead@example.com: kubeflow-admin',
     ]);
     expect(report.tenants.map((t) => t.tenant)).toEqual(['nlp', 'vision']);
+  });
+
+  test('agrees with the RoleBindings and AuthorizationPolicies, subject by subject', () => {
+    const objects = rendered.layers.flatMap((l) => l.objects);
+    const inVision = (kind: string) =>
+      objects.filter((o) => o.kind === kind && o.metadata.namespace === 'vision');
+    const bindings = inVision('RoleBinding');
+    const policies = inVision('AuthorizationPolicy');
+    const vision = report.tenants.find((t) => t.tenant === 'vision');
+    const viaBinding = vision?.grants.filter((g) => g.via.startsWith('RoleBinding ')) ?? [];
+    // every binding is in the report, and every grant but the owner's is a binding
+    expect(viaBinding.map((g) => g.via.slice('RoleBinding '.length)).sort()).toEqual(
+      bindings.map((b) => b.metadata.name).sort(),
+    );
+    for (const g of viaBinding) {
+      const name = g.via.slice('RoleBinding '.length);
+      const binding = bindings.find((b) => b.metadata.name === name);
+      const policy = policies.find((p) => p.metadata.name === name);
+      // KFAM's format: the binding and its policy share the name and the user/role annotations
+      expect(binding?.metadata.annotations).toEqual({
+        user: g.subject.name,
+        role: g.role.replace('kubeflow-', ''),
+      });
+      expect(policy?.metadata.annotations).toEqual(binding?.metadata.annotations);
+      expect(binding?.roleRef).toEqual({
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: g.role,
+      });
+      const rule = (policy?.spec as { rules: { when: { key: string; values: string[] }[] }[] })
+        .rules[0];
+      expect(rule.when).toEqual([
+        g.subject.kind === 'Group'
+          ? { key: 'request.auth.claims[groups]', values: [g.subject.name] }
+          : { key: 'request.headers[kubeflow-userid]', values: [g.subject.name] },
+      ]);
+      expect(g.mesh).toBe(
+        `AuthorizationPolicy ${name}: ${g.subject.kind === 'Group' ? 'verified token claim groups' : 'kubeflow-userid header'}`,
+      );
+    }
+    // the owner is the Profile's, bound by the profile controller
+    const profile = objects.find((o) => o.kind === 'Profile' && o.metadata.name === 'vision');
+    expect((profile?.spec as { owner: unknown }).owner).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'User',
+      name: 'lead@example.com',
+    });
+    expect(vision?.grants.find((g) => g.via === 'Profile vision (owner)')?.subject.name).toBe(
+      'lead@example.com',
+    );
   });
 
   test('lists what the tenant pods may reach: exactly the allows that select tenant namespaces', () => {
@@ -41,25 +91,25 @@ describe('the access report', () => {
     expect(code).toBe(0);
     expect(JSON.parse(out.join(''))).toEqual(JSON.parse(JSON.stringify(report)));
     expect(files['access.md']).toContain(
-      '| User `ana@example.com` | edit | RoleBinding tenant-member-0 |',
+      '| User `ana@example.com` | kubeflow-edit | RoleBinding user-ana-example-com-clusterrole-edit | AuthorizationPolicy user-ana-example-com-clusterrole-edit: kubeflow-userid header |',
     );
   });
 });
 
 describe('the access diff of two environment files', () => {
   const expected = [
-    '- nlp: User nlp-lead@example.com has admin',
+    '- nlp: User nlp-lead@example.com has kubeflow-admin',
     '- nlp: pods may reach istio-system on 15012/TCP',
     '- nlp: pods may reach minio on 9000/TCP',
     '- nlp: tenant exists',
-    '+ speech: User speech-lead@example.com has admin',
+    '+ speech: User speech-lead@example.com has kubeflow-admin',
     '+ speech: pods may reach istio-system on 15012/TCP',
     '+ speech: pods may reach minio on 9000/TCP',
     '+ speech: tenant exists',
-    '+ vision: Group ml-platform has admin',
-    '+ vision: User ana@example.com has admin',
-    '- vision: User ana@example.com has edit',
-    '- vision: User bo@example.com has view',
+    '+ vision: Group ml-platform has kubeflow-admin',
+    '+ vision: User ana@example.com has kubeflow-admin',
+    '- vision: User ana@example.com has kubeflow-edit',
+    '- vision: User bo@example.com has kubeflow-view',
   ];
 
   test('says who gains and loses what, line by line', () => {

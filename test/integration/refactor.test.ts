@@ -16,6 +16,11 @@ import { REPO_ROOT, allObjects, readEnvironment, renderEnv } from '../helpers';
  *   cert-manager v1.20.2 (UID 65532, RBAC, CRD schemas with upstream's defaults), Dex v2.45.1
  *   (two replicas), oauth2-proxy v7.15.2 (flags, a 32-byte cookie key, gateway policies that
  *   leave plain HTTP to its redirect) and added the TrafficExtension CRD.
+ * - Kubeflow's core (issue 11) added the dashboard, profiles, KFAM, PodDefaults and Notebooks
+ *   objects and the in-cluster CA of their webhooks (prod, whose issuer is ACME). Tenants became
+ *   profiles: each namespace carries the profile labels, the `owner` annotation and `baseline`
+ *   pod security; the quota and the owner's binding moved into the `Profile` (the controller
+ *   writes them); member and group bindings are named by subject and role in KFAM's format.
  */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);

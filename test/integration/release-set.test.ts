@@ -11,9 +11,13 @@ describe.each(['stacks/dev.yaml', 'stacks/prod.yaml'])('%s follows the release s
     const versions = platform.versions();
     expect(versions.map((v) => ('project' in v ? v.project : v.name)).sort()).toEqual([
       'cert-manager',
+      // the central dashboard with profiles and KFAM, and the PodDefaults webhook
+      'dashboard',
+      'dashboard',
       'dex',
       'istio',
       'minio',
+      'notebooks',
       'oauth2-proxy',
     ]);
     expect(versions.map(releaseSetDrift).filter(Boolean)).toEqual([]);

@@ -61,6 +61,9 @@ describe('components are wired by contract, in dependency order', () => {
       'dex',
       'oauth2-proxy',
       'object-store',
+      'kubeflow-dashboard',
+      'poddefaults',
+      'kubeflow-notebooks',
       'tenants',
     ]);
     for (const contract of Object.values(Contracts).filter((c) => c !== Contracts.database)) {

@@ -15,14 +15,17 @@ import {
 } from '../helpers';
 
 describe('MlopsPlatform', () => {
-  test('builds one chart per layer, each depending on the one before', () => {
-    const platform = new MlopsPlatform(new App(), 'Platform');
+  test('builds one chart per layer, which cdk8s writes in install order', () => {
+    const app = new App();
+    const platform = new MlopsPlatform(app, 'Platform');
     const charts = platform.layerCharts();
     expect(charts.map((c) => c.info.id)).toEqual(LAYERS.map((l) => l.id));
-    charts.forEach(({ chart }, i) => {
-      const deps = chart.node.dependencies;
-      expect(deps).toEqual(i === 0 ? [] : [charts[i - 1].chart]);
-    });
+    // cdk8s orders charts by their dependencies, then by the construct tree: without chart
+    // dependencies (which cdk8s expands per pair of objects) the tree's order is the layers'.
+    expect(app.charts.filter((c) => charts.some((l) => l.chart === c))).toEqual(
+      charts.map((c) => c.chart),
+    );
+    for (const { chart } of charts) expect(chart.node.dependencies).toEqual([]);
   });
 
   test('with no environment it is the dev preset', () => {
@@ -57,16 +60,26 @@ describe('MlopsPlatform', () => {
   test('every platform workload is restricted and has requests and a memory limit', () => {
     for (const env of [undefined, readEnvironment('stacks/prod.yaml')]) {
       const objects = allObjects(renderEnv(env));
-      // The one documented exception: the CNI node agent, in its own privileged namespace.
+      // The documented exceptions: the CNI node agent, in its own privileged namespace, and
+      // profile namespaces (baseline), where Kubeflow's controllers create the users' pods.
       const privileged = objectsOfKind(objects, 'Namespace').filter(
         (n) => n.metadata.labels?.['pod-security.kubernetes.io/enforce'] !== 'restricted',
       );
+      const profiles = objectsOfKind(objects, 'Profile').map((p) => p.metadata.name);
       expect(
         privileged.map((n) => [
           n.metadata.name,
+          n.metadata.labels?.['pod-security.kubernetes.io/enforce'],
           n.metadata.annotations?.['mlops-blueprint.dev/pod-security-reason'],
         ]),
-      ).toEqual([['istio-cni', expect.stringContaining('CNI node agent')]]);
+      ).toEqual([
+        ['istio-cni', 'privileged', expect.stringContaining('CNI node agent')],
+        ...profiles.map((p) => [
+          p,
+          'baseline',
+          expect.stringContaining('Kubeflow controllers create notebook'),
+        ]),
+      ]);
       const exempt = podSpecs(objects).filter((p) => p.owner.metadata.namespace === 'istio-cni');
       expect(exempt.map((p) => `${p.owner.kind}/${p.owner.metadata.name}`)).toEqual([
         'DaemonSet/istio-cni-node',

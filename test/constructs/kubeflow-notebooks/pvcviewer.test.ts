@@ -3,7 +3,7 @@ import { ICertificateIssuer } from '../../../constructs/core/certificates';
 import { BillOfMaterials, REGISTRY_MIRROR_CONTEXT } from '../../../constructs/core/images';
 import { Layer } from '../../../constructs/core/layers';
 import {
-  PVC_VIEWER_DEFAULT_RESOURCES,
+  PVC_VIEWER_CONTROLLER_DEFAULT_RESOURCES,
   PVC_VIEWER_NAMES,
   PVC_VIEWER_POD_LABELS,
   PVC_VIEWER_POD_PORT,
@@ -109,7 +109,7 @@ describe('PvcViewerController against kubeflow/notebooks v1.11.0', () => {
     const { controller } = build();
     expect(controller.namespace).toBe(NS);
     expect(controller.replicas).toBe(1);
-    expect(controller.resources).toEqual(PVC_VIEWER_DEFAULT_RESOURCES);
+    expect(controller.resources).toEqual(PVC_VIEWER_CONTROLLER_DEFAULT_RESOURCES);
     expect(controller.crd?.crdName).toBe('pvcviewers.kubeflow.org');
     expect(controller.crd?.apiVersion).toBe('kubeflow.org/v1alpha1');
     expect(controller.settings).toEqual({ ISTIO_GATEWAY: 'istio-system/platform-gateway' });

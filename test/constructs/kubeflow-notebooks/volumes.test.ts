@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { BillOfMaterials, REGISTRY_MIRROR_CONTEXT } from '../../../constructs/core/images';
 import {
-  PVC_VIEWER_DEFAULT_RESOURCES,
+  PVC_VIEWER_POD_DEFAULT_RESOURCES,
   VOLUMES_WEB_APP_DEFAULT_RESOURCES,
   VolumesWebApp,
   VolumesWebAppProps,
@@ -51,7 +51,7 @@ describe('VolumesWebApp against kubeflow/notebooks v1.11.0', () => {
       serviceAccountName: 'default-editor',
       rwoScheduling: true,
       timeoutSeconds: 30,
-      resources: PVC_VIEWER_DEFAULT_RESOURCES,
+      resources: PVC_VIEWER_POD_DEFAULT_RESOURCES,
     });
     expect(volumes.podLabels).toEqual(VOLUMES_WEB_APP_POD_LABELS);
     expect(deployment.spec.replicas).toBe(F.replicas);

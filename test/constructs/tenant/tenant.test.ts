@@ -31,7 +31,12 @@ describe('Tenant', () => {
         memory: TENANT_DEFAULT_CONTAINER_RESOURCES.memory.limit,
       },
     });
-    const owner = findObject(objects, 'RoleBinding', 'team-a', 'tenant-owner');
+    const owner = findObject(
+      objects,
+      'RoleBinding',
+      'team-a',
+      'user-ann-example-com-clusterrole-admin',
+    );
     expect(owner.roleRef).toEqual({
       apiGroup: 'rbac.authorization.k8s.io',
       kind: 'ClusterRole',
@@ -60,11 +65,15 @@ describe('Tenant', () => {
       'requests.storage': '500Gi',
       pods: 100,
     });
-    expect(findObject(objects, 'RoleBinding', 'team-b', 'tenant-member-0')).toMatchObject({
+    expect(
+      findObject(objects, 'RoleBinding', 'team-b', 'user-cy-example-com-clusterrole-view'),
+    ).toMatchObject({
       roleRef: { name: 'view' },
       subjects: [{ kind: 'User', name: 'cy@example.com' }],
     });
-    expect(findObject(objects, 'RoleBinding', 'team-b', 'tenant-group-0')).toMatchObject({
+    expect(
+      findObject(objects, 'RoleBinding', 'team-b', 'group-ml-admins-clusterrole-edit'),
+    ).toMatchObject({
       roleRef: { name: 'edit' },
       subjects: [{ kind: 'Group', name: 'ml-admins' }],
     });
@@ -84,12 +93,17 @@ describe('Tenant names', () => {
     });
     const objects = synth();
     const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-    for (const o of objects) expect(o.metadata.name).toMatch(dnsLabel);
-    expect(objectsOfKind(objects, 'RoleBinding').map((o) => o.metadata.name)).toEqual([
-      'tenant-owner',
-      'tenant-member-0',
-      'tenant-group-0',
-    ]);
+    const dnsSubdomain = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+    // RoleBindings are named by subject and role (up to a DNS subdomain), everything else by label
+    for (const o of objects) {
+      expect(o.metadata.name).toMatch(o.kind === 'RoleBinding' ? dnsSubdomain : dnsLabel);
+    }
+    const bindings = objectsOfKind(objects, 'RoleBinding').map((o) => o.metadata.name as string);
+    expect(bindings).toHaveLength(3);
+    expect(bindings[0]).toMatch(/^user-m{200,}[-a-z0-9]*-[0-9a-f]{8}$/);
+    expect(bindings[1]).toMatch(/^user-xm{200,}[-a-z0-9]*-[0-9a-f]{8}$/);
+    expect(bindings[2]).toBe('group-data-scientists-europe-clusterrole-view');
+    expect(new Set(bindings).size).toBe(3);
     expect(findObject(objects, 'Namespace', undefined, name).metadata.labels).toMatchObject({
       'app.kubernetes.io/instance': name,
     });
