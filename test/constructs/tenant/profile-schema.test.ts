@@ -60,13 +60,18 @@ describe('Profiles of tenants against the ProfileCrd schema', () => {
     ]);
   });
 
-  test.each(['team-a', 'team-b', 'team-c'])('the Profile %s validates against v1', (name) => {
-    const profile = tenantProfiles().find((p) => p.metadata.name === name);
-    expect(profile).toBeDefined();
-    const valid = v1?.(profile);
-    expect(v1?.errors ?? []).toEqual([]);
-    expect(valid).toBe(true);
-  });
+  test.each(['team-a', 'team-b', 'team-c'])(
+    'the Profile %s validates against v1 and v1beta1',
+    (name) => {
+      const profile = tenantProfiles().find((p) => p.metadata.name === name);
+      expect(profile).toBeDefined();
+      for (const [version, validate] of schemas) {
+        const valid = validate(profile);
+        expect([version, validate.errors ?? []]).toEqual([version, []]);
+        expect(valid).toBe(true);
+      }
+    },
+  );
 
   /** A tenant's Profile with `spec` changed by `edit`. */
   const broken = (edit: (spec: Record<string, unknown>) => void): Manifest => {
@@ -104,7 +109,7 @@ describe('Profiles of tenants against the ProfileCrd schema', () => {
       (spec) => {
         (spec.resourceQuotaSpec as { hard: Record<string, unknown> }).hard['requests.cpu'] = true;
       },
-      "/spec/resourceQuotaSpec/hard/requests.cpu must match a schema in anyOf",
+      '/spec/resourceQuotaSpec/hard/requests.cpu must match a schema in anyOf',
     ],
     [
       'a quota value that is an object',

@@ -25,12 +25,7 @@ function kfamGetBindingName(
   roleRefName: string,
 ): string {
   const reg = /[^a-zA-Z0-9]+/gu;
-  const nameRaw = [
-    userKind,
-    goQueryEscape(userName.replace(reg, '-')),
-    roleRefKind,
-    roleRefName,
-  ]
+  const nameRaw = [userKind, goQueryEscape(userName.replace(reg, '-')), roleRefKind, roleRefName]
     .join('-')
     .toLowerCase();
   return nameRaw.replace(reg, '-');
@@ -56,16 +51,16 @@ function setNamespaceLabels(
   labels: Readonly<Record<string, string>>,
   newLabels: Readonly<Record<string, string>>,
 ): Record<string, string> {
-  const out = { ...labels };
+  const out = new Map(Object.entries(labels));
   for (const [k, v] of Object.entries(newLabels)) {
-    const ok = k in out;
+    const ok = out.has(k);
     if (v.length === 0) {
-      if (ok) delete out[k];
+      if (ok) out.delete(k);
     } else if (!ok) {
-      out[k] = v;
+      out.set(k, v);
     }
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 const MESH_LABELS = { 'istio-injection': 'enabled' };
@@ -74,7 +69,10 @@ const CONTROLLER_LABELS = { ...DEFAULT_PROFILE_NAMESPACE_LABELS, ...MESH_LABELS 
 
 const GATEWAY = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
 const PIPELINES_UI = 'cluster.local/ns/kubeflow/sa/ml-pipeline-ui';
-const DEX = { issuer: 'https://kubeflow.example.com/dex', jwksUri: 'http://dex.auth.svc:5556/keys' };
+const DEX = {
+  issuer: 'https://kubeflow.example.com/dex',
+  jwksUri: 'http://dex.auth.svc:5556/keys',
+};
 const KUBE = {
   issuer: 'https://kubernetes.default.svc.cluster.local',
   jwksUri: 'https://kubernetes.default.svc/openid/v1/jwks',
@@ -218,7 +216,7 @@ describe('Tenant as a Kubeflow profile: the Namespace', () => {
       const ns = findObject(objects, 'Namespace', undefined, 'team-a');
       const profile = findObject(objects, 'Profile', undefined, 'team-a');
       // profile_controller.go: an existing namespace is adopted only if annotated with the owner.
-      expect(ns.metadata.annotations.owner).toBe(profile.spec.owner.name);
+      expect(ns.metadata.annotations?.owner).toBe(profile.spec.owner.name);
       const labels = ns.metadata.labels as Record<string, string>;
       const after = setNamespaceLabels(labels, controllerLabels);
       expect(Object.keys(after).filter((k) => !(k in labels))).toEqual([]);
@@ -242,7 +240,10 @@ describe('Tenant as a Kubeflow profile: the Namespace', () => {
       let labels: Record<string, string>;
       try {
         const { objects } = build({}, { namespaceLabels: controllerLabels });
-        labels = findObject(objects, 'Namespace', undefined, 'team-a').metadata.labels;
+        labels = findObject(objects, 'Namespace', undefined, 'team-a').metadata.labels as Record<
+          string,
+          string
+        >;
       } catch (err) {
         expect(String(err)).toContain('pod-security.kubernetes.io/enforce');
         return;
