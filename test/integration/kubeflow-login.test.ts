@@ -1,4 +1,12 @@
-import { Obj, allObjects, findObject, objectsOfKind, readEnvironment, renderEnv } from '../helpers';
+import {
+  Manifest,
+  Obj,
+  allObjects,
+  findObject,
+  objectsOfKind,
+  readEnvironment,
+  renderEnv,
+} from '../helpers';
 
 /**
  * The path a user takes after signing in: the gateway's catch-all route to the central dashboard,
@@ -21,11 +29,14 @@ interface MenuSection {
 const WEB_APPS = ['dashboard', 'jupyter-web-app', 'volumes-web-app', 'tensorboards-web-app'];
 
 const matches = (selector: Record<string, string>, labels: Record<string, string> | undefined) =>
-  Object.keys(selector).length > 0 &&
-  Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+  Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
 /** Pod templates of the workloads in `namespace` that `selector` selects. */
-function selectedPods(objects: readonly Obj[], namespace: string, selector: Record<string, string>) {
+function selectedPods(
+  objects: readonly Obj[],
+  namespace: string,
+  selector: Record<string, string>,
+) {
   return objects
     .filter(
       (o) =>
@@ -120,7 +131,7 @@ function operationCovers(operation: Obj | undefined, path: string, port: number)
 }
 
 /** Whether a gateway policy's rules apply to a request for `path` on `port`, whatever its source. */
-function policyCovers(policy: Obj, path: string, port: number): boolean {
+function policyCovers(policy: Manifest, path: string, port: number): boolean {
   return ((policy.spec.rules ?? []) as Obj[]).some((rule) => {
     const to = rule.to as Obj[] | undefined;
     return to === undefined || to.some((t) => operationCovers(t.operation as Obj, path, port));
