@@ -90,14 +90,43 @@ export function accessReport(rendered: RenderedPlatform): AccessReport {
   const tenants = objects.filter(
     (o) => o.kind === 'Namespace' && o.metadata.labels?.[TENANT_LABEL] !== undefined,
   );
-  const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+  // Indexed once, so that the report stays linear in tenants: objects by namespace, and network
+  // policies by the one namespace they admit when they name it (most do), the rest kept aside
+  // and matched against every tenant.
+  const byNamespace = new Map<string, KubeObject[]>();
+  const profiles = new Map<string, KubeObject>();
+  const naming = new Map<string, Set<KubeObject>>();
+  const selecting: KubeObject[] = [];
+  for (const o of objects) {
+    const ns = o.metadata.namespace;
+    if (ns !== undefined) {
+      const list = byNamespace.get(ns);
+      if (list) list.push(o);
+      else byNamespace.set(ns, [o]);
+    }
+    if (o.kind === 'Profile') profiles.set(o.metadata.name, o);
+    if (o.kind !== 'NetworkPolicy') continue;
+    const named = ingressPeers(o).map(namedNamespace);
+    if (named.some((n) => n === null)) selecting.push(o);
+    for (const n of named) {
+      if (typeof n === 'string') naming.set(n, (naming.get(n) ?? new Set()).add(o));
+    }
+  }
+  const policiesFor = (tenant: string): KubeObject[] => {
+    const named = naming.get(tenant);
+    return named ? [...new Set([...selecting, ...named])] : selecting;
+  };
   return {
     environment: rendered.environment,
     tenants: tenants
       .map((ns) => ({
         tenant: ns.metadata.name,
-        grants: grantsIn(objects, ns.metadata.name),
-        reaches: policies
+        grants: grantsIn(
+          byNamespace.get(ns.metadata.name) ?? [],
+          profiles.get(ns.metadata.name),
+          ns.metadata.name,
+        ),
+        reaches: policiesFor(ns.metadata.name)
           .filter((p) => p.metadata.namespace !== ns.metadata.name)
           .filter((p) => ingressPeers(p).some((peer) => selects(peer, ns)))
           .map((p) => ({
@@ -112,12 +141,14 @@ export function accessReport(rendered: RenderedPlatform): AccessReport {
   };
 }
 
-function grantsIn(objects: readonly KubeObject[], namespace: string): AccessGrant[] {
-  const inNamespace = objects.filter((o) => o.metadata.namespace === namespace);
+function grantsIn(
+  inNamespace: readonly KubeObject[],
+  profile: KubeObject | undefined,
+  namespace: string,
+): AccessGrant[] {
   const policies = new Map(
     inNamespace.filter((o) => o.kind === 'AuthorizationPolicy').map((p) => [p.metadata.name, p]),
   );
-  const profile = objects.find((o) => o.kind === 'Profile' && o.metadata.name === namespace);
   const owner = (profile?.spec as { owner?: { kind: string; name: string } } | undefined)?.owner;
   return [
     // The profile controller binds the owner (RoleBinding `namespaceAdmin`, AuthorizationPolicy
@@ -165,6 +196,22 @@ function meshAdmission(policy: KubeObject): string {
     return header ? `${header[1]} header` : claim ? `verified token claim ${claim[1]}` : c.key;
   });
   return `AuthorizationPolicy ${policy.metadata.name}: ${on.join(', ') || 'every request'}`;
+}
+
+/**
+ * The namespace a peer names by `kubernetes.io/metadata.name` alone; `undefined` for a peer that
+ * selects no other namespace (pods of its own, an IP block); `null` for one that selects by
+ * other labels.
+ */
+function namedNamespace(peer: Peer): string | null | undefined {
+  const sel = peer.namespaceSelector;
+  if (!sel) return undefined;
+  const labels = Object.entries(sel.matchLabels ?? {});
+  const byName =
+    labels.length === 1 &&
+    labels[0][0] === 'kubernetes.io/metadata.name' &&
+    (sel.matchExpressions ?? []).length === 0;
+  return byName ? labels[0][1] : null;
 }
 
 function ingressPeers(policy: KubeObject): Peer[] {

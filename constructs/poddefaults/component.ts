@@ -18,7 +18,8 @@ export const podDefaultsComponent = defineComponent({
   toggle: 'kubeflow.podDefaults.enabled',
   config: { shape: podDefaultsShape },
   namespaces: [POD_DEFAULTS_NAMESPACE],
-  needs: [Contracts.serviceIssuer, Contracts.mesh],
+  // The webhook acts only in profile namespaces (labelled by the profile controller's config).
+  needs: [Contracts.serviceIssuer, Contracts.mesh, Contracts.kubeflowProfiles],
   offers: [Contracts.podDefaults],
   versions: [{ project: 'dashboard', version: POD_DEFAULTS_VERSION }],
   enabled: (config) => config.kubeflow.podDefaults.enabled,

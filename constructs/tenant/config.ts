@@ -133,6 +133,12 @@ export const TENANT_RULES: readonly ConfigRule<Slice>[] = [
  */
 function sameObjectName(t: TenantConfig, i: number) {
   const named = [
+    // The owner's binding when the tenant is a plain namespace (a profile's is the controller's).
+    {
+      path: `tenants[${i}].owner`,
+      subject: t.owner,
+      name: kfamBindingName('User', t.owner, 'admin'),
+    },
     ...t.members.map((m, j) => ({
       path: `tenants[${i}].members[${j}].user`,
       subject: m.user,

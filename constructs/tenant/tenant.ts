@@ -375,6 +375,25 @@ export function kfamBindingName(kind: 'User' | 'Group', name: string, role: Tena
 /** Every problem with a tenant's props: the name becomes the namespace, and subjects need names. */
 function tenantProblems(props: TenantProps): string[] {
   const problems: string[] = [];
+  // An empty value tells the profile controller to delete the label on every reconcile; on a
+  // label the namespace sets itself, the two would undo each other (pod security above all).
+  const own = (key: string): boolean =>
+    key.startsWith('pod-security.kubernetes.io/') ||
+    key.startsWith('app.kubernetes.io/') ||
+    key === (props.tenantLabel ?? TENANT_LABEL) ||
+    key in (props.meshLabels ?? {});
+  for (const [key, value] of Object.entries(props.profile?.namespaceLabels ?? {})) {
+    if (value === '' && own(key)) {
+      problems.push(
+        propProblem(
+          `profile.namespaceLabels["${key}"]`,
+          'removes a label the tenant namespace sets itself',
+          '""',
+          'Leave the key out of the profile namespace labels; the namespace states it.',
+        ),
+      );
+    }
+  }
   if (!DNS_LABEL.test(props.name)) {
     problems.push(
       propProblem(

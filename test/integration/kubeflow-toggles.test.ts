@@ -253,22 +253,21 @@ describe.each([
     expectPlainTenants(objects);
   });
 
-  // BUG: with the dashboard off, the PodDefaults webhook is still built (CRD, Deployment,
-  // certificate, webhook configuration, the `kubeflow` namespace), although its namespaceSelector
-  // (`app.kubernetes.io/part-of: kubeflow-profile`) matches no namespace once tenants are not
-  // profiles: a component that never acts.
-  test.failing(
-    'dashboard and notebooks off: no Kubeflow object, tenants are plain namespaces',
-    () => {
-      const objects = allObjects(
-        renderEnv(
-          withKubeflow(env, { dashboard: { enabled: false }, notebooks: { enabled: false } }),
-        ),
-      );
-      expectPlainTenants(objects);
-      expect(kubeflowObjects(objects)).toEqual([]);
-    },
-  );
+  // PodDefaults acts only in profile namespaces, so it needs the dashboard: switching Kubeflow off
+  // is switching off all three.
+  test('dashboard, PodDefaults and notebooks off: no Kubeflow object, tenants are plain namespaces', () => {
+    const objects = allObjects(
+      renderEnv(
+        withKubeflow(env, {
+          dashboard: { enabled: false },
+          podDefaults: { enabled: false },
+          notebooks: { enabled: false },
+        }),
+      ),
+    );
+    expectPlainTenants(objects);
+    expect(kubeflowObjects(objects)).toEqual([]);
+  });
 
   test('the same environment with Kubeflow on makes every tenant a Profile', () => {
     const objects = allObjects(renderEnv(env));
@@ -285,11 +284,19 @@ describe.each([
 describe('switches that cannot work (rule COMPONENT-TOGGLES)', () => {
   const DASHBOARD_OFF =
     '`kubeflow.dashboard.enabled` is false, but kubeflow-notebooks (kubeflow.notebooks.enabled) is on and needs Kubeflow profiles, their roles and the central dashboard, which kubeflow-dashboard offers (got boolean false). Switch kubeflow-dashboard on, or set kubeflow.notebooks.enabled: false.';
+  const DASHBOARD_OFF_FOR_PODDEFAULTS =
+    '`kubeflow.dashboard.enabled` is false, but poddefaults (kubeflow.podDefaults.enabled) is on and needs Kubeflow profiles, their roles and the central dashboard, which kubeflow-dashboard offers (got boolean false). Switch kubeflow-dashboard on, or set kubeflow.podDefaults.enabled: false.';
   const PODDEFAULTS_OFF =
     '`kubeflow.podDefaults.enabled` is false, but kubeflow-notebooks (kubeflow.notebooks.enabled) is on and needs the PodDefaults admission webhook of profile namespaces, which poddefaults offers (got boolean false). Switch poddefaults on, or set kubeflow.notebooks.enabled: false.';
 
   test.each([
-    [{ dashboard: { enabled: false } }, [['kubeflow.dashboard.enabled', DASHBOARD_OFF]]],
+    [
+      { dashboard: { enabled: false } },
+      [
+        ['kubeflow.dashboard.enabled', DASHBOARD_OFF_FOR_PODDEFAULTS],
+        ['kubeflow.dashboard.enabled', DASHBOARD_OFF],
+      ],
+    ],
     [{ podDefaults: { enabled: false } }, [['kubeflow.podDefaults.enabled', PODDEFAULTS_OFF]]],
     [
       { dashboard: { enabled: false }, podDefaults: { enabled: false } },
@@ -306,7 +313,11 @@ describe('switches that cannot work (rule COMPONENT-TOGGLES)', () => {
 
   test('the same switches with notebooks off are valid', () => {
     for (const kubeflow of [
-      { dashboard: { enabled: false }, notebooks: { enabled: false } },
+      {
+        dashboard: { enabled: false },
+        podDefaults: { enabled: false },
+        notebooks: { enabled: false },
+      },
       { podDefaults: { enabled: false }, notebooks: { enabled: false } },
     ]) {
       expect(validateEnvironment(withKubeflow(DEV, kubeflow)).kubeflow.notebooks.enabled).toBe(
@@ -325,11 +336,15 @@ describe('switches that cannot work (rule COMPONENT-TOGGLES)', () => {
     });
 
     test.each([
-      ['dashboard', { dashboard: { enabled: false } }, DASHBOARD_OFF],
-      ['podDefaults', { podDefaults: { enabled: false } }, PODDEFAULTS_OFF],
+      [
+        'dashboard',
+        { dashboard: { enabled: false } },
+        [DASHBOARD_OFF_FOR_PODDEFAULTS, DASHBOARD_OFF],
+      ],
+      ['podDefaults', { podDefaults: { enabled: false } }, [PODDEFAULTS_OFF]],
     ])(
-      '%s off: exit code 1, the problem, nothing written, no stack trace',
-      async (_, kubeflow, message) => {
+      '%s off: exit code 1, the problems, nothing written, no stack trace',
+      async (_, kubeflow, messages) => {
         const config = path.join(dir, 'env.yaml');
         fs.writeFileSync(config, stringify(withKubeflow(DEV, kubeflow)));
         const out = path.join(dir, 'out');
@@ -342,7 +357,7 @@ describe('switches that cannot work (rule COMPONENT-TOGGLES)', () => {
         expect(code).toBe(1);
         expect(stdout.join('')).toBe('');
         expect(stderr.join('')).toBe(
-          `${config} is not a valid environment (1 problem):\n  - ${message} [COMPONENT-TOGGLES]\nNothing was written.\n`,
+          `${config} is not a valid environment (${messages.length} problem${messages.length > 1 ? 's' : ''}):\n${messages.map((m) => `  - ${m} [COMPONENT-TOGGLES]\n`).join('')}Nothing was written.\n`,
         );
         expect(stderr.join('')).not.toMatch(/^\s+at /m);
         expect(fs.existsSync(out)).toBe(false);

@@ -98,7 +98,8 @@ describe.each(ENVIRONMENTS)(
             unmodelled.push(`${o.apiVersion} ${o.kind}`);
             continue;
           }
-          if (!schema(o)) {
+          const valid: boolean = schema(JSON.parse(JSON.stringify(o)));
+          if (!valid) {
             errors.push(
               `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}: ${ajv.errorsText(schema.errors)}`,
             );

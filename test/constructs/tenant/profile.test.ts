@@ -224,33 +224,27 @@ describe('Tenant as a Kubeflow profile: the Namespace', () => {
       expect(after).toEqual(labels);
     },
   );
-  // Known bug: an empty value is upstream's way to remove a label, and `profileLabels` only
-  // drops it from what the tenant writes. For a key the namespace carries anyway (its pod-security
-  // level, its standard labels) the controller then deletes the tenant's label on every
-  // reconcile, leaving the namespace without enforcement. Fixed when the tenant refuses such labels
-  // or the controller changes nothing; then turn this into a plain test.
-  test.failing(
-    'labels to remove that the namespace carries are refused or left unchanged by the controller',
-    () => {
-      const controllerLabels = {
-        ...CONTROLLER_LABELS,
-        'pod-security.kubernetes.io/enforce': '',
-        'app.kubernetes.io/managed-by': '',
-      };
-      let labels: Record<string, string>;
-      try {
-        const { objects } = build({}, { namespaceLabels: controllerLabels });
-        labels = findObject(objects, 'Namespace', undefined, 'team-a').metadata.labels as Record<
-          string,
-          string
-        >;
-      } catch (err) {
-        expect(String(err)).toContain('pod-security.kubernetes.io/enforce');
-        return;
-      }
-      expect(setNamespaceLabels(labels, controllerLabels)).toEqual(labels);
-    },
-  );
+  // An empty value is upstream's way to remove a label: on a label the namespace carries itself
+  // (its pod-security level, its standard labels) the controller would delete it on every
+  // reconcile, so the tenant refuses such labels.
+  test('labels to remove that the namespace carries are refused, each by its key', () => {
+    const controllerLabels = {
+      ...CONTROLLER_LABELS,
+      'pod-security.kubernetes.io/enforce': '',
+      'app.kubernetes.io/managed-by': '',
+    };
+    expect(() => build({}, { namespaceLabels: controllerLabels })).toThrow(
+      /profile\.namespaceLabels\["pod-security\.kubernetes\.io\/enforce"\]` removes a label the tenant namespace sets itself[\s\S]*profile\.namespaceLabels\["app\.kubernetes\.io\/managed-by"\]`/,
+    );
+    // a label the namespace does not carry may be removed: nothing of ours changes
+    const removal = { ...CONTROLLER_LABELS, 'example.com/legacy': '' };
+    const { objects } = build({}, { namespaceLabels: removal });
+    const labels = findObject(objects, 'Namespace', undefined, 'team-a').metadata.labels as Record<
+      string,
+      string
+    >;
+    expect(setNamespaceLabels(labels, removal)).toEqual(labels);
+  });
 });
 
 describe('Tenant as a Kubeflow profile: what the controller owns', () => {

@@ -159,11 +159,9 @@ describe('TENANT-MEMBERS', () => {
     ).toEqual([]);
   });
 
-  // Known bug: without Kubeflow's dashboard a tenant binds its owner itself, named
-  // user-<owner>-clusterrole-admin, and the rule does not count the owner among the subjects: an
-  // owner a.b@x.io and an admin member a-b@x.io pass, and the tenant writes two RoleBindings
-  // of the same name. When the rule reports it, turn this into a plain test with its message.
-  test.failing('an admin member whose binding name is the owner’s is refused', () => {
+  // Without Kubeflow's dashboard a tenant binds its owner itself, named
+  // user-<owner>-clusterrole-admin: the rule counts the owner among the subjects.
+  test('an admin member whose binding name is the owner’s is refused', () => {
     expect(
       problems([
         { name: 'team-a', owner: 'a.b@x.io', members: [{ user: 'a-b@x.io', role: 'admin' }] },
