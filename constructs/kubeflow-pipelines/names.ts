@@ -38,10 +38,12 @@ export const KFP_NAMES = {
     service: 'cache-server',
     clusterRole: 'kubeflow-pipelines-cache-role',
     clusterRoleBinding: 'kubeflow-pipelines-cache-binding',
-    /** Upstream's cache deployer creates these with a CSR; ours come from cert-manager. */
-    webhookConfiguration: 'cache-webhook-kubeflow',
-    webhook: 'cache-server.kubeflow.svc',
-    certificate: 'cache-server',
+    /**
+     * The serving certificate and its Secret, upstream's cert-manager overlay
+     * (`env/cert-manager/base/cache-cert.yaml`). The webhook configuration is
+     * `cache-webhook-<namespace>` and its webhook `cache-server.<namespace>.svc`, as upstream.
+     */
+    certificate: 'kfp-cache-cert',
     certificateSecret: 'webhook-server-tls',
     authorizationPolicy: 'service-cache-server',
   },
