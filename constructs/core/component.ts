@@ -145,13 +145,19 @@ export interface ComponentContext<C> {
   offer<T>(contract: Contract<T>, value: T): void;
 }
 
+/** What the environment file states that other slices' schemas depend on, read before parsing. */
+export interface FileFacts {
+  /** The token claim that names users (`identity.external.userClaim`; `email` with Dex). */
+  readonly userClaim: string;
+}
+
 /** A component's part of the environment file: the top-level keys it owns and its rules. */
 export interface ConfigSlice<Shape extends z.ZodRawShape> {
   /**
    * The schemas of the keys the component owns, for a preset: the preset's defaults are part of
    * the schema, so the parsed slice holds every value the component reads.
    */
-  shape(preset: PresetName, domain: string): Shape;
+  shape(preset: PresetName, domain: string, file?: FileFacts): Shape;
   /** Cross-field checks over the parsed slice, each with an ID that appears in its messages. */
   readonly rules?: readonly ConfigRule<z.output<z.ZodObject<Shape>>>[];
   /**

@@ -30,6 +30,12 @@ export interface OidcClient {
 export interface IOidcProvider {
   /** The issuer exactly as it appears in tokens (`iss`), e.g. `https://kubeflow.example.com/dex`. */
   readonly issuerUrl: string;
+  /**
+   * The token claim that names a user (what the gateway passes on as `kubeflow-userid`, and what
+   * tenants list as owners and members).
+   * @default 'email'
+   */
+  readonly userClaim?: string;
   /** Where pods in the cluster fetch the signing keys, without leaving the cluster if possible. */
   readonly jwksUri: string;
   /** The provider's pods, for network allows; `undefined` for a provider outside the cluster. */

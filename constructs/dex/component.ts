@@ -122,6 +122,7 @@ export const identityComponent = defineComponent({
           jwksUri: id.external.jwksUri,
           clientId: id.external.clientId,
           clientSecret: id.external.clientSecret,
+          userClaim: id.external.userClaim,
         }),
       );
     }

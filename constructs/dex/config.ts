@@ -161,6 +161,17 @@ const externalSchema = z.strictObject({
       clientId: z.string().min(1),
       /** In the oauth2-proxy namespace. */
       clientSecret: secretKeyRef(),
+      /**
+       * The claim that names a user: what the gateway passes on as `kubeflow-userid` and what
+       * tenants list as owners and members. Dex always names users by `email`.
+       */
+      userClaim: z
+        .string()
+        .regex(
+          /^[A-Za-z_][A-Za-z0-9_.:-]*$/,
+          'is not a claim name|Use the claim as the provider writes it, e.g. email, preferred_username or upn.',
+        )
+        .default('email'),
     },
     {
       error: (issue) =>

@@ -21,6 +21,8 @@ export interface ExternalOidcProviderProps {
    * install prerequisite), referenced, never copied.
    */
   readonly clientSecret: DexSecretRef;
+  /** The claim that names a user. @default 'email' */
+  readonly userClaim?: string;
 }
 
 /** A client request the external provider has answered: what to register at the provider. */
@@ -41,6 +43,7 @@ export class ExternalOidcProvider extends Construct implements IOidcProvider {
   /** Outside the cluster: nothing to allow. */
   public readonly peer = undefined;
   public readonly clientId: string;
+  public readonly userClaim: string;
   private readonly clientSecret: DexSecretRef;
   private readonly registrations: ExternalClientRegistration[] = [];
 
@@ -72,6 +75,7 @@ export class ExternalOidcProvider extends Construct implements IOidcProvider {
     }
     throwIfProblems('ExternalOidcProvider', problems);
     this.issuerUrl = props.issuerUrl.replace(/\/+$/, '');
+    this.userClaim = props.userClaim ?? 'email';
     this.jwksUri = props.jwksUri;
     this.clientId = props.clientId;
     this.clientSecret = { ...props.clientSecret };

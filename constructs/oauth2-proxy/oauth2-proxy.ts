@@ -298,7 +298,7 @@ export class OAuth2Proxy extends Construct {
       issuer: props.provider.issuerUrl,
       jwksUri: props.endpoints?.jwks ?? props.provider.jwksUri,
       audiences: props.tokenAudiences ?? [this.client.clientId],
-      identityClaim: props.identityClaim ?? 'email',
+      identityClaim: props.identityClaim ?? props.provider.userClaim ?? 'email',
       groupsClaim: props.groupsClaim ?? 'groups',
       ...(props.machineToMachine ? { machineToMachine: props.machineToMachine } : {}),
     });

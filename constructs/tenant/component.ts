@@ -5,7 +5,7 @@ import { IMachineTokenIssuer, IOidcProvider } from '../core/identity';
 import { IKubeflowProfiles } from '../core/kubeflow';
 import { IGateway, IMesh } from '../core/mesh';
 import { NetworkPeer } from '../core/network';
-import { TENANT_RULES, tenantsShape } from './config';
+import { TENANT_PARSE_RULES, TENANT_RULES, tenantsShape } from './config';
 import { TENANT_LABEL, Tenant, TenantProps } from './tenant';
 
 /** The contracts a tenant is wired with. */
@@ -68,7 +68,7 @@ export function platformTenant(
 export const tenantsComponent = defineComponent({
   key: 'tenants',
   description: 'the teams on the platform',
-  config: { shape: tenantsShape, rules: TENANT_RULES },
+  config: { shape: tenantsShape, rules: TENANT_RULES, parseRules: TENANT_PARSE_RULES },
   needs: [Contracts.mesh],
   // Built after Kubeflow's web apps, so that every allow they add reaches the profiles.
   uses: [

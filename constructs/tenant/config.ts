@@ -1,37 +1,71 @@
 import { z } from 'zod';
 import { problem } from '../core/config/problems';
-import { dnsLabel, email, positiveInt, quantity } from '../core/config/patterns';
-import { ConfigRule, duplicates } from '../core/config/rules';
+import { dnsLabel, positiveInt, quantity } from '../core/config/patterns';
+import { FileFacts } from '../core/component';
+import { ConfigRule, PresetName, duplicates } from '../core/config/rules';
 import { kfamBindingName } from './tenant';
 
 const role = z.enum(['admin', 'edit', 'view']);
 
-const tenantSchema = z.strictObject({
-  /** Also the name of the team's namespace. */
-  name: dnsLabel(),
-  owner: email(),
-  members: z.array(z.strictObject({ user: email(), role })).default([]),
-  groups: z.array(z.strictObject({ name: z.string().min(1), role })).default([]),
-  quota: z
-    .strictObject({
-      cpu: quantity().optional(),
-      memory: quantity().optional(),
-      gpu: z.number().int().min(0).optional(),
-      storageGiB: positiveInt(1000000, 'GiB').optional(),
-      pods: positiveInt(100000, 'pods').optional(),
-    })
-    .optional(),
-});
+/**
+ * A user as the gateway names them: the value of the identity provider's user claim (an e-mail
+ * address unless `identity.external.userClaim` says otherwise; rule TENANT-USERS).
+ */
+const user = (claim: string) =>
+  claim === 'email'
+    ? z
+        .string()
+        .regex(
+          /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+          'is not an email address|Use a full address such as admin@example.com: the gateway names users by their email claim (set identity.external.userClaim for another claim).|TENANT-USERS',
+        )
+    : z
+        .string()
+        .regex(
+          /^\S+$/,
+          `is not a user name|Use the user's value of the identity provider's ${claim} claim.|TENANT-USERS`,
+        );
+
+const tenantSchema = (claim: string) =>
+  z.strictObject({
+    /** Also the name of the team's namespace. */
+    name: dnsLabel(),
+    owner: user(claim),
+    members: z.array(z.strictObject({ user: user(claim), role })).default([]),
+    groups: z.array(z.strictObject({ name: z.string().min(1), role })).default([]),
+    quota: z
+      .strictObject({
+        cpu: quantity().optional(),
+        memory: quantity().optional(),
+        gpu: z.number().int().min(0).optional(),
+        storageGiB: positiveInt(1000000, 'GiB').optional(),
+        pods: positiveInt(100000, 'pods').optional(),
+      })
+      .optional(),
+  });
 
 /** More teams than any one platform serves; the output and the install grow linearly with them. */
 export const MAX_TENANTS = 5000;
 
-export type TenantConfig = z.output<typeof tenantSchema>;
+export type TenantConfig = z.output<ReturnType<typeof tenantSchema>>;
+
+/** Rules the schema enforces while parsing; their messages carry these IDs. */
+export const TENANT_PARSE_RULES = [
+  {
+    id: 'TENANT-USERS',
+    description:
+      "Owners and members are named as the gateway names users: e-mail addresses, unless the identity provider's user claim is another (identity.external.userClaim).",
+  },
+] as const;
 
 /** The key `tenants` of the environment file: the teams on the platform. */
-export const tenantsShape = () => ({
+export const tenantsShape = (
+  _preset?: PresetName,
+  _domain?: string,
+  file: FileFacts = { userClaim: 'email' },
+) => ({
   tenants: z
-    .array(tenantSchema)
+    .array(tenantSchema(file.userClaim))
     .max(
       MAX_TENANTS,
       `has more than ${MAX_TENANTS} tenants|Split the teams over several environments; synthesis and installs grow with every tenant.`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnyComponent, PlatformComponent } from '../../constructs/core/component';
+import { AnyComponent, FileFacts, PlatformComponent } from '../../constructs/core/component';
 import { PresetName, configGroup, groupShape } from '../../constructs/core/config/rules';
 import { BUILT_IN_COMPONENTS } from '../components';
 import { plannedShape, platformShape } from './platform-slice';
@@ -32,6 +32,7 @@ export function environmentSchema(
   preset: PresetName,
   domain: string,
   components: readonly AnyComponent[],
+  file: FileFacts = { userClaim: 'email' },
 ): z.ZodObject {
   const shape: Record<string, z.core.$ZodType> = {
     ...platformShape(preset),
@@ -41,7 +42,7 @@ export function environmentSchema(
   const describe = (who: string) => (who === 'the platform' ? who : `component ${who}`);
   for (const c of components) {
     for (const [key, schema] of Object.entries<z.core.$ZodType>(
-      c.config?.shape(preset, domain) ?? {},
+      c.config?.shape(preset, domain, file) ?? {},
     )) {
       const taken = owner.get(key);
       const inner = groupShape(schema);

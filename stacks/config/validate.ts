@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { z } from 'zod';
-import { AnyComponent } from '../../constructs/core/component';
+import { AnyComponent, FileFacts } from '../../constructs/core/component';
 import { ConfigError, ConfigProblem, formatPath } from '../../constructs/core/config/problems';
 import {
   ConfigRule,
@@ -70,6 +70,15 @@ function domainOf(input: unknown): string {
  * Problems in the order of the file's top-level keys, whatever check found them (schema, rules,
  * component checks); problems of the whole file first, and the order of finding within a key.
  */
+/** The claim that names users, as the file states it (read before parsing, like the preset). */
+function userClaimOf(input: unknown): string {
+  const identity = (
+    input as { identity?: { provider?: unknown; external?: { userClaim?: unknown } } } | null
+  )?.identity;
+  const claim = identity?.provider === 'external' ? identity.external?.userClaim : undefined;
+  return typeof claim === 'string' ? claim : 'email';
+}
+
 function inFileOrder(problems: readonly ConfigProblem[], input: unknown): ConfigProblem[] {
   const keys =
     typeof input === 'object' && input !== null && !Array.isArray(input) ? Object.keys(input) : [];
@@ -90,11 +99,12 @@ function slices(
   preset: PresetName,
   domain: string,
   components: readonly AnyComponent[],
+  file: FileFacts,
 ): { shape: Record<string, z.core.$ZodType>; rules: readonly AnyRule[] }[] {
   return [
     { shape: platformShape(preset), rules: PLATFORM_RULES as readonly AnyRule[] },
     ...components.map((c) => ({
-      shape: (c.config?.shape(preset, domain) ?? {}) as Record<string, z.core.$ZodType>,
+      shape: (c.config?.shape(preset, domain, file) ?? {}) as Record<string, z.core.$ZodType>,
       rules: (c.config?.rules ?? []) as readonly AnyRule[],
     })),
   ];
@@ -113,9 +123,14 @@ export function validateEnvironment(
 ): Environment {
   const preset = presetOf(input);
   const domain = domainOf(input);
-  const schema = environmentSchema(preset, domain, components);
+  const file: FileFacts = { userClaim: userClaimOf(input) };
+  const schema = environmentSchema(preset, domain, components, file);
   const parsed = schema.safeParse(input, { reportInput: true });
-  const context: RuleContext = { preset, reservedNamespaces: reservedNamespaces(components) };
+  const context: RuleContext = {
+    preset,
+    reservedNamespaces: reservedNamespaces(components),
+    userClaim: file.userClaim,
+  };
   if (parsed.success) {
     const env = parsed.data as Environment;
     const problems: ConfigProblem[] = [
@@ -130,7 +145,7 @@ export function validateEnvironment(
     string,
     unknown
   >;
-  for (const slice of slices(preset, domain, components)) {
+  for (const slice of slices(preset, domain, components, file)) {
     if (slice.rules.length === 0) continue;
     const own = z.object(slice.shape).safeParse(ownKeys(slice.shape, record));
     if (own.success)

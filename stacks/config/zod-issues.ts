@@ -110,8 +110,9 @@ export function problemsFromZod(
       ? undefined
       : split(issue.message);
     if (own) {
-      // A rule's message names the fields; the value found adds nothing.
-      const got = found === undefined || own.rule ? NO_VALUE : found;
+      // A cross-field rule's message names the fields, so the value found adds nothing; a rule
+      // on one value (a format) shows it.
+      const got = found === undefined || (own.rule && issue.code === 'custom') ? NO_VALUE : found;
       out.push(problem(path, own.what, got, own.fix, own.rule));
       continue;
     }

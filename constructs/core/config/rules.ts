@@ -9,6 +9,11 @@ export interface RuleContext {
   readonly preset: PresetName;
   /** Namespaces the platform and Kubernetes own; no tenant may take one. */
   readonly reservedNamespaces: readonly string[];
+  /**
+   * The token claim that names users (`identity.external.userClaim`, `email` with Dex): owners
+   * and members are e-mail addresses only when it is `email`.
+   */
+  readonly userClaim: string;
 }
 
 /** A rule's entry in the catalogue. */

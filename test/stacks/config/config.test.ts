@@ -49,7 +49,7 @@ const INVALID: Record<string, string[]> = {
     '`domain` is not a host name (got "https://kubeflow.example.com"). Use a lower-case DNS name such as kubeflow.example.com, without scheme or path.',
     '`objectStore.storageGiB` must be at least 1 (got number -5). Give a whole number of GiB from 1 to 100000.',
     '`objectStore.buckets[0].name` is not a valid S3 bucket name (got "ML_Pipeline"). Use 3 to 63 lower-case letters, digits, dots and hyphens.',
-    '`tenants[0].owner` is not an email address (got "alice"). Use a full address such as admin@example.com.',
+    '`tenants[0].owner` is not an email address (got "alice"). Use a full address such as admin@example.com: the gateway names users by their email claim (set identity.external.userClaim for another claim). [TENANT-USERS]',
     '`tenants[0].quota.cpu` is not a Kubernetes quantity (got "lots"). Use a value such as 500m or 2 for CPU and 512Mi or 4Gi for memory.',
   ],
   'literal-credentials.yaml': [
