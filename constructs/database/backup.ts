@@ -404,8 +404,11 @@ export class DatabaseBackup extends Construct {
   public restoreCommand(): string[] {
     const s3 = this.objectStoreCredentials;
     const store = IN_CLUSTER_HOST.exec(this.objectStore.host);
+    const jsonPath = (key: string): string => `{.data.${key.replace(/\./g, '\\.')}}`;
+    const secretText = (namespace: string, ref: k8s.SecretKeySelector): string =>
+      `kubectl -n ${namespace} get secret ${ref.name} -o jsonpath='${jsonPath(ref.key)}' | base64 -d`;
     const secretValue = (namespace: string, ref: k8s.SecretKeySelector): string =>
-      `"$(kubectl -n ${namespace} get secret ${ref.name} -o jsonpath='{.data.${ref.key}}' | base64 -d)"`;
+      `"$(${secretText(namespace, ref)})"`;
     const localPort = 19000;
     const endpoint = store ? `http://127.0.0.1:${localPort}` : this.objectStore.endpointUrl;
     const lines = [
@@ -439,7 +442,7 @@ export class DatabaseBackup extends Construct {
       const ssl = !tls.required
         ? '--ssl-mode=PREFERRED'
         : tls.caSecret
-          ? `--ssl-mode=VERIFY_CA --ssl-ca=<(kubectl -n ${this.namespaceName} get secret ${tls.caSecret.name} -o jsonpath='{.data.${tls.caSecret.key}}' | base64 -d)`
+          ? `--ssl-mode=VERIFY_CA --ssl-ca=<(${secretText(this.namespaceName, tls.caSecret)})`
           : '--ssl-mode=REQUIRED';
       lines.push(
         `mc cat "$DUMP" | gunzip | mysql --defaults-extra-file=<(printf '[client]\\nuser="%s"\\npassword="%s"\\n' ${secretValue(
