@@ -10,3 +10,6 @@ export * from './object-store';
 export * from './tenant';
 export * from './poddefaults';
 export * from './kubeflow-notebooks';
+export * from './argo-workflows';
+export * from './database';
+export * from './kubeflow-pipelines';

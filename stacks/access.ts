@@ -166,12 +166,17 @@ function grantsIn(
     ...inNamespace
       .filter((o) => o.kind === 'RoleBinding')
       .flatMap((b) => {
-        const role = (b.roleRef as { name: string }).name;
-        const subjects = (b.subjects ?? []) as { kind: string; name: string }[];
+        const ref = b.roleRef as { kind: string; name: string };
+        // A namespaced Role (a platform job's narrow grant) is named as such; ClusterRoles by name.
+        const role = ref.kind === 'Role' ? `Role ${ref.name}` : ref.name;
+        const subjects = (b.subjects ?? []) as { kind: string; name: string; namespace?: string }[];
         const policy = policies.get(b.metadata.name);
         const mesh = policy ? meshAdmission(policy) : undefined;
         return subjects.map((s) => ({
-          subject: { kind: s.kind, name: s.name },
+          subject: {
+            kind: s.kind,
+            name: s.kind === 'ServiceAccount' ? `${s.namespace ?? namespace}/${s.name}` : s.name,
+          },
           role,
           via: `RoleBinding ${b.metadata.name}`,
           ...(mesh ? { mesh } : {}),

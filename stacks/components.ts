@@ -3,6 +3,7 @@ import { identityComponent } from '../constructs/dex/component';
 import { istioComponent } from '../constructs/istio/component';
 import { kubeflowDashboardComponent } from '../constructs/kubeflow-dashboard/component';
 import { kubeflowNotebooksComponent } from '../constructs/kubeflow-notebooks/component';
+import { kubeflowPipelinesComponent } from '../constructs/kubeflow-pipelines/component';
 import { objectStoreComponent } from '../constructs/object-store/component';
 import { oauth2ProxyComponent } from '../constructs/oauth2-proxy/component';
 import { podDefaultsComponent } from '../constructs/poddefaults/component';
@@ -21,5 +22,6 @@ export const BUILT_IN_COMPONENTS = [
   kubeflowDashboardComponent,
   podDefaultsComponent,
   kubeflowNotebooksComponent,
+  kubeflowPipelinesComponent,
   tenantsComponent,
 ] as const;

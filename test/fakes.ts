@@ -8,7 +8,11 @@ import { ICertificateIssuer } from '../constructs/core/certificates';
 import { IOidcProvider, OidcClient, OidcClientRequest } from '../constructs/core/identity';
 import { ExtAuthzHttpProvider, GatewayRoute, IGateway, IMesh } from '../constructs/core/mesh';
 import { INamespace, IngressAllow, NetworkPeer } from '../constructs/core/network';
-import { IObjectStore, S3CredentialsRef } from '../constructs/core/object-store';
+import {
+  IObjectStore,
+  S3CredentialsRef,
+  ScopedCredentialsRequest,
+} from '../constructs/core/object-store';
 import { SecretBinding } from '../constructs/core/secrets';
 
 /** The host the fake gateway serves. */
@@ -124,6 +128,18 @@ export class FakeObjectStore implements IObjectStore {
 
   public grantAccess(id: string, peer: NetworkPeer): void {
     this.grants.push({ id, peer });
+  }
+
+  /** Records the request; the Secret is the requested one in the requested namespace. */
+  public readonly scoped: ScopedCredentialsRequest[] = [];
+  public scopedCredentials(_scope: Construct, request: ScopedCredentialsRequest): S3CredentialsRef {
+    this.scoped.push(request);
+    return {
+      secretName: request.secretName ?? 'mlpipeline-minio-artifact',
+      namespace: request.namespace,
+      accessKeyKey: 'accesskey',
+      secretKeyKey: 'secretkey',
+    };
   }
 }
 

@@ -50,10 +50,15 @@ export function checkIntegrity(rendered: RenderedPlatform): string[] {
     pods.flatMap(({ owner, spec }) => {
       if (owner.kind !== 'Job') return [];
       const env = new Map<string, string>(
-        spec.containers.flatMap((c: Obj) => c.env ?? []).map((e: Obj) => [e.name, e.value]),
+        [...spec.containers, ...(spec.initContainers ?? [])]
+          .flatMap((c: Obj) => c.env ?? [])
+          .map((e: Obj) => [e.name, e.value]),
       );
       const name = env.get('SECRET_NAME');
       if (!name) return [];
+      // The object store's scoped keys are written into the namespace they are for.
+      const tenant = env.get('TENANT_NAMESPACE');
+      if (tenant) return [key('Secret', tenant, name)];
       const shared = (env.get('SHARED_WITH') ?? '').split(' ').filter(Boolean);
       return [owner.metadata.namespace, ...shared].map((ns) => key('Secret', ns, name));
     }),

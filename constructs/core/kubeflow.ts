@@ -1,3 +1,4 @@
+import { Construct } from 'constructs';
 import { IngressAllow } from './network';
 
 /** A link in the central dashboard's menu, to a web app the platform installs. */
@@ -20,6 +21,16 @@ export interface KubeflowMenuSection {
 export interface ProfileIngress extends IngressAllow {
   /** Object name part of the NetworkPolicy, `allow-<id>`; a DNS label. */
   readonly id: string;
+}
+
+/**
+ * What a component adds to every profile namespace the platform renders (each tenant): built in
+ * the tenant's scope, so that it installs with the tenant.
+ */
+export interface ProfileContribution {
+  /** Names the contribution's constructs; unique per platform. */
+  readonly id: string;
+  build(scope: Construct, namespace: string): void;
 }
 
 /**
@@ -46,6 +57,12 @@ export interface IKubeflowProfiles {
   allowIntoProfiles(allow: ProfileIngress): void;
   /** What `allowIntoProfiles` collected, in the order it was added. */
   readonly profileIngress: readonly ProfileIngress[];
+  /**
+   * Objects every tenant's profile namespace gets (Pipelines' launcher config and artifact
+   * credentials). Profiles created at runtime through the dashboard do not get them.
+   */
+  addToProfiles(contribution: ProfileContribution): void;
+  readonly profileContributions: readonly ProfileContribution[];
 }
 
 /**

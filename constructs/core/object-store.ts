@@ -1,4 +1,20 @@
+import { Construct } from 'constructs';
 import { NetworkPeer } from './network';
+
+/** Credentials for the clients of one namespace, limited to some key prefixes of a bucket. */
+export interface ScopedCredentialsRequest {
+  /** Where the clients run; the Secret is made (or required) there. */
+  readonly namespace: string;
+  /** @default - the store's first bucket */
+  readonly bucket?: string;
+  /** Key prefixes the clients may read, write and delete under, each ending in `/`. */
+  readonly prefixes: readonly string[];
+  /** @default 'mlpipeline-minio-artifact' (what Kubeflow Pipelines reads) */
+  readonly secretName?: string;
+}
+
+/** The keys of a scoped credentials Secret, as Kubeflow Pipelines reads them. */
+export const SCOPED_CREDENTIAL_KEYS = { accessKey: 'accesskey', secretKey: 'secretkey' } as const;
 
 /** Where an S3 access key pair is stored: a Secret, its namespace and the two keys. */
 export interface S3CredentialsRef {
@@ -32,4 +48,11 @@ export interface IObjectStore {
    * an external endpoint is reached through egress and needs nothing here.
    */
   grantAccess(id: string, peer: NetworkPeer): void;
+  /**
+   * Credentials that reach only `prefixes` of a bucket, for the clients of one namespace (a
+   * tenant's pipelines, the platform's own services): the in-cluster store makes a user and policy
+   * in the cluster and writes the Secret; for an external endpoint the Secret is one the user
+   * creates, listed as a prerequisite. Never the store's root credentials.
+   */
+  scopedCredentials(scope: Construct, request: ScopedCredentialsRequest): S3CredentialsRef;
 }

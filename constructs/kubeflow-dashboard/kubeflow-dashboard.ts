@@ -4,6 +4,7 @@ import {
   IKubeflowProfiles,
   KubeflowMenuItem,
   KubeflowMenuSection,
+  ProfileContribution,
   ProfileIngress,
 } from '../core/kubeflow';
 import { Layer, scopeInLayer } from '../core/layers';
@@ -102,6 +103,7 @@ export class KubeflowDashboard extends Construct implements IKubeflowProfiles {
   public readonly contributorPrincipals: readonly string[];
   private readonly menuEntries: MenuEntry[];
   private readonly ingress: ProfileIngress[] = [];
+  private readonly contributions: ProfileContribution[] = [];
   public readonly profileNamespaceLabels: Readonly<Record<string, string>>;
   /** The principal of the dashboard's pods, the only caller KFAM admits. */
   public readonly dashboardPrincipal: string;
@@ -206,6 +208,19 @@ export class KubeflowDashboard extends Construct implements IKubeflowProfiles {
 
   public get profileIngress(): readonly ProfileIngress[] {
     return this.ingress;
+  }
+
+  public addToProfiles(contribution: ProfileContribution): void {
+    if (this.contributions.some((c) => c.id === contribution.id)) {
+      throw new Error(
+        `Profile contribution "${contribution.id}" is added twice. Give every contribution its own id.`,
+      );
+    }
+    this.contributions.push(contribution);
+  }
+
+  public get profileContributions(): readonly ProfileContribution[] {
+    return this.contributions;
   }
 }
 

@@ -1,3 +1,4 @@
 export * from './minio';
 export * from './names';
 export * from './versions';
+export * from './tenant-access';

@@ -3,11 +3,12 @@ import { Construct } from 'constructs';
 import { ImageRef, resolveImage } from '../core/images';
 import { standardLabels, selectorLabels, ComponentLabelOptions } from '../core/labels';
 import { INamespace, NetworkPeer } from '../core/network';
-import { IObjectStore, S3CredentialsRef } from '../core/object-store';
+import { IObjectStore, S3CredentialsRef, ScopedCredentialsRequest } from '../core/object-store';
 import { JOB_RESOURCES, ResourceSpec, toResourceRequirements } from '../core/resources';
 import { SecretBinding, SecretSource } from '../core/secrets';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { MINIO_NAMES } from './names';
+import { TenantObjectStoreAccess } from './tenant-access';
 import { MINIO_VERSIONS } from './versions';
 
 export interface MinioBucket {
@@ -76,7 +77,8 @@ export class Minio extends Construct implements IObjectStore {
   public readonly rootCredentials: SecretBinding;
 
   private readonly namespace: INamespace;
-  private readonly clientImage: ImageRef;
+  /** The MinIO client image of the platform's Jobs (bucket setup, tenant users). */
+  public readonly clientImage: ImageRef;
   private readonly serverSelector: Record<string, string>;
 
   public constructor(scope: Construct, id: string, props: MinioProps) {
@@ -239,6 +241,21 @@ export class Minio extends Construct implements IObjectStore {
     });
 
     this.bucketProvisioner(ns, bucketList, credentialEnv);
+  }
+
+  /**
+   * A MinIO user and policy for `request.namespace` limited to its prefixes, made by a Job in the
+   * cluster that also writes the Secret there (see `TenantObjectStoreAccess`).
+   */
+  public scopedCredentials(scope: Construct, request: ScopedCredentialsRequest): S3CredentialsRef {
+    return new TenantObjectStoreAccess(scope, `ObjectStoreAccess-${request.namespace}`, {
+      minio: this,
+      tenantNamespace: request.namespace,
+      ...(request.bucket ? { bucket: request.bucket } : {}),
+      prefixes: request.prefixes,
+      ...(request.secretName ? { secretName: request.secretName } : {}),
+      clientImage: this.clientImage,
+    }).credentials;
   }
 
   public grantAccess(id: string, peer: NetworkPeer): void {

@@ -157,7 +157,7 @@ const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /**
  * Writes the tenant's Secret if it lacks the tenant's key (bash, kubectl image) and hands the key
- * to the `mc` container through a memory volume. An existing key of `$ACCESS_KEY` is kept; a
+ * to the `mc` container through a memory volume. An existing key of `$TENANT_USER` is kept; a
  * Secret with another access key (e.g. a copy of the root keys) gets a fresh pair. The key never
  * appears in a command line: printf is a builtin, base64 reads it from a pipe.
  */
@@ -170,20 +170,20 @@ export const TENANT_SECRET_SCRIPT = [
   'exists=0',
   'if [[ -n "$(get --ignore-not-found -o name)" ]]; then',
   '  exists=1',
-  `  if [[ "$(get -o 'jsonpath={.data.${TENANT_S3_KEYS.accessKey}}' | base64 -d)" == "$ACCESS_KEY" ]]; then`,
+  `  if [[ "$(get -o 'jsonpath={.data.${TENANT_S3_KEYS.accessKey}}' | base64 -d)" == "$TENANT_USER" ]]; then`,
   `    key=$(get -o 'jsonpath={.data.${TENANT_S3_KEYS.secretKey}}' | base64 -d)`,
   '  fi',
   'fi',
   'if [[ ${#key} -ge 8 && "$key" != *[[:space:]]* ]]; then',
-  '  echo "Secret $SECRET_NAME in $TENANT_NAMESPACE holds the key of $ACCESS_KEY; keeping it."',
+  '  echo "Secret $SECRET_NAME in $TENANT_NAMESPACE holds the key of $TENANT_USER; keeping it."',
   'else',
   "  value=$(head -c 64 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9')",
   '  key=${value:0:$SECRET_KEY_LENGTH}',
-  `  data=$(printf '{"${TENANT_S3_KEYS.accessKey}":"%s","${TENANT_S3_KEYS.secretKey}":"%s"}' "$(b64 "$ACCESS_KEY")" "$(b64 "$key")")`,
+  `  data=$(printf '{"${TENANT_S3_KEYS.accessKey}":"%s","${TENANT_S3_KEYS.secretKey}":"%s"}' "$(b64 "$TENANT_USER")" "$(b64 "$key")")`,
   '  if [[ $exists == 1 ]]; then',
   '    printf \'{"data":%s}\' "$data" > /tmp/patch.json',
   '    kubectl patch secret "$SECRET_NAME" --namespace "$TENANT_NAMESPACE" --type merge --patch-file /tmp/patch.json',
-  '    echo "Secret $SECRET_NAME in $TENANT_NAMESPACE held no key of $ACCESS_KEY; wrote a new one."',
+  '    echo "Secret $SECRET_NAME in $TENANT_NAMESPACE held no key of $TENANT_USER; wrote a new one."',
   '  else',
   '    printf \'{"apiVersion":"v1","kind":"Secret","type":"Opaque","metadata":{"name":"%s","namespace":"%s","labels":%s},"data":%s}\' "$SECRET_NAME" "$TENANT_NAMESPACE" "$SECRET_LABELS" "$data" > /tmp/secret.json',
   '    # A failed create (another run created it meanwhile) fails the pod; the retry keeps that key.',
@@ -193,7 +193,7 @@ export const TENANT_SECRET_SCRIPT = [
   '  rm -f /tmp/patch.json /tmp/secret.json',
   'fi',
   // The two lines `mc admin user add ALIAS` reads from stdin when given no keys.
-  'printf \'%s\\n%s\\n\' "$ACCESS_KEY" "$key" > /handoff/credentials',
+  'printf \'%s\\n%s\\n\' "$TENANT_USER" "$key" > /handoff/credentials',
 ].join('\n');
 
 /**
@@ -212,8 +212,38 @@ export const TENANT_MINIO_SCRIPT = [
   'rm -f /handoff/credentials',
   'printf \'%s\' "$POLICY" > /tmp/policy.json',
   'mc admin policy create platform "$POLICY_NAME" /tmp/policy.json',
-  'mc admin policy attach platform "$POLICY_NAME" --user "$ACCESS_KEY"',
+  'mc admin policy attach platform "$POLICY_NAME" --user "$TENANT_USER"',
 ].join('\n');
+
+/** Where the Jobs mount the scripts, and their file names in the shared ConfigMap. */
+const SCRIPTS_DIR = '/scripts';
+const SCRIPT_FILES = { secret: 'tenant-secret.sh', minio: 'tenant-minio.sh' } as const;
+
+/** The shared scripts ConfigMap of each MinIO, made with the first tenant that needs it. */
+const scriptMaps = new WeakMap<object, string>();
+
+function scriptsOnce(
+  scope: Construct,
+  minio: MinioAdminAccess,
+  namespace: string,
+  labels: Record<string, string>,
+): string {
+  const existing = scriptMaps.get(minio);
+  if (existing) return existing;
+  const name = TENANT_ACCESS_SCRIPTS;
+  new k8s.KubeConfigMap(scope, 'Scripts', {
+    metadata: { name, namespace, labels },
+    data: {
+      [SCRIPT_FILES.secret]: TENANT_SECRET_SCRIPT,
+      [SCRIPT_FILES.minio]: TENANT_MINIO_SCRIPT,
+    },
+  });
+  scriptMaps.set(minio, name);
+  return name;
+}
+
+/** The ConfigMap with the scripts every tenant-access Job runs, in MinIO's namespace. */
+export const TENANT_ACCESS_SCRIPTS = 'tenant-access-scripts';
 
 /** Tracks the network allows already added, so that 1,000 tenants share one NetworkPolicy. */
 const granted = new WeakMap<object, Set<string>>();
@@ -346,6 +376,8 @@ export class TenantObjectStoreAccess extends Construct {
     });
 
     const secretLabels = standardLabels({ name: 'minio', component: 'tenant-credentials' });
+    // The scripts are the same for every tenant: one ConfigMap next to MinIO, not a copy per Job.
+    const scripts = scriptsOnce(this, props.minio, minioNs, labels);
     new k8s.KubeJob(this, 'Job', {
       metadata: { name, namespace: minioNs, labels },
       spec: {
@@ -369,11 +401,11 @@ export class TenantObjectStoreAccess extends Construct {
               {
                 name: 'secret',
                 image: resolveImage(this, CORE_IMAGES.kubectl),
-                command: ['/bin/bash', '-c', TENANT_SECRET_SCRIPT],
+                command: ['/bin/bash', `${SCRIPTS_DIR}/${SCRIPT_FILES.secret}`],
                 env: [
                   { name: 'SECRET_NAME', value: secretName },
                   { name: 'TENANT_NAMESPACE', value: ns },
-                  { name: 'ACCESS_KEY', value: this.accessKey },
+                  { name: 'TENANT_USER', value: this.accessKey },
                   {
                     name: 'SECRET_KEY_LENGTH',
                     value: String(TENANT_OBJECT_STORE_DEFAULTS.secretKeyLength),
@@ -386,6 +418,7 @@ export class TenantObjectStoreAccess extends Construct {
                 volumeMounts: [
                   { name: 'tmp-kubectl', mountPath: '/tmp' },
                   { name: 'handoff', mountPath: '/handoff' },
+                  { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true },
                   { name: 'api-token', mountPath: SERVICE_ACCOUNT_DIR, readOnly: true },
                 ],
               },
@@ -394,10 +427,10 @@ export class TenantObjectStoreAccess extends Construct {
               {
                 name: 'mc',
                 image: resolveImage(this, clientImage),
-                command: ['/bin/sh', '-c', TENANT_MINIO_SCRIPT],
+                command: ['/bin/sh', `${SCRIPTS_DIR}/${SCRIPT_FILES.minio}`],
                 env: [
                   ...mcEnv(props.minio),
-                  { name: 'ACCESS_KEY', value: this.accessKey },
+                  { name: 'TENANT_USER', value: this.accessKey },
                   { name: 'POLICY_NAME', value: this.policyName },
                   { name: 'POLICY', value: JSON.stringify(this.policy) },
                   { name: 'TENANT_BUCKETS', value: datasets ?? '' },
@@ -407,6 +440,7 @@ export class TenantObjectStoreAccess extends Construct {
                 volumeMounts: [
                   { name: 'tmp-mc', mountPath: '/tmp' },
                   { name: 'handoff', mountPath: '/handoff' },
+                  { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true },
                 ],
               },
             ],
@@ -414,6 +448,7 @@ export class TenantObjectStoreAccess extends Construct {
               memoryVolume('tmp-kubectl', '8Mi'),
               memoryVolume('tmp-mc', '16Mi'),
               memoryVolume('handoff', '1Mi'),
+              { name: 'scripts', configMap: { name: scripts } },
               {
                 // What automountServiceAccountToken would mount, for one container only.
                 name: 'api-token',

@@ -1,7 +1,12 @@
 import { Construct } from 'constructs';
 import { NetworkPeer } from '../core/network';
 import { Prerequisites } from '../core/prerequisites';
-import { IObjectStore, S3CredentialsRef } from '../core/object-store';
+import {
+  IObjectStore,
+  S3CredentialsRef,
+  SCOPED_CREDENTIAL_KEYS,
+  ScopedCredentialsRequest,
+} from '../core/object-store';
 
 export interface ExternalS3Props {
   /** Endpoint URL, e.g. `https://s3.eu-west-1.amazonaws.com`. */
@@ -54,4 +59,26 @@ export class ExternalS3 extends Construct implements IObjectStore {
 
   /** Traffic to an external endpoint leaves through egress; there is no ingress to open. */
   public grantAccess(_id: string, _peer: NetworkPeer): void {}
+
+  /**
+   * The platform cannot make users on an external endpoint: the Secret is one the user creates in
+   * the clients' namespace with an access key limited to the prefixes (an IAM user or role
+   * policy), listed as a prerequisite that `install.sh` checks.
+   */
+  public scopedCredentials(_scope: Construct, request: ScopedCredentialsRequest): S3CredentialsRef {
+    const secretName = request.secretName ?? 'mlpipeline-minio-artifact';
+    const bucket = request.bucket ?? this.buckets[0];
+    Prerequisites.of(this).requireSecret({
+      namespace: request.namespace,
+      name: secretName,
+      keys: [SCOPED_CREDENTIAL_KEYS.accessKey, SCOPED_CREDENTIAL_KEYS.secretKey],
+      purpose: `S3 access limited to ${request.prefixes.map((p) => `s3://${bucket}/${p}`).join(', ')}`,
+    });
+    return {
+      secretName,
+      namespace: request.namespace,
+      accessKeyKey: SCOPED_CREDENTIAL_KEYS.accessKey,
+      secretKeyKey: SCOPED_CREDENTIAL_KEYS.secretKey,
+    };
+  }
 }

@@ -51,6 +51,7 @@ export function platformTenant(
             userIdPrefix: profiles.userIdPrefix,
             contributorPrincipals: profiles.contributorPrincipals,
             ingress: profiles.profileIngress,
+            contributions: profiles.profileContributions,
             ...(gateway?.principal && issuers.length > 0
               ? { tokens: { issuers, gatewayPrincipal: gateway.principal } }
               : {}),

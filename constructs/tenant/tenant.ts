@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
 import { MAX_SUBDOMAIN_NAME, boundedName } from '../core/names';
-import { ProfileIngress } from '../core/kubeflow';
+import { ProfileContribution, ProfileIngress } from '../core/kubeflow';
 import { ISTIO_SECURITY_API_VERSION } from '../core/mesh-policy';
 import { NetworkPeer } from '../core/network';
 import { ApiObject } from 'cdk8s';
@@ -72,6 +72,8 @@ export interface TenantProfileOptions {
   readonly contributorPrincipals: readonly string[];
   /** Traffic every profile namespace admits from the platform (notebooks, viewers). */
   readonly ingress: readonly ProfileIngress[];
+  /** What components add to every profile namespace (Pipelines' per-tenant objects). @default [] */
+  readonly contributions?: readonly ProfileContribution[];
   /**
    * Tokens the gateway verifies and forwards, re-verified in the namespace so that groups are
    * authorized on the token's verified claim. Required when the tenant has groups.
@@ -134,6 +136,9 @@ export class Tenant extends Construct {
     for (const allow of profile?.ingress ?? []) {
       const { id: allowId, ...rest } = allow;
       this.namespace.allowIngress(allowId, rest);
+    }
+    for (const c of profile?.contributions ?? []) {
+      c.build(new Construct(this, `Contribution-${c.id}`), ns);
     }
     this.namespace.allowIngress('same-namespace', {
       description: "The team's own workloads talk to each other",

@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { problem } from '../../constructs/core/config/problems';
-import { dnsLabel, hostname, positiveInt, registry } from '../../constructs/core/config/patterns';
+import { dnsLabel, hostname, registry } from '../../constructs/core/config/patterns';
 import {
   ConfigRule,
   PresetName,
   configGroup,
   presetDefault,
 } from '../../constructs/core/config/rules';
-import { secretSource } from '../../constructs/core/config/secrets';
 
 /** One JSON Patch operation (RFC 6902) on an object's manifest. */
 const patchOperation = z.discriminatedUnion('op', [
@@ -76,31 +75,12 @@ export const platformShape = (preset: PresetName) => ({
  * They are validated and filled by the preset today so that environment files keep one shape;
  * nothing is built from them yet (see the README's status table).
  */
-export const plannedShape = (preset: PresetName) => ({
+export const plannedShape = (_preset?: PresetName) => ({
   kubeflow: configGroup({
     katib: toggle.default({ enabled: true }),
     training: toggle.default({ enabled: true }),
     modelRegistry: toggle.default({ enabled: false }),
   }),
-  pipelines: z
-    .strictObject({
-      enabled: z.boolean().default(true),
-      database: z
-        .discriminatedUnion('type', [
-          z.strictObject({
-            type: z.literal('managed'),
-            storageGiB: positiveInt(10000, 'GiB').default(preset === 'dev' ? 10 : 50),
-          }),
-          z.strictObject({
-            type: z.literal('external'),
-            host: hostname(),
-            port: positiveInt(65535, 'port').optional(),
-            credentials: secretSource(['username', 'password']),
-          }),
-        ])
-        .prefault({ type: 'managed' }),
-    })
-    .prefault({}),
   serving: z
     .strictObject({
       enabled: z.boolean().default(true),

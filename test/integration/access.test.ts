@@ -15,6 +15,8 @@ describe('the access report', () => {
     const vision = report.tenants.find((t) => t.tenant === 'vision');
     expect(vision?.grants.map((g) => `${g.subject.kind} ${g.subject.name}: ${g.role}`)).toEqual([
       'Group vision-reviewers: kubeflow-view',
+      // the platform's job that writes the tenant's object-store keys, and nothing more
+      'ServiceAccount minio/tenant-access-vision: Role tenant-access-vision',
       'User ana@example.com: kubeflow-edit',
       'User bo@example.com: kubeflow-view',
       'User lead@example.com: kubeflow-admin',
@@ -29,10 +31,16 @@ describe('the access report', () => {
     const bindings = inVision('RoleBinding');
     const policies = inVision('AuthorizationPolicy');
     const vision = report.tenants.find((t) => t.tenant === 'vision');
-    const viaBinding = vision?.grants.filter((g) => g.via.startsWith('RoleBinding ')) ?? [];
-    // every binding is in the report, and every grant but the owner's is a binding
+    const viaBinding =
+      vision?.grants.filter(
+        (g) => g.via.startsWith('RoleBinding ') && g.subject.kind !== 'ServiceAccount',
+      ) ?? [];
+    // every contributor binding (KFAM's annotations) is in the report
     expect(viaBinding.map((g) => g.via.slice('RoleBinding '.length)).sort()).toEqual(
-      bindings.map((b) => b.metadata.name).sort(),
+      bindings
+        .filter((b) => b.metadata.annotations?.user !== undefined)
+        .map((b) => b.metadata.name)
+        .sort(),
     );
     for (const g of viaBinding) {
       const name = g.via.slice('RoleBinding '.length);
@@ -76,6 +84,8 @@ describe('the access report', () => {
     const vision = report.tenants.find((t) => t.tenant === 'vision');
     expect(vision?.reaches.map((r) => `${r.namespace}/${r.policy} ${r.ports.join(',')}`)).toEqual([
       'istio-system/allow-istiod-xds 15012/TCP',
+      'kubeflow/allow-metadata-grpc-service-from-pipelines 8080/TCP',
+      'kubeflow/allow-ml-pipeline-from-tenants 8888/TCP,8887/TCP',
       'minio/allow-object-store-from-tenants 9000/TCP',
     ]);
   });
@@ -98,12 +108,18 @@ describe('the access report', () => {
 
 describe('the access diff of two environment files', () => {
   const expected = [
+    '- nlp: ServiceAccount minio/tenant-access-nlp has Role tenant-access-nlp',
     '- nlp: User nlp-lead@example.com has kubeflow-admin',
     '- nlp: pods may reach istio-system on 15012/TCP',
+    '- nlp: pods may reach kubeflow on 8080/TCP',
+    '- nlp: pods may reach kubeflow on 8888/TCP, 8887/TCP',
     '- nlp: pods may reach minio on 9000/TCP',
     '- nlp: tenant exists',
+    '+ speech: ServiceAccount minio/tenant-access-speech has Role tenant-access-speech',
     '+ speech: User speech-lead@example.com has kubeflow-admin',
     '+ speech: pods may reach istio-system on 15012/TCP',
+    '+ speech: pods may reach kubeflow on 8080/TCP',
+    '+ speech: pods may reach kubeflow on 8888/TCP, 8887/TCP',
     '+ speech: pods may reach minio on 9000/TCP',
     '+ speech: tenant exists',
     '+ vision: Group ml-platform has kubeflow-admin',

@@ -26,7 +26,20 @@ interface MenuSection {
   readonly items: readonly MenuItem[];
 }
 
-const WEB_APPS = ['dashboard', 'jupyter-web-app', 'volumes-web-app', 'tensorboards-web-app'];
+const WEB_APPS = [
+  'dashboard',
+  'jupyter-web-app',
+  'volumes-web-app',
+  'tensorboards-web-app',
+  'ml-pipeline-ui',
+];
+/** Pipelines' policies, each asserted by its construct's tests (test/constructs/kubeflow-pipelines). */
+const PIPELINES_POLICIES = [
+  'ml-pipeline',
+  'ml-pipeline-visualizationserver',
+  'metadata-grpc-service',
+  'service-cache-server',
+];
 
 const matches = (selector: Record<string, string>, labels: Record<string, string> | undefined) =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
@@ -93,6 +106,33 @@ function routesFor(objects: readonly Obj[], gateway: string, host: string, prefi
         .filter((h) => ((h.match ?? []) as Obj[]).some((m) => m.uri?.prefix === prefix))
         .map((h) => ({ vs, http: h })),
     );
+}
+
+/**
+ * The route the gateway takes for a browser path: Istio orders the matches of one host by
+ * VirtualService, and moves catch-all routes (`/`) last; ours never overlap otherwise, so the
+ * longest matching prefix is the one. A link's `#fragment` never reaches the gateway.
+ */
+function routeServing(objects: readonly Obj[], gateway: string, host: string, link: string) {
+  const path = link.split('#')[0];
+  const matching = objectsOfKind(objects, 'VirtualService')
+    .filter(
+      (vs) =>
+        ((vs.spec.gateways ?? []) as string[]).includes(gateway) &&
+        ((vs.spec.hosts ?? []) as string[]).includes(host),
+    )
+    .flatMap((vs) =>
+      ((vs.spec.http ?? []) as Obj[]).flatMap((h) =>
+        ((h.match ?? []) as Obj[])
+          .map((m) => m.uri?.prefix as string | undefined)
+          .filter((p): p is string => p !== undefined && path.startsWith(p))
+          .map((prefix) => ({ vs, http: h, prefix })),
+      ),
+    )
+    .sort((a, b) => b.prefix.length - a.prefix.length);
+  return matching.length > 0 && matching[0].prefix !== '/'
+    ? matching.filter((m) => m.prefix === matching[0].prefix)
+    : [];
 }
 
 function menuOf(objects: readonly Obj[]): (MenuItem | MenuSection)[] {
@@ -191,7 +231,7 @@ describe.each([
     const links = linksOf(menuOf(objects));
     expect(links.length).toBeGreaterThan(0);
     const served = links.map((link) => {
-      const routes = routesFor(objects, gatewayRef, domain, link);
+      const routes = routeServing(objects, gatewayRef, domain, link);
       expect(routes.map((r) => r.vs.metadata.name)).toHaveLength(1);
       const destinations = (routes[0].http.route as Obj[]).map((r) => r.destination as Obj);
       expect(destinations).toHaveLength(1);
@@ -205,24 +245,41 @@ describe.each([
       '/jupyter/ -> kubeflow/jupyter-web-app-service:80 -> Deployment jupyter-web-app-deployment:5000',
       '/volumes/ -> kubeflow/volumes-web-app-service:80 -> Deployment volumes-web-app-deployment:5000',
       '/tensorboards/ -> kubeflow/tensorboards-web-app-service:80 -> Deployment tensorboards-web-app-deployment:5000',
+      ...['pipelines', 'experiments', 'runs', 'recurringruns', 'artifacts', 'executions'].map(
+        (page) =>
+          `/pipeline/#/${page} -> kubeflow/ml-pipeline-ui:80 -> Deployment ml-pipeline-ui:3000`,
+      ),
     ]);
   });
 
-  test('the menu lists exactly Notebooks, Volumes and TensorBoards', () => {
+  test('the menu lists exactly Notebooks, Volumes, TensorBoards and the Pipelines pages', () => {
     expect(menuOf(objects)).toEqual([
       { type: 'item', link: '/jupyter/', text: 'Notebooks', icon: 'book' },
       { type: 'item', link: '/volumes/', text: 'Volumes', icon: 'device:storage' },
       { type: 'item', link: '/tensorboards/', text: 'TensorBoards', icon: 'assessment' },
+      {
+        type: 'section',
+        text: 'Pipelines',
+        icon: 'kubeflow:pipeline-centered',
+        items: [
+          ['pipelines', 'Pipelines'],
+          ['experiments', 'Experiments'],
+          ['runs', 'Runs'],
+          ['recurringruns', 'Recurring Runs'],
+          ['artifacts', 'Artifacts'],
+          ['executions', 'Executions'],
+        ].map(([page, text]) => ({ type: 'item', link: `/pipeline/#/${page}`, text })),
+      },
     ]);
   });
 
-  test('the AuthorizationPolicies in kubeflow are the web apps’ and KFAM’s, nothing else', () => {
+  test('the AuthorizationPolicies in kubeflow are the web apps’, KFAM’s and Pipelines’, nothing else', () => {
     expect(
       objectsOfKind(objects, 'AuthorizationPolicy')
         .filter((p) => p.metadata.namespace === 'kubeflow')
         .map((p) => p.metadata.name as string)
         .sort(),
-    ).toEqual([...WEB_APPS, 'profiles-kfam'].sort());
+    ).toEqual([...WEB_APPS, 'profiles-kfam', ...PIPELINES_POLICIES].sort());
   });
 
   test.each(WEB_APPS)(

@@ -20,8 +20,18 @@ const DEV = readEnvironment('stacks/dev.yaml');
 const PROD = readEnvironment('stacks/prod.yaml');
 
 type Kubeflow = Record<string, unknown>;
+/**
+ * `env` with these Kubeflow switches. Pipelines needs the dashboard too (asserted on its own
+ * below), so it is switched off with the dashboard here.
+ */
 const withKubeflow = (env: EnvironmentConfig, kubeflow: Kubeflow): EnvironmentConfig =>
-  ({ ...env, kubeflow }) as EnvironmentConfig;
+  ({
+    ...env,
+    kubeflow,
+    ...((kubeflow as { dashboard?: { enabled?: boolean } }).dashboard?.enabled === false
+      ? { pipelines: { enabled: false } }
+      : {}),
+  }) as EnvironmentConfig;
 
 /** The problems of the ConfigError that validating `kubeflow` in the dev environment throws. */
 function problemsOf(
@@ -94,7 +104,7 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
     keysOf(full).filter((k) => pattern.test(k.slice(k.indexOf(' ') + 1)));
 
   test('the full environment has every part, with its menu entries and tenant allows', () => {
-    expect(menuTexts(full)).toEqual(['Notebooks', 'Volumes', 'TensorBoards']);
+    expect(menuTexts(full)).toEqual(['Notebooks', 'Volumes', 'TensorBoards', 'Pipelines']);
     expect(tenantAllows(full, 'team-demo')).toEqual([
       'allow-notebooks-from-gateway',
       'allow-pvc-viewers-from-gateway',
@@ -140,7 +150,7 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
     expect(
       objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/name'] === 'kubeflow-notebooks'),
     ).toEqual([]);
-    expect(menuTexts(objects)).toEqual([]);
+    expect(menuTexts(objects)).toEqual(['Pipelines']);
     expect(tenantAllows(objects, 'team-demo')).toEqual([]);
     // the dashboard, profiles and PodDefaults stay
     expect(keysOf(objects)).toEqual(
@@ -165,7 +175,7 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
       ]),
     );
     expect(diff(objects)).toEqual({ removed: volumes, added: [] });
-    expect(menuTexts(objects)).toEqual(['Notebooks', 'TensorBoards']);
+    expect(menuTexts(objects)).toEqual(['Notebooks', 'TensorBoards', 'Pipelines']);
     expect(tenantAllows(objects, 'team-demo')).toEqual([
       'allow-notebooks-from-gateway',
       'allow-tensorboards-from-gateway',
@@ -185,7 +195,7 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
       ]),
     );
     expect(diff(objects)).toEqual({ removed: tensorboards, added: [] });
-    expect(menuTexts(objects)).toEqual(['Notebooks', 'Volumes']);
+    expect(menuTexts(objects)).toEqual(['Notebooks', 'Volumes', 'Pipelines']);
     expect(tenantAllows(objects, 'team-demo')).toEqual([
       'allow-notebooks-from-gateway',
       'allow-pvc-viewers-from-gateway',
@@ -599,4 +609,28 @@ describe('config groups of team components', () => {
       () => new MlopsPlatform(new App(), 'Platform', { environment: DEV, components: [clash] }),
     ).toThrow(new Error(message));
   });
+});
+
+test('Pipelines needs the dashboard: switching only the dashboard off is an error at its switch', () => {
+  let problems: { path: string; message: string; rule?: string }[] = [];
+  try {
+    validateEnvironment({
+      ...DEV,
+      kubeflow: {
+        dashboard: { enabled: false },
+        podDefaults: { enabled: false },
+        notebooks: { enabled: false },
+      },
+    } as EnvironmentConfig);
+  } catch (err) {
+    if (err instanceof ConfigError) problems = err.problems.map((p) => ({ ...p }));
+  }
+  expect(problems).toEqual([
+    {
+      path: 'kubeflow.dashboard.enabled',
+      message:
+        '`kubeflow.dashboard.enabled` is false, but kubeflow-pipelines (pipelines.enabled) is on and needs Kubeflow profiles, their roles and the central dashboard, which kubeflow-dashboard offers (got boolean false). Switch kubeflow-dashboard on, or set pipelines.enabled: false.',
+      rule: 'COMPONENT-TOGGLES',
+    },
+  ]);
 });

@@ -21,6 +21,9 @@ import { REPO_ROOT, allObjects, readEnvironment, renderEnv } from '../helpers';
  *   profiles: each namespace carries the profile labels, the `owner` annotation and `baseline`
  *   pod security; the quota and the owner's binding moved into the `Profile` (the controller
  *   writes them); member and group bindings are named by subject and role in KFAM's format.
+ * - Kubeflow Pipelines (issue 12) added its objects (MySQL, Argo, the KFP services, ML Metadata,
+ *   per-tenant launcher config, artifact repository and scoped object-store keys); of the objects
+ *   before, only `dashboard-config` changed (its menu gained the Pipelines pages).
  */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);

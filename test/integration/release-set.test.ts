@@ -10,6 +10,7 @@ describe.each(['stacks/dev.yaml', 'stacks/prod.yaml'])('%s follows the release s
     });
     const versions = platform.versions();
     expect(versions.map((v) => ('project' in v ? v.project : v.name)).sort()).toEqual([
+      'argo-workflows',
       'cert-manager',
       // the central dashboard with profiles and KFAM, and the PodDefaults webhook
       'dashboard',
@@ -17,8 +18,11 @@ describe.each(['stacks/dev.yaml', 'stacks/prod.yaml'])('%s follows the release s
       'dex',
       'istio',
       'minio',
+      // the managed pipelines database: MySQL 8.4 with a pinned patch release
+      'mysql',
       'notebooks',
       'oauth2-proxy',
+      'pipelines',
     ]);
     expect(versions.map(releaseSetDrift).filter(Boolean)).toEqual([]);
   });

@@ -41,6 +41,12 @@ const teamStore = defineComponent({
         secretKeyKey: 'b',
       },
       grantAccess: () => undefined,
+      scopedCredentials: (_scope, request) => ({
+        secretName: 'team-s3',
+        namespace: request.namespace,
+        accessKeyKey: 'a',
+        secretKeyKey: 's',
+      }),
     };
     ctx.offer(Contracts.objectStore, store);
   },
@@ -64,6 +70,7 @@ describe('components are wired by contract, in dependency order', () => {
       'kubeflow-dashboard',
       'poddefaults',
       'kubeflow-notebooks',
+      'kubeflow-pipelines',
       'tenants',
     ]);
     for (const contract of Object.values(Contracts).filter((c) => c !== Contracts.database)) {

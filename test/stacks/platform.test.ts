@@ -141,6 +141,14 @@ describe('MlopsPlatform', () => {
       objects.filter((o) => o.metadata.namespace === 'minio' || o.metadata.name === 'minio'),
     ).toEqual([]);
     expect(r.requiredSecrets).toEqual([
+      // Pipelines' own keys, limited to its prefixes: the platform cannot make users on S3.
+      {
+        namespace: 'kubeflow',
+        name: 'mlpipeline-minio-artifact',
+        keys: ['accesskey', 'secretkey'],
+        purpose:
+          'S3 access limited to s3://art/pipelines/, s3://art/private-artifacts/, s3://art/private/, s3://art/database-backups/',
+      },
       { namespace: 'kubeflow', name: 's3', keys: ['a', 'b'], purpose: 'object store clients' },
     ]);
   });

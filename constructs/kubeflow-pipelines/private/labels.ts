@@ -17,7 +17,8 @@ export type PipelinesPart =
   | 'metadata-writer'
   | 'config'
   | 'rbac'
-  | 'mesh-policy';
+  | 'mesh-policy'
+  | 'tenant';
 
 /** Labels of the component's objects. @internal */
 export const KFP_LABELS = new ComponentLabels<PipelinesPart>({

@@ -119,6 +119,9 @@ describe('workflow-controller-configmap against argo-workflows v3.7.3 and KFP 2.
         secretKeyKey: 'secretkey',
       },
       grantAccess: () => undefined,
+      scopedCredentials: () => {
+        throw new Error('not used');
+      },
     };
     const b = buildArgo({
       props: {

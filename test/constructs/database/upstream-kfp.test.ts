@@ -79,8 +79,13 @@ describe('taken from KFP 2.16.1 third-party/mysql and its install config', () =>
     expect(o.mysql.version).toBe(series);
   });
 
-  test('the server flags other than --datadir', () => {
-    expect(o.container.args).toEqual(expect.arrayContaining(DEPLOYMENT.args.slice(2)));
+  test('the server flags other than --datadir (the plugin turned on by its valueless form)', () => {
+    expect(o.container.args).toEqual(
+      expect.arrayContaining(
+        DEPLOYMENT.args.slice(2).map((a) => a.replace(/^(--mysql-native-password)=ON$/, '$1')),
+      ),
+    );
+    expect(o.container.args).not.toContain('--mysql-native-password=ON');
   });
 
   test('the container port, Service name and port, ServiceAccount, requests', () => {

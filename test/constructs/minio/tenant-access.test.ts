@@ -7,6 +7,7 @@ import {
   BUCKET_LIFECYCLE_SCRIPT,
   BucketLifecycle,
   TENANT_MINIO_SCRIPT,
+  TENANT_ACCESS_SCRIPTS,
   TENANT_SECRET_SCRIPT,
   TenantObjectStoreAccess,
   TenantObjectStoreAccessProps,
@@ -168,20 +169,44 @@ describe('the Job', () => {
     expect(mc.image).toBe(
       `quay.io/minio/mc:${MINIO_VERSIONS.client.tag}@${MINIO_VERSIONS.client.digest}`,
     );
-    expect(init.command).toEqual(['/bin/bash', '-c', TENANT_SECRET_SCRIPT]);
-    expect(mc.command).toEqual(['/bin/sh', '-c', TENANT_MINIO_SCRIPT]);
+    // Both scripts come from one ConfigMap next to MinIO, mounted read-only, not a copy per Job.
+    expect(init.command).toEqual(['/bin/bash', '/scripts/tenant-secret.sh']);
+    expect(mc.command).toEqual(['/bin/sh', '/scripts/tenant-minio.sh']);
+    const scripts = objects.filter(
+      (o) => o.kind === 'ConfigMap' && o.metadata.name === TENANT_ACCESS_SCRIPTS,
+    );
+    expect(scripts).toHaveLength(1);
+    expect(scripts[0].metadata.namespace).toBe(job.metadata.namespace);
+    expect(scripts[0].data).toEqual({
+      'tenant-secret.sh': TENANT_SECRET_SCRIPT,
+      'tenant-minio.sh': TENANT_MINIO_SCRIPT,
+    });
+    for (const c of [init, mc]) {
+      expect(c.volumeMounts).toContainEqual({
+        name: 'scripts',
+        mountPath: '/scripts',
+        readOnly: true,
+      });
+    }
+    expect(job.spec.template.spec.volumes).toContainEqual({
+      name: 'scripts',
+      configMap: { name: TENANT_ACCESS_SCRIPTS },
+    });
     expect(env(init, 'SECRET_NAME').value).toBe('mlpipeline-minio-artifact');
     expect(env(init, 'TENANT_NAMESPACE').value).toBe('team-a');
-    expect(env(init, 'ACCESS_KEY').value).toBe('tenant-team-a');
+    expect(env(init, 'TENANT_USER').value).toBe('tenant-team-a');
     expect(JSON.parse(env(init, 'SECRET_LABELS').value)).toMatchObject({
       'app.kubernetes.io/component': 'tenant-credentials',
     });
-    expect(env(mc, 'ACCESS_KEY').value).toBe('tenant-team-a');
+    expect(env(mc, 'TENANT_USER').value).toBe('tenant-team-a');
     expect(env(mc, 'POLICY_NAME').value).toBe('tenant-team-a');
     expect(env(mc, 'MINIO_ENDPOINT').value).toBe('http://minio.minio.svc.cluster.local:9000');
-    // Both containers share only the hand-off volume.
+    // Both containers share only the hand-off volume and the read-only scripts.
     const mounts = (c: Obj) => c.volumeMounts.map((m: Obj) => m.name);
-    expect(mounts(init).filter((v: string) => mounts(mc).includes(v))).toEqual(['handoff']);
+    expect(mounts(init).filter((v: string) => mounts(mc).includes(v))).toEqual([
+      'handoff',
+      'scripts',
+    ]);
     expect(pod.volumes.find((v: Obj) => v.name === 'handoff').emptyDir.medium).toBe('Memory');
   });
 
@@ -358,7 +383,7 @@ describe('mc commands as the pinned release spells them', () => {
       'mc admin policy create platform "$POLICY_NAME" /tmp/policy.json',
     );
     expect(TENANT_MINIO_SCRIPT).toContain(
-      'mc admin policy attach platform "$POLICY_NAME" --user "$ACCESS_KEY"',
+      'mc admin policy attach platform "$POLICY_NAME" --user "$TENANT_USER"',
     );
     expect(TENANT_MINIO_SCRIPT).toContain('mc mb --ignore-existing "platform/$bucket"');
     // The deprecated spellings of older releases are gone.

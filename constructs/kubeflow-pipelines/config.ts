@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { problem } from '../core/config/problems';
+import { dnsLabel, hostname, positiveInt, resources } from '../core/config/patterns';
+import { ConfigRule, PresetName } from '../core/config/rules';
+import { secretSource } from '../core/config/secrets';
+import { cronScheduleProblems } from '../database/cron';
+
+const managedDatabase = (preset: PresetName) =>
+  z.strictObject({
+    type: z.literal('managed'),
+    /** The MySQL volume. */
+    storageGiB: positiveInt(10000, 'GiB').default(preset === 'dev' ? 10 : 50),
+    /** @default - the cluster's default storage class */
+    storageClassName: z.string().min(1).optional(),
+    /** Root and application passwords, generated in the cluster unless given. */
+    credentials: secretSource(['username', 'password']).default({ type: 'generated' }),
+    resources: resources().optional(),
+  });
+
+const externalDatabase = z.strictObject({
+  type: z.literal('external'),
+  host: hostname(),
+  port: positiveInt(65535, 'port').default(3306),
+  /** The server version, e.g. 8.4. */
+  version: z
+    .string()
+    .regex(/^\d+\.\d+$/, 'is not a major.minor version|Give the server version, e.g. 8.4.')
+    .default('8.4'),
+  tls: z
+    .strictObject({
+      required: z.boolean().default(true),
+      /** Why plain connections are acceptable; required to turn TLS off in prod. */
+      reason: z.string().min(10).optional(),
+      /** A Secret key with the CA that signed the server certificate. */
+      caSecret: z.strictObject({ name: dnsLabel(), key: z.string().min(1) }).optional(),
+    })
+    .prefault({}),
+  /** A Secret the user creates in `kubeflow` with the client's user name and password. */
+  credentials: z.strictObject({
+    secretName: dnsLabel(),
+    usernameKey: z.string().min(1).default('username'),
+    passwordKey: z.string().min(1).default('password'),
+  }),
+});
+
+/** `pipelines`: Kubeflow Pipelines, its database, artifacts and backups. */
+export const pipelinesShape = (preset: PresetName) => ({
+  pipelines: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      database: z
+        .discriminatedUnion('type', [managedDatabase(preset), externalDatabase])
+        .prefault({ type: 'managed' }),
+      artifacts: z
+        .strictObject({
+          /**
+           * The bucket of pipeline artifacts; each tenant has its own prefix in it.
+           * @default - the object store's first bucket
+           */
+          bucket: z.string().min(3).optional(),
+        })
+        .prefault({}),
+      backup: z
+        .strictObject({
+          /** A consistent dump of the pipelines database into the object store. */
+          enabled: z.boolean().default(preset === 'prod'),
+          /** A Kubernetes CronJob schedule, five fields. */
+          schedule: z.string().default('0 2 * * *'),
+          retentionDays: positiveInt(3650, 'days').default(preset === 'prod' ? 30 : 7),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+});
+
+type Slice = z.output<z.ZodObject<ReturnType<typeof pipelinesShape>>>;
+
+export const PIPELINES_RULES: readonly ConfigRule<Slice>[] = [
+  {
+    id: 'PIPELINES-DATABASE-TLS',
+    description:
+      'In production an external pipelines database is reached over TLS, unless a reason says why not.',
+    check: ({ pipelines }, ctx) =>
+      ctx.preset === 'prod' &&
+      pipelines.database.type === 'external' &&
+      !pipelines.database.tls.required &&
+      !pipelines.database.tls.reason
+        ? [
+            problem(
+              'pipelines.database.tls.required',
+              'is false for the prod preset',
+              false,
+              'Require TLS, or give pipelines.database.tls.reason for a network you trust.',
+              'PIPELINES-DATABASE-TLS',
+            ),
+          ]
+        : [],
+  },
+  {
+    id: 'PIPELINES-METADATA-TLS',
+    description:
+      'ML Metadata 1.14.0 connects to its database without TLS, so an external pipelines database must accept plain connections (say why that network is trusted in prod).',
+    check: ({ pipelines }) =>
+      pipelines.database.type === 'external' && pipelines.database.tls.required
+        ? [
+            problem(
+              'pipelines.database.tls.required',
+              'is true, but ML Metadata 1.14.0 (lineage of every run) cannot connect to its database with TLS',
+              true,
+              'Set it to false for a database reached over a network you trust (with tls.reason in prod), or use the managed database.',
+              'PIPELINES-METADATA-TLS',
+            ),
+          ]
+        : [],
+  },
+  {
+    id: 'PIPELINES-BACKUP-SCHEDULE',
+    description: 'The backup schedule is a valid five-field cron expression.',
+    check: ({ pipelines }) =>
+      cronScheduleProblems('pipelines.backup.schedule', pipelines.backup.schedule).length > 0
+        ? [
+            problem(
+              'pipelines.backup.schedule',
+              'is not a five-field cron expression',
+              pipelines.backup.schedule,
+              'Use minute hour day-of-month month day-of-week, e.g. "0 2 * * *" for 02:00 every day.',
+              'PIPELINES-BACKUP-SCHEDULE',
+            ),
+          ]
+        : [],
+  },
+];
