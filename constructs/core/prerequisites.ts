@@ -74,7 +74,10 @@ export class Prerequisites {
     map.set(id, {
       ...secret,
       keys,
-      purpose: previous ? `${previous.purpose}; ${secret.purpose}` : secret.purpose,
+      // Each purpose once, however many clients state it.
+      purpose: previous
+        ? [...new Set([...previous.purpose.split('; '), secret.purpose])].join('; ')
+        : secret.purpose,
     });
   }
 

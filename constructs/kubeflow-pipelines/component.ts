@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ARGO_WORKFLOWS_VERSION } from '../argo-workflows/versions';
@@ -16,7 +17,7 @@ import { PipelinesApiServer } from './api-server';
 import { CacheServer } from './cache-server';
 import { PIPELINES_RULES, pipelinesShape } from './config';
 import { Metadata } from './metadata';
-import { KFP_NAMES, KFP_PREFIX } from './names';
+import { KFP_NAMES, KFP_PREFIX, KFP_TOKEN_AUDIENCE } from './names';
 import { PersistenceAgent } from './persistence-agent';
 import { KFP_LABELS } from './private/labels';
 import { ScheduledWorkflowController } from './scheduled-workflow';
@@ -48,6 +49,11 @@ export const PLATFORM_ARTIFACT_PREFIXES = [
   'database-backups/',
 ] as const;
 
+/** The PodDefault (and its selector label) that lets a pod call the Pipelines API. */
+export const ACCESS_ML_PIPELINE = 'access-ml-pipeline';
+/** Where that PodDefault mounts the token (the path the KFP SDK reads by default). */
+export const PIPELINES_TOKEN_DIR = '/var/run/secrets/kubeflow/pipelines';
+
 /** The store as the platform's Pipelines services see it: with their own scoped keys. */
 function withCredentials(store: IObjectStore, credentials: S3CredentialsRef): IObjectStore {
   return {
@@ -73,7 +79,7 @@ function withCredentials(store: IObjectStore, credentials: S3CredentialsRef): IO
 function tenantPipelines(
   scope: Construct,
   namespace: string,
-  ctx: { store: IObjectStore; bucket: string; metadata: Metadata },
+  ctx: { store: IObjectStore; bucket: string; metadata: Metadata; podDefaults: boolean },
 ): void {
   const T = KFP_NAMES.tenant;
   const labels = KFP_LABELS.labels('tenant');
@@ -98,6 +104,40 @@ function tenantPipelines(
       METADATA_GRPC_SERVICE_PORT: String(ctx.metadata.grpcPort),
     },
   });
+  if (ctx.podDefaults) {
+    // What Kubeflow documents for calling the Pipelines API from a notebook or a step: a
+    // projected token of the pod's service account for the API server's audience, which the API
+    // server checks with a TokenReview and authorizes with a SubjectAccessReview.
+    new ApiObject(scope, 'AccessMlPipeline', {
+      apiVersion: 'kubeflow.org/v1alpha1',
+      kind: 'PodDefault',
+      metadata: { name: ACCESS_ML_PIPELINE, namespace, labels },
+      spec: {
+        desc: 'Allow access to Kubeflow Pipelines',
+        selector: { matchLabels: { [ACCESS_ML_PIPELINE]: 'true' } },
+        env: [{ name: 'KF_PIPELINES_SA_TOKEN_PATH', value: `${PIPELINES_TOKEN_DIR}/token` }],
+        volumes: [
+          {
+            name: 'volume-kf-pipeline-token',
+            projected: {
+              sources: [
+                {
+                  serviceAccountToken: {
+                    path: 'token',
+                    expirationSeconds: 7200,
+                    audience: KFP_TOKEN_AUDIENCE,
+                  },
+                },
+              ],
+            },
+          },
+        ],
+        volumeMounts: [
+          { mountPath: PIPELINES_TOKEN_DIR, name: 'volume-kf-pipeline-token', readOnly: true },
+        ],
+      },
+    });
+  }
   new k8s.KubeConfigMap(scope, 'ArtifactRepositories', {
     metadata: {
       name: T.artifactRepositories,
@@ -141,6 +181,8 @@ export const kubeflowPipelinesComponent = defineComponent({
     Contracts.serviceIssuer,
     Contracts.kubeflowProfiles,
   ],
+  // Tenants get the PodDefault that mounts a Pipelines token when PodDefaults are installed.
+  uses: [Contracts.podDefaults],
   offers: [Contracts.database],
   versions: (config) => [
     { project: 'pipelines', version: KFP_VERSION },
@@ -269,10 +311,16 @@ export const kubeflowPipelinesComponent = defineComponent({
         { link: `${KFP_PREFIX}/#/executions`, text: 'Executions' },
       ],
     });
+    const podDefaults = ctx.tryGet(Contracts.podDefaults) !== undefined;
     profiles.addToProfiles({
       id: 'pipelines',
       build: (tenantScope, tenantNamespace) =>
-        tenantPipelines(tenantScope, tenantNamespace, { store, bucket, metadata }),
+        tenantPipelines(tenantScope, tenantNamespace, {
+          store,
+          bucket,
+          metadata,
+          podDefaults,
+        }),
     });
     // Tenants' pipeline pods (no sidecar: the API server compiles runs without one) reach the
     // object store with their own keys.

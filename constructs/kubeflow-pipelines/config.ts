@@ -90,7 +90,7 @@ export const PIPELINES_RULES: readonly ConfigRule<Slice>[] = [
               'pipelines.database.tls.required',
               'is false for the prod preset',
               false,
-              'Require TLS, or give pipelines.database.tls.reason for a network you trust.',
+              'Give pipelines.database.tls.reason for a network you trust (ML Metadata 1.14.0 cannot connect with TLS), or use the managed database.',
               'PIPELINES-DATABASE-TLS',
             ),
           ]

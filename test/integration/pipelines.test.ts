@@ -602,7 +602,7 @@ describe(`an external database (${EXTERNAL_FIXTURE})`, () => {
 
   // Each client of the database (API server, cache server, ML Metadata, backup) requires the same
   // Secret for the same purpose; install.sh prints "used by <purpose>" and should say it once.
-  test.failing('the required Secret states its purpose once', () => {
+  test('the required Secret states its purpose once', () => {
     const required = external().rendered.requiredSecrets.find((s) => s.name === 'kfp-mysql');
     expect(required?.purpose).toBe('mysql database mysql.db.example.com clients');
   });
@@ -650,7 +650,7 @@ describe('config rules of pipelines', () => {
   const databaseTls = {
     path: 'pipelines.database.tls.required',
     message:
-      '`pipelines.database.tls.required` is false for the prod preset (got boolean false). Require TLS, or give pipelines.database.tls.reason for a network you trust.',
+      '`pipelines.database.tls.required` is false for the prod preset (got boolean false). Give pipelines.database.tls.reason for a network you trust (ML Metadata 1.14.0 cannot connect with TLS), or use the managed database.',
     rule: 'PIPELINES-DATABASE-TLS',
   };
 
@@ -670,16 +670,13 @@ describe('config rules of pipelines', () => {
     ).toEqual([]);
   });
 
-  // PIPELINES-DATABASE-TLS says "Require TLS", but doing so in prod trips PIPELINES-METADATA-TLS:
-  // the only fix that works is a reason (or the managed database).
-  test.failing(
-    'prod: the fix PIPELINES-DATABASE-TLS suggests ("Require TLS") leaves a valid environment',
-    () => {
-      expect(
-        problemsOf(withPipelines(PROD, { database: { ...external, tls: { required: true } } })),
-      ).toEqual([]);
-    },
-  );
+  // The fixes PIPELINES-DATABASE-TLS suggests are the ones that work: requiring TLS instead would
+  // trip PIPELINES-METADATA-TLS, since ML Metadata 1.14.0 cannot connect with TLS.
+  test('prod: requiring TLS of an external database is refused for ML Metadata', () => {
+    expect(
+      problemsOf(withPipelines(PROD, { database: { ...external, tls: { required: true } } })),
+    ).toEqual([metadataTls]);
+  });
 });
 
 describe.each([

@@ -23,7 +23,8 @@ import { REPO_ROOT, allObjects, readEnvironment, renderEnv } from '../helpers';
  *   writes them); member and group bindings are named by subject and role in KFAM's format.
  * - Kubeflow Pipelines (issue 12) added its objects (MySQL, Argo, the KFP services, ML Metadata,
  *   per-tenant launcher config, artifact repository and scoped object-store keys); of the objects
- *   before, only `dashboard-config` changed (its menu gained the Pipelines pages).
+ *   before, only `dashboard-config` changed (its menu gained the Pipelines pages). Each tenant then got
+ *   the `access-ml-pipeline` PodDefault (a projected token for the Pipelines API).
  */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
