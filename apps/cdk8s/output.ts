@@ -1,8 +1,8 @@
-import { dump } from 'js-yaml';
 import { KubeObject, RenderedPlatform } from '../../stacks/render';
 import { accessMarkdown, accessReport } from '../../stacks/access';
 import { installScript } from './install-script';
 import { versionsDoc } from './versions-doc';
+import { yamlDocument } from './yaml';
 
 // Writing moved to write-output.ts; re-exported for existing importers.
 export { OutputError, writeOutput } from './write-output';
@@ -16,8 +16,8 @@ export interface OutputFile {
 }
 
 /** YAML without line folding or anchors; strings YAML 1.1 would read as other types are quoted. */
-function stringify(value: unknown): string {
-  return dump(value, { lineWidth: -1, noRefs: true });
+function stringify(value: Record<string, unknown>): string {
+  return yamlDocument(value);
 }
 
 /** Objects as a multi-document YAML stream; stable for the same input. */

@@ -81,12 +81,12 @@ export const kubeflowNotebooksComponent = defineComponent({
       ...(settings.storageClassName ? { storageClassName: settings.storageClassName } : {}),
     });
     profiles.addMenuEntry({ link: '/jupyter/', text: 'Notebooks', icon: 'book' });
-    profiles.allowIntoProfiles({
-      id: 'notebooks-from-gateway',
-      description: 'Users reach their notebook servers through the ingress gateway',
-      from: [gateway.peer],
-      ports: [{ port: NOTEBOOK_SERVER_PORT }],
-    });
+    // What users open in their profile namespaces through the gateway, by port (the pods exist
+    // only once users create them, and the TensorBoard controller labels each only by its name):
+    // one allow per namespace for all of them.
+    const served: { what: string; port: number }[] = [
+      { what: 'notebook servers', port: NOTEBOOK_SERVER_PORT },
+    ];
     if (settings.volumes.enabled) {
       new VolumesWebApp(scope, 'VolumesWebApp', { namespace, gateway });
       const viewers = new PvcViewerController(scope, 'PvcViewerController', {
@@ -95,13 +95,7 @@ export const kubeflowNotebooksComponent = defineComponent({
         issuer: ctx.get(Contracts.serviceIssuer),
       });
       profiles.addMenuEntry({ link: '/volumes/', text: 'Volumes', icon: 'device:storage' });
-      profiles.allowIntoProfiles({
-        id: 'pvc-viewers-from-gateway',
-        // By port, as for notebooks: the pods exist only once users create them.
-        description: 'Users browse their volumes in PVC viewer pods through the ingress gateway',
-        from: [gateway.peer],
-        ports: [{ port: viewers.viewerPort }],
-      });
+      served.push({ what: 'PVC viewers', port: viewers.viewerPort });
     }
     if (settings.tensorboards.enabled) {
       new TensorboardsWebApp(scope, 'TensorboardsWebApp', { namespace, gateway });
@@ -111,14 +105,14 @@ export const kubeflowNotebooksComponent = defineComponent({
         istioHost: ctx.environment.domain,
       });
       profiles.addMenuEntry({ link: '/tensorboards/', text: 'TensorBoards', icon: 'assessment' });
-      profiles.allowIntoProfiles({
-        id: 'tensorboards-from-gateway',
-        // The controller labels each server pod only with its own name, so the allow is by port.
-        description: 'Users reach their TensorBoard servers through the ingress gateway',
-        from: [gateway.peer],
-        ports: [{ port: tensorboards.servers.port }],
-      });
+      served.push({ what: 'TensorBoard servers', port: tensorboards.servers.port });
     }
+    profiles.allowIntoProfiles({
+      id: 'notebooks-from-gateway',
+      description: `Users reach their ${served.map((s) => `${s.what} (${s.port})`).join(', ')} through the ingress gateway`,
+      from: [gateway.peer],
+      ports: served.map((s) => ({ port: s.port })),
+    });
     if (settings.culling.enabled) {
       profiles.allowIntoProfiles({
         id: 'notebooks-from-controller',

@@ -57,12 +57,18 @@ function menuTexts(objects: readonly Obj[]): string[] {
   ).menuLinks.map((m) => m.text);
 }
 
-/** Names of the NetworkPolicies in a tenant namespace that admit platform traffic into profiles. */
+/**
+ * The NetworkPolicies in a tenant namespace that admit the gateway into profiles, with their
+ * ports: `<name> <port>,<port>`.
+ */
 const tenantAllows = (objects: readonly Obj[], tenant: string) =>
   objects
     .filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === tenant)
-    .map((o) => o.metadata.name as string)
-    .filter((n) => n.endsWith('-from-gateway'))
+    .filter((o) => (o.metadata.name as string).endsWith('-from-gateway'))
+    .map(
+      (o) =>
+        `${o.metadata.name as string} ${((o.spec.ingress as Obj[])[0].ports as Obj[]).map((p) => String(p.port)).join(',')}`,
+    )
     .sort();
 
 /**
@@ -105,10 +111,9 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
 
   test('the full environment has every part, with its menu entries and tenant allows', () => {
     expect(menuTexts(full)).toEqual(['Notebooks', 'Volumes', 'TensorBoards', 'Pipelines']);
+    // one allow for every web app's pods, by port: notebooks, PVC viewers, TensorBoards
     expect(tenantAllows(full, 'team-demo')).toEqual([
-      'allow-notebooks-from-gateway',
-      'allow-pvc-viewers-from-gateway',
-      'allow-tensorboards-from-gateway',
+      'allow-notebooks-from-gateway 8888,8080,6006',
     ]);
     for (const crd of [
       'notebooks.kubeflow.org',
@@ -171,15 +176,11 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
         'Deployment kubeflow/volumes-web-app-deployment',
         'Deployment kubeflow/pvcviewer-controller-manager',
         'VirtualService kubeflow/volumes-web-app',
-        'NetworkPolicy team-demo/allow-pvc-viewers-from-gateway',
       ]),
     );
     expect(diff(objects)).toEqual({ removed: volumes, added: [] });
     expect(menuTexts(objects)).toEqual(['Notebooks', 'TensorBoards', 'Pipelines']);
-    expect(tenantAllows(objects, 'team-demo')).toEqual([
-      'allow-notebooks-from-gateway',
-      'allow-tensorboards-from-gateway',
-    ]);
+    expect(tenantAllows(objects, 'team-demo')).toEqual(['allow-notebooks-from-gateway 8888,6006']);
   });
 
   test('notebooks.tensorboards.enabled: false removes just the tensorboards web app and controller', () => {
@@ -191,15 +192,11 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
         'Deployment kubeflow/tensorboards-web-app-deployment',
         'Deployment kubeflow/tensorboard-controller-deployment',
         'VirtualService kubeflow/tensorboards-web-app',
-        'NetworkPolicy team-demo/allow-tensorboards-from-gateway',
       ]),
     );
     expect(diff(objects)).toEqual({ removed: tensorboards, added: [] });
     expect(menuTexts(objects)).toEqual(['Notebooks', 'Volumes', 'Pipelines']);
-    expect(tenantAllows(objects, 'team-demo')).toEqual([
-      'allow-notebooks-from-gateway',
-      'allow-pvc-viewers-from-gateway',
-    ]);
+    expect(tenantAllows(objects, 'team-demo')).toEqual(['allow-notebooks-from-gateway 8888,8080']);
   });
 });
 
