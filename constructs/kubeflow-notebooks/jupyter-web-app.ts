@@ -1,16 +1,14 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { GatewayExposure, exposeThroughGateway } from '../core/gateway-exposure';
-import { ImageRef, parseImageReference, resolveImage } from '../core/images';
+import { GatewayExposure } from '../core/gateway-exposure';
+import { ImageRef, parseImageReference } from '../core/images';
 import { IGateway } from '../core/mesh';
 import { INamespace } from '../core/network';
-import { ResourceSpec, toResourceRequirements } from '../core/resources';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
-import { httpService } from '../core/service';
+import { ResourceSpec } from '../core/resources';
 import { propProblem, throwIfProblems } from '../core/validation';
 import { JUPYTER_PREFIX, KUBEFLOW_NOTEBOOKS_NAMES, KUBEFLOW_NOTEBOOKS_PORTS } from './names';
+import { crudWebApp, replicasProblems } from './private/crud-web-app';
 import { NOTEBOOKS_LABELS } from './private/labels';
-import { userRoles } from './private/user-roles';
 import { JUPYTER_WEB_APP_RULES, NOTEBOOKS_USER_ROLES } from './rbac';
 import {
   DEFAULT_GPU_VENDORS,
@@ -59,9 +57,6 @@ export interface JupyterWebAppProps {
   readonly resources?: ResourceSpec;
 }
 
-/** The user upstream runs the web app as. */
-const APP_UID = 1000;
-
 /**
  * The Jupyter web app of kubeflow/notebooks v1.11.0 at `/jupyter/`: users spawn notebooks from
  * the images and sizes its `spawner_ui_config.yaml` offers, which is generated here from typed
@@ -105,111 +100,41 @@ export class JupyterWebApp extends Construct {
     throwIfProblems('JupyterWebApp', problems(this.settings, this.replicas));
 
     const labels = NOTEBOOKS_LABELS.labels('jupyter-web-app');
-    const selector = NOTEBOOKS_LABELS.selector('jupyter-web-app');
-    const rbacLabels = NOTEBOOKS_LABELS.labels('rbac');
-    const metadata = (name: string) => ({ name, namespace: ns, labels });
-
     new k8s.KubeConfigMap(this, 'Config', {
-      metadata: metadata(N.config),
+      metadata: { name: N.config, namespace: ns, labels },
       data: { 'spawner_ui_config.yaml': spawnerUiConfig(this, this.settings) },
     });
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: metadata(N.serviceAccount),
-      automountServiceAccountToken: false,
-    });
-    new k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: N.clusterRole, labels: rbacLabels },
-      rules: JUPYTER_WEB_APP_RULES.map((r) => ({ ...r })),
-    });
-    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: N.clusterRoleBinding, labels: rbacLabels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: N.clusterRole },
-      subjects: [{ kind: 'ServiceAccount', name: N.serviceAccount, namespace: ns }],
-    });
-    userRoles(
-      this,
-      NOTEBOOKS_USER_ROLES.filter((r) => r.name.startsWith('kubeflow-notebook-ui-')),
-      rbacLabels,
-    );
-
-    const env: Record<string, string> = {
-      APP_PREFIX: JUPYTER_PREFIX,
-      UI: 'default',
-      USERID_HEADER: JUPYTER_USERID_HEADER,
-      USERID_PREFIX: '',
-      APP_SECURE_COOKIES: 'true',
-      METRICS: '1',
-    };
-    const probe = (path: string): k8s.Probe => ({
-      httpGet: { path, port: k8s.IntOrString.fromString('http') },
-      periodSeconds: 10,
-      timeoutSeconds: 3,
-      failureThreshold: 3,
-    });
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: metadata(N.deployment),
-      spec: {
-        replicas: this.replicas,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: N.serviceAccount,
-            automountServiceAccountToken: true,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext({
-              runAsUser: APP_UID,
-              runAsGroup: APP_UID,
-              fsGroup: APP_UID,
-            }),
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
-            containers: [
-              {
-                name: N.container,
-                image: resolveImage(this, KUBEFLOW_NOTEBOOKS_IMAGES.jupyterWebApp),
-                imagePullPolicy: 'IfNotPresent',
-                env: Object.entries(env).map(([name, value]) => ({ name, value })),
-                ports: [{ name: 'http', containerPort: P.jupyter, protocol: 'TCP' }],
-                // Upstream declares no probes; the app serves these (crud_backend/probes.py).
-                livenessProbe: probe('/healthz/liveness'),
-                readinessProbe: probe('/healthz/readiness'),
-                volumeMounts: [
-                  { name: 'config-volume', mountPath: '/etc/config', readOnly: true },
-                  // gunicorn keeps its worker heartbeat files in the temporary directory.
-                  { name: 'tmp', mountPath: '/tmp' },
-                ],
-                resources: toResourceRequirements(this.resources),
-                securityContext: restrictedContainerSecurityContext(),
-              },
-            ],
-            volumes: [
-              { name: 'config-volume', configMap: { name: N.config } },
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-            ],
-          },
-        },
-      },
-    });
-
-    httpService(this, 'Service', {
-      metadata: metadata(N.service),
-      selector,
-      port: P.jupyterService,
-    });
-
-    this.exposure = exposeThroughGateway(this, {
-      gateway: props.gateway,
+    const app = crudWebApp(this, {
       namespace: props.namespace,
-      id: N.route,
-      prefix: `${JUPYTER_PREFIX}/`,
-      rewrite: '/',
-      service: { host: this.serviceHost, port: P.jupyterService },
-      podPort: P.jupyter,
-      podLabels: selector,
-      description: 'the Jupyter web app at /jupyter/ from the ingress gateway',
+      gateway: props.gateway,
+      names: N,
+      prefix: JUPYTER_PREFIX,
+      userIdHeader: JUPYTER_USERID_HEADER,
+      ui: 'default',
+      image: KUBEFLOW_NOTEBOOKS_IMAGES.jupyterWebApp,
+      replicas: this.replicas,
+      resources: this.resources,
+      ports: { app: P.jupyter, service: P.jupyterService },
+      serviceHost: this.serviceHost,
+      rules: JUPYTER_WEB_APP_RULES,
+      userRoles: NOTEBOOKS_USER_ROLES.filter((r) => r.name.startsWith('kubeflow-notebook-ui-')),
+      labels: {
+        app: labels,
+        rbac: NOTEBOOKS_LABELS.labels('rbac'),
+        mesh: NOTEBOOKS_LABELS.labels('mesh-policy'),
+      },
+      podLabels: NOTEBOOKS_LABELS.selector('jupyter-web-app'),
+      volumes: [
+        {
+          volume: { name: 'config-volume', configMap: { name: N.config } },
+          mount: { name: 'config-volume', mountPath: '/etc/config', readOnly: true },
+        },
+      ],
       component: 'Jupyter web app',
-      labels: NOTEBOOKS_LABELS.labels('mesh-policy'),
+      description: 'the Jupyter web app at /jupyter/ from the ingress gateway',
     });
+    this.deployment = app.deployment;
+    this.exposure = app.exposure;
   }
 }
 
@@ -277,15 +202,6 @@ function problems(s: SpawnerSettings, replicas: number): string[] {
       ),
     );
   }
-  if (!Number.isInteger(replicas) || replicas < 1) {
-    out.push(
-      propProblem(
-        'replicas',
-        'is not a whole number of at least 1',
-        String(replicas),
-        'Use 1 or more.',
-      ),
-    );
-  }
+  out.push(...replicasProblems(replicas));
   return out;
 }

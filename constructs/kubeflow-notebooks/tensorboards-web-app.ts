@@ -1,14 +1,11 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { GatewayExposure, exposeThroughGateway } from '../core/gateway-exposure';
-import { resolveImage } from '../core/images';
+import { GatewayExposure } from '../core/gateway-exposure';
 import { IGateway } from '../core/mesh';
 import { INamespace } from '../core/network';
-import { ResourceSpec, toResourceRequirements } from '../core/resources';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
-import { httpService } from '../core/service';
-import { propProblem, throwIfProblems } from '../core/validation';
-import { userRoles } from './private/user-roles';
+import { ResourceSpec } from '../core/resources';
+import { throwIfProblems } from '../core/validation';
+import { crudWebApp, replicasProblems } from './private/crud-web-app';
 import { UserRole } from './rbac';
 import {
   TENSORBOARDS_PREFIX,
@@ -99,9 +96,6 @@ export interface TensorboardsWebAppProps {
   readonly resources?: ResourceSpec;
 }
 
-/** The user upstream runs the web app as. */
-const APP_UID = 1000;
-
 /**
  * The tensorboards web app of kubeflow/notebooks v1.11.0 at `/tensorboards/`: users list, create
  * and delete the Tensorboard resources of their namespaces. Deployment
@@ -125,113 +119,36 @@ export class TensorboardsWebApp extends Construct {
     super(scope, id);
     const ns = props.namespace.name;
     const N = WEB_APPS_NAMES.tensorboards;
-    const P = WEB_APPS_PORTS;
     this.namespace = ns;
     this.serviceHost = `${N.service}.${ns}.svc.${props.clusterDomain ?? 'cluster.local'}`;
     this.replicas = props.replicas ?? 1;
     this.resources = props.resources ?? TENSORBOARDS_WEB_APP_DEFAULT_RESOURCES;
-    if (!Number.isInteger(this.replicas) || this.replicas < 1) {
-      throwIfProblems('TensorboardsWebApp', [
-        propProblem(
-          'replicas',
-          'is not a whole number of at least 1',
-          String(this.replicas),
-          'Use 1 or more.',
-        ),
-      ]);
-    }
+    throwIfProblems('TensorboardsWebApp', replicasProblems(this.replicas));
     this.podLabels = TENSORBOARDS_WEB_APP_POD_LABELS;
 
-    const labels = WEB_APPS_LABELS.labels('tensorboards-web-app');
-    const rbacLabels = WEB_APPS_LABELS.labels('rbac');
-    const metadata = (name: string) => ({ name, namespace: ns, labels });
-
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: metadata(N.serviceAccount),
-      automountServiceAccountToken: false,
-    });
-    new k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: N.clusterRole, labels: rbacLabels },
-      rules: TENSORBOARDS_WEB_APP_RULES.map((r) => ({ ...r })),
-    });
-    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: N.clusterRoleBinding, labels: rbacLabels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: N.clusterRole },
-      subjects: [{ kind: 'ServiceAccount', name: N.serviceAccount, namespace: ns }],
-    });
-    userRoles(this, TENSORBOARDS_USER_ROLES, rbacLabels);
-
-    const env: Record<string, string> = {
-      APP_PREFIX: TENSORBOARDS_PREFIX,
-      USERID_HEADER: WEB_APPS_USERID_HEADER,
-      USERID_PREFIX: '',
-      APP_SECURE_COOKIES: 'true',
-      METRICS: '1',
-    };
-    const probe = (path: string): k8s.Probe => ({
-      httpGet: { path, port: k8s.IntOrString.fromString('http') },
-      periodSeconds: 10,
-      timeoutSeconds: 3,
-      failureThreshold: 3,
-    });
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: metadata(N.deployment),
-      spec: {
-        replicas: this.replicas,
-        selector: { matchLabels: { ...this.podLabels } },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: N.serviceAccount,
-            // The app calls the API server for the user (Tensorboards, access reviews).
-            automountServiceAccountToken: true,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext({
-              runAsUser: APP_UID,
-              runAsGroup: APP_UID,
-              fsGroup: APP_UID,
-            }),
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
-            containers: [
-              {
-                name: N.container,
-                image: resolveImage(this, WEB_APPS_IMAGES.tensorboardsWebApp),
-                imagePullPolicy: 'IfNotPresent',
-                env: Object.entries(env).map(([name, value]) => ({ name, value })),
-                ports: [{ name: 'http', containerPort: P.app, protocol: 'TCP' }],
-                // Upstream declares no probes; the app serves these (crud_backend/probes.py).
-                livenessProbe: probe('/healthz/liveness'),
-                readinessProbe: probe('/healthz/readiness'),
-                // gunicorn keeps its worker heartbeat files in the temporary directory.
-                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-                resources: toResourceRequirements(this.resources),
-                securityContext: restrictedContainerSecurityContext(),
-              },
-            ],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],
-          },
-        },
-      },
-    });
-
-    httpService(this, 'Service', {
-      metadata: metadata(N.service),
-      selector: { ...this.podLabels },
-      port: P.service,
-    });
-
-    this.exposure = exposeThroughGateway(this, {
-      gateway: props.gateway,
+    const app = crudWebApp(this, {
       namespace: props.namespace,
-      id: N.route,
-      prefix: `${TENSORBOARDS_PREFIX}/`,
-      rewrite: '/',
-      service: { host: this.serviceHost, port: P.service },
-      podPort: P.app,
+      gateway: props.gateway,
+      names: N,
+      prefix: TENSORBOARDS_PREFIX,
+      userIdHeader: WEB_APPS_USERID_HEADER,
+      image: WEB_APPS_IMAGES.tensorboardsWebApp,
+      replicas: this.replicas,
+      resources: this.resources,
+      ports: WEB_APPS_PORTS,
+      serviceHost: this.serviceHost,
+      rules: TENSORBOARDS_WEB_APP_RULES,
+      userRoles: TENSORBOARDS_USER_ROLES,
+      labels: {
+        app: WEB_APPS_LABELS.labels('tensorboards-web-app'),
+        rbac: WEB_APPS_LABELS.labels('rbac'),
+        mesh: WEB_APPS_LABELS.labels('mesh-policy'),
+      },
       podLabels: this.podLabels,
-      description: 'the tensorboards web app at /tensorboards/ from the ingress gateway',
       component: 'Tensorboards web app',
-      labels: WEB_APPS_LABELS.labels('mesh-policy'),
+      description: 'the tensorboards web app at /tensorboards/ from the ingress gateway',
     });
+    this.deployment = app.deployment;
+    this.exposure = app.exposure;
   }
 }

@@ -1,15 +1,13 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { GatewayExposure, exposeThroughGateway } from '../core/gateway-exposure';
+import { GatewayExposure } from '../core/gateway-exposure';
 import { ImageRef, imageReference, parseImageReference, resolveImage } from '../core/images';
 import { IGateway } from '../core/mesh';
 import { INamespace } from '../core/network';
-import { ResourceSpec, toResourceRequirements } from '../core/resources';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
-import { httpService } from '../core/service';
+import { ResourceSpec } from '../core/resources';
 import { DNS_SUBDOMAIN, propProblem, throwIfProblems } from '../core/validation';
-import { userRoles } from './private/user-roles';
+import { crudWebApp, replicasProblems } from './private/crud-web-app';
 import { UserRole } from './rbac';
 import {
   PVC_VIEWER_BASE_PREFIX,
@@ -134,8 +132,6 @@ export interface VolumesWebAppProps {
   readonly resources?: ResourceSpec;
 }
 
-/** The user upstream runs the web app as. */
-const APP_UID = 1000;
 /** The environment variable the app substitutes into `viewer-spec.yaml` (viewer.py). */
 const VIEWER_IMAGE_ENV = 'VOLUME_VIEWER_IMAGE';
 const CONFIG_DIR = '/etc/config';
@@ -165,7 +161,6 @@ export class VolumesWebApp extends Construct {
     super(scope, id);
     const ns = props.namespace.name;
     const N = WEB_APPS_NAMES.volumes;
-    const P = WEB_APPS_PORTS;
     this.namespace = ns;
     this.serviceHost = `${N.service}.${ns}.svc.${props.clusterDomain ?? 'cluster.local'}`;
     this.replicas = props.replicas ?? 1;
@@ -181,108 +176,42 @@ export class VolumesWebApp extends Construct {
     this.podLabels = VOLUMES_WEB_APP_POD_LABELS;
 
     const labels = WEB_APPS_LABELS.labels('volumes-web-app');
-    const rbacLabels = WEB_APPS_LABELS.labels('rbac');
-    const metadata = (name: string) => ({ name, namespace: ns, labels });
-
     new k8s.KubeConfigMap(this, 'ViewerSpec', {
-      metadata: metadata(N.viewerSpec),
+      metadata: { name: N.viewerSpec, namespace: ns, labels },
       data: { 'viewer-spec.yaml': viewerSpec(this.viewer) },
     });
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: metadata(N.serviceAccount),
-      automountServiceAccountToken: false,
-    });
-    new k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: N.clusterRole, labels: rbacLabels },
-      rules: VOLUMES_WEB_APP_RULES.map((r) => ({ ...r })),
-    });
-    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: N.clusterRoleBinding, labels: rbacLabels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: N.clusterRole },
-      subjects: [{ kind: 'ServiceAccount', name: N.serviceAccount, namespace: ns }],
-    });
-    userRoles(this, VOLUMES_USER_ROLES, rbacLabels);
-
-    const env: Record<string, string> = {
-      APP_PREFIX: VOLUMES_PREFIX,
-      USERID_HEADER: WEB_APPS_USERID_HEADER,
-      USERID_PREFIX: '',
-      APP_SECURE_COOKIES: 'true',
-      [VIEWER_IMAGE_ENV]: resolveImage(this, this.viewer.image),
-      METRICS: '1',
-    };
-    const probe = (path: string): k8s.Probe => ({
-      httpGet: { path, port: k8s.IntOrString.fromString('http') },
-      periodSeconds: 10,
-      timeoutSeconds: 3,
-      failureThreshold: 3,
-    });
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: metadata(N.deployment),
-      spec: {
-        replicas: this.replicas,
-        selector: { matchLabels: { ...this.podLabels } },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: N.serviceAccount,
-            // The app calls the API server for the user (PVCs, PVCViewers, access reviews).
-            automountServiceAccountToken: true,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext({
-              runAsUser: APP_UID,
-              runAsGroup: APP_UID,
-              fsGroup: APP_UID,
-            }),
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
-            containers: [
-              {
-                name: N.container,
-                image: resolveImage(this, WEB_APPS_IMAGES.volumesWebApp),
-                imagePullPolicy: 'IfNotPresent',
-                env: Object.entries(env).map(([name, value]) => ({ name, value })),
-                ports: [{ name: 'http', containerPort: P.app, protocol: 'TCP' }],
-                // Upstream declares no probes; the app serves these (crud_backend/probes.py).
-                livenessProbe: probe('/healthz/liveness'),
-                readinessProbe: probe('/healthz/readiness'),
-                volumeMounts: [
-                  // The directory rather than upstream's subPath, so that a changed spec arrives.
-                  { name: 'viewer-spec', mountPath: CONFIG_DIR, readOnly: true },
-                  // gunicorn keeps its worker heartbeat files in the temporary directory.
-                  { name: 'tmp', mountPath: '/tmp' },
-                ],
-                resources: toResourceRequirements(this.resources),
-                securityContext: restrictedContainerSecurityContext(),
-              },
-            ],
-            volumes: [
-              { name: 'viewer-spec', configMap: { name: N.viewerSpec } },
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-            ],
-          },
-        },
-      },
-    });
-
-    httpService(this, 'Service', {
-      metadata: metadata(N.service),
-      selector: { ...this.podLabels },
-      port: P.service,
-    });
-
-    this.exposure = exposeThroughGateway(this, {
-      gateway: props.gateway,
+    const app = crudWebApp(this, {
       namespace: props.namespace,
-      id: N.route,
-      prefix: `${VOLUMES_PREFIX}/`,
-      rewrite: '/',
-      service: { host: this.serviceHost, port: P.service },
-      podPort: P.app,
+      gateway: props.gateway,
+      names: N,
+      prefix: VOLUMES_PREFIX,
+      userIdHeader: WEB_APPS_USERID_HEADER,
+      extraEnv: { [VIEWER_IMAGE_ENV]: resolveImage(this, this.viewer.image) },
+      image: WEB_APPS_IMAGES.volumesWebApp,
+      replicas: this.replicas,
+      resources: this.resources,
+      ports: WEB_APPS_PORTS,
+      serviceHost: this.serviceHost,
+      rules: VOLUMES_WEB_APP_RULES,
+      userRoles: VOLUMES_USER_ROLES,
+      labels: {
+        app: labels,
+        rbac: WEB_APPS_LABELS.labels('rbac'),
+        mesh: WEB_APPS_LABELS.labels('mesh-policy'),
+      },
       podLabels: this.podLabels,
-      description: 'the volumes web app at /volumes/ from the ingress gateway',
+      volumes: [
+        {
+          volume: { name: 'viewer-spec', configMap: { name: N.viewerSpec } },
+          // The directory rather than upstream's subPath, so that a changed spec arrives.
+          mount: { name: 'viewer-spec', mountPath: CONFIG_DIR, readOnly: true },
+        },
+      ],
       component: 'Volumes web app',
-      labels: WEB_APPS_LABELS.labels('mesh-policy'),
+      description: 'the volumes web app at /volumes/ from the ingress gateway',
     });
+    this.deployment = app.deployment;
+    this.exposure = app.exposure;
   }
 }
 
@@ -372,15 +301,6 @@ function problems(v: ResolvedPvcViewerSettings, replicas: number): string[] {
       ),
     );
   }
-  if (!Number.isInteger(replicas) || replicas < 1) {
-    out.push(
-      propProblem(
-        'replicas',
-        'is not a whole number of at least 1',
-        String(replicas),
-        'Use 1 or more.',
-      ),
-    );
-  }
+  out.push(...replicasProblems(replicas));
   return out;
 }
