@@ -322,7 +322,5 @@ export const kubeflowPipelinesComponent = defineComponent({
           podDefaults,
         }),
     });
-    // Tenants' pipeline pods (no sidecar: the API server compiles runs without one) reach the
-    // object store with their own keys.
   },
 });

@@ -8,7 +8,7 @@ import { JOB_RESOURCES, ResourceSpec, toResourceRequirements } from '../core/res
 import { SecretBinding, SecretSource } from '../core/secrets';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { MINIO_NAMES } from './names';
-import { TenantObjectStoreAccess } from './tenant-access';
+import { BucketLifecycle, TenantObjectStoreAccess } from './tenant-access';
 import { MINIO_VERSIONS } from './versions';
 
 export interface MinioBucket {
@@ -20,6 +20,12 @@ export interface MinioBucket {
    * @default true
    */
   readonly versioning?: boolean;
+  /**
+   * Delete versions that are no longer current after this many days (a lifecycle rule applied by
+   * a Job, idempotently). Needs versioning.
+   * @default - keep every version
+   */
+  readonly noncurrentVersionDays?: number;
 }
 
 export interface MinioProps {
@@ -241,6 +247,20 @@ export class Minio extends Construct implements IObjectStore {
     });
 
     this.bucketProvisioner(ns, bucketList, credentialEnv);
+    for (const b of bucketList) {
+      if (b.noncurrentVersionDays === undefined) continue;
+      if (b.versioning === false) {
+        throw new Error(
+          `MinIO bucket ${b.name}: noncurrentVersionDays needs versioning, which is off. Turn versioning on or drop the rule.`,
+        );
+      }
+      new BucketLifecycle(this, `Lifecycle-${b.name}`, {
+        minio: this,
+        bucket: b.name,
+        noncurrentVersionExpirationDays: b.noncurrentVersionDays,
+        clientImage: this.clientImage,
+      });
+    }
   }
 
   /**

@@ -20,7 +20,14 @@ const minioSchema = (preset: PresetName) =>
     storageGiB: positiveInt(100000, 'GiB').default(preset === 'dev' ? 10 : 100),
     storageClassName: dnsLabel().optional(),
     buckets: z
-      .array(z.strictObject({ name: bucketName(), versioning: z.boolean().optional() }))
+      .array(
+        z.strictObject({
+          name: bucketName(),
+          versioning: z.boolean().optional(),
+          /** Delete versions that are no longer current after this many days; needs versioning. */
+          noncurrentVersionDays: positiveInt(36500, 'days').optional(),
+        }),
+      )
       .min(
         1,
         'needs at least one bucket|List the buckets the platform uses, e.g. - name: mlpipeline.',
@@ -108,5 +115,25 @@ export const OBJECT_STORE_RULES: readonly ConfigRule<Slice>[] = [
           ),
       );
     },
+  },
+  {
+    id: 'BUCKET-LIFECYCLE',
+    description: 'A bucket that expires noncurrent versions keeps versions (versioning on).',
+    check: ({ objectStore: store }) =>
+      store.type !== 'minio'
+        ? []
+        : store.buckets.flatMap((b, i) =>
+            b.noncurrentVersionDays !== undefined && b.versioning === false
+              ? [
+                  problem(
+                    `objectStore.buckets[${i}].noncurrentVersionDays`,
+                    'expires versions of a bucket without versioning',
+                    b.noncurrentVersionDays,
+                    'Turn versioning on for the bucket, or leave noncurrentVersionDays out.',
+                    'BUCKET-LIFECYCLE',
+                  ),
+                ]
+              : [],
+          ),
   },
 ];

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
@@ -5,7 +6,6 @@ import { MAX_SUBDOMAIN_NAME, boundedName } from '../core/names';
 import { ProfileContribution, ProfileIngress } from '../core/kubeflow';
 import { ISTIO_SECURITY_API_VERSION } from '../core/mesh-policy';
 import { NetworkPeer } from '../core/network';
-import { ApiObject } from 'cdk8s';
 import { ResourceSpec } from '../core/resources';
 import { DNS_LABEL, propProblem, throwIfProblems } from '../core/validation';
 import { PlatformNamespace } from '../namespaces/namespace';
