@@ -130,6 +130,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+if [ "$CURL_DOWN" = 1 ]; then echo 'curl: (7) Failed to connect to 127.0.0.1 port 38888' >&2; printf 000; exit 7; fi
 n=$(($(cat "$FAKE_DIR/curl.count" 2>/dev/null || echo 0) + 1))
 echo $n > "$FAKE_DIR/curl.count"
 [ -z "$upload" ] || cp "$upload" "$FAKE_DIR/upload-$n.json"
@@ -203,6 +204,7 @@ function run(
         POLL_SECONDS: '0',
         EXPERIMENT: '',
         FAIL: '',
+        CURL_DOWN: '',
         ...env,
       },
     });
@@ -252,6 +254,7 @@ describe('smokeScript', () => {
     const script = smokeScript(PIPELINES, {}) ?? '';
     expect(script).toContain('create serviceaccount pipelines-smoke');
     expect(script).toContain('in the experiment "smoke"');
+    expect(script).toContain('# Tenants with Pipelines: team-demo.');
     const custom = smokeScript(PIPELINES, { serviceAccount: 'ci-smoke', experiment: 'checks' });
     expect(custom).toContain('create serviceaccount ci-smoke');
     expect(custom).not.toContain('pipelines-smoke --audience');
@@ -400,6 +403,15 @@ describe('smoke-pipelines.sh against a stand-in kubectl and curl', () => {
       'smoke-pipelines: POST /apis/v2beta1/pipelines/upload failed (HTTP 400): Failed to create a pipeline\n',
     );
     expect(requests(r).filter((x) => x.startsWith('DELETE'))).toEqual([]);
+    expect(r.portForward).toBe('stopped');
+  });
+
+  test('an API server that does not answer fails with what curl says', () => {
+    const r = run(smokeScript(PIPELINES), [TENANT], { CURL_DOWN: '1' });
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      'smoke-pipelines: POST /apis/v2beta1/pipelines/upload failed (HTTP none): no answer from http://127.0.0.1:38888 (curl: (7) Failed to connect to 127.0.0.1 port 38888)\n',
+    ]);
     expect(r.portForward).toBe('stopped');
   });
 
