@@ -1,6 +1,7 @@
 import { KubeObject, RenderedPlatform } from '../../stacks/render';
 import { accessMarkdown, accessReport } from '../../stacks/access';
 import { installScript } from './install-script';
+import { smokeScript } from './smoke-script';
 import { versionsDoc } from './versions-doc';
 import { yamlDocument } from './yaml';
 
@@ -39,6 +40,9 @@ export function outputFiles(rendered: RenderedPlatform): OutputFile[] {
 
   const script = installScript(rendered);
   files.push({ name: 'install.sh', content: script, mode: 0o755 });
+  // Opt-in, after an install: a one-step pipeline run in a tenant, end to end.
+  const smoke = smokeScript(rendered);
+  if (smoke !== undefined) files.push({ name: 'smoke-pipelines.sh', content: smoke, mode: 0o755 });
 
   files.push({
     name: 'kustomization.yaml',

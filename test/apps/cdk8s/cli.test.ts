@@ -51,6 +51,7 @@ describe('npm run synth', () => {
       'install.sh',
       'kustomization.yaml',
       'policy-report.txt',
+      'smoke-pipelines.sh',
       'versions.md',
     ]);
     expect(fs.readFileSync(path.join(dir, 'policy-report.txt'), 'utf8')).toMatch(

@@ -1,0 +1,27 @@
+import { outputFiles } from '../../apps/cdk8s/output';
+import { readEnvironment, renderEnv } from '../helpers';
+
+describe('the Pipelines smoke script in the output', () => {
+  test('is written, executable, when Pipelines is on, and targets the API server the output has', () => {
+    const rendered = renderEnv(readEnvironment('stacks/dev.yaml'));
+    const smoke = outputFiles(rendered).find((f) => f.name === 'smoke-pipelines.sh');
+    expect(smoke?.mode).toBe(0o755);
+    expect(smoke?.content).toMatch(/^#!\/usr\/bin\/env bash/);
+    expect(smoke?.content).toContain('svc/ml-pipeline');
+    expect(
+      rendered.layers
+        .flatMap((l) => l.objects)
+        .some(
+          (o) =>
+            o.kind === 'Service' &&
+            o.metadata.namespace === 'kubeflow' &&
+            o.metadata.name === 'ml-pipeline',
+        ),
+    ).toBe(true);
+  });
+
+  test('is left out without Pipelines', () => {
+    const env = { ...readEnvironment('stacks/dev.yaml'), pipelines: { enabled: false } };
+    expect(outputFiles(renderEnv(env)).map((f) => f.name)).not.toContain('smoke-pipelines.sh');
+  });
+});
