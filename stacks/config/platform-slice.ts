@@ -71,7 +71,7 @@ export const platformShape = (preset: PresetName) => ({
 });
 
 /**
- * Settings of the components the next releases add (Kubeflow applications, Pipelines, serving).
+ * Settings of the components the next releases add (Katib, training, the model registry, serving).
  * They are validated and filled by the preset today so that environment files keep one shape;
  * nothing is built from them yet (see the README's status table).
  */
