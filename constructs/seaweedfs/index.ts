@@ -1,0 +1,4 @@
+export * from './names';
+export * from './seaweedfs';
+export * from './tenant-access';
+export * from './versions';
