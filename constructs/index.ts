@@ -13,3 +13,4 @@ export * from './kubeflow-notebooks';
 export * from './argo-workflows';
 export * from './database';
 export * from './kubeflow-pipelines';
+export * from './seaweedfs';

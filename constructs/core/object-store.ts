@@ -29,8 +29,8 @@ export interface S3CredentialsRef {
  * external S3 endpoint). Pipelines, model serving and notebooks depend on this, never on MinIO.
  */
 export interface IObjectStore {
-  /** `minio` for the in-cluster store, `s3` for an external endpoint. */
-  readonly implementation: 'minio' | 's3';
+  /** `minio` or `seaweedfs` for an in-cluster store, `s3` for an external endpoint. */
+  readonly implementation: 'minio' | 'seaweedfs' | 's3';
   /** Host name the clients connect to, e.g. `minio.minio.svc.cluster.local` or `s3.eu-west-1.amazonaws.com`. */
   readonly host: string;
   readonly port: number;

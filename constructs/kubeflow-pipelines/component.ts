@@ -14,6 +14,7 @@ import { ExternalDatabase } from '../database/external';
 import { ManagedMysql } from '../database/mysql';
 import { DATABASE_VERSIONS } from '../database/versions';
 import { PipelinesApiServer } from './api-server';
+import { ArtifactMirror } from './artifact-mirror';
 import { CacheServer } from './cache-server';
 import { PIPELINES_RULES, pipelinesShape } from './config';
 import { Metadata } from './metadata';
@@ -89,7 +90,8 @@ function tenantPipelines(
     prefixes: tenantArtifactPrefixes(namespace),
     secretName: T.artifactSecret,
   });
-  const scheme = ctx.store.implementation === 'minio' ? 'minio' : 's3';
+  // KFP's launcher reads an in-cluster store (MinIO, SeaweedFS) through its `minio://` scheme.
+  const scheme = ctx.store.implementation === 's3' ? 's3' : 'minio';
   new k8s.KubeConfigMap(scope, 'LauncherConfig', {
     metadata: { name: T.launcherConfig, namespace, labels },
     data: {
@@ -296,6 +298,25 @@ export const kubeflowPipelinesComponent = defineComponent({
         retentionDays: settings.backup.retentionDays,
         bucket,
         prefix: 'database-backups/pipelines',
+      });
+    }
+
+    const mirror = settings.backup.artifactMirror;
+    if (mirror) {
+      new ArtifactMirror(scope, 'ArtifactMirror', {
+        namespace,
+        source: platformStore,
+        bucket,
+        // Tenants' artifacts and pipeline packages; database dumps have their own retention.
+        prefixes: ['pipelines/', 'private-artifacts/', 'private/'],
+        target: {
+          endpoint: mirror.endpoint,
+          bucket: mirror.bucket,
+          prefix: mirror.prefix,
+          credentials: mirror.credentials,
+        },
+        schedule: mirror.schedule,
+        image: DATABASE_VERSIONS.mc,
       });
     }
 

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { problem } from '../core/config/problems';
-import { dnsLabel, hostname, positiveInt, resources } from '../core/config/patterns';
+import {
+  bucketName,
+  dnsLabel,
+  hostname,
+  httpsUrl,
+  positiveInt,
+  resources,
+} from '../core/config/patterns';
 import { ConfigRule, PresetName } from '../core/config/rules';
 import { secretSource } from '../core/config/secrets';
 import { cronScheduleProblems } from '../database/cron';
@@ -57,7 +64,7 @@ export const pipelinesShape = (preset: PresetName) => ({
            * The bucket of pipeline artifacts; each tenant has its own prefix in it.
            * @default - the object store's first bucket
            */
-          bucket: z.string().min(3).optional(),
+          bucket: bucketName().optional(),
         })
         .prefault({}),
       backup: z
@@ -67,6 +74,24 @@ export const pipelinesShape = (preset: PresetName) => ({
           /** A Kubernetes CronJob schedule, five fields. */
           schedule: z.string().default('0 2 * * *'),
           retentionDays: positiveInt(3650, 'days').default(preset === 'prod' ? 30 : 7),
+          /**
+           * Copy the artifact bucket to a second S3 location on a schedule (new and changed
+           * objects; nothing is deleted there).
+           */
+          artifactMirror: z
+            .strictObject({
+              endpoint: httpsUrl('S3 endpoint'),
+              bucket: bucketName(),
+              prefix: z.string().default(''),
+              /** A Secret you create in `kubeflow` with keys that may write the target. */
+              credentials: z.strictObject({
+                secretName: dnsLabel(),
+                accessKeyKey: z.string().min(1).default('accesskey'),
+                secretKeyKey: z.string().min(1).default('secretkey'),
+              }),
+              schedule: z.string().default('45 2 * * *'),
+            })
+            .optional(),
         })
         .prefault({}),
     })
@@ -115,18 +140,30 @@ export const PIPELINES_RULES: readonly ConfigRule<Slice>[] = [
   },
   {
     id: 'PIPELINES-BACKUP-SCHEDULE',
-    description: 'The backup schedule is a valid five-field cron expression.',
+    description: 'The backup and mirror schedules are valid five-field cron expressions.',
     check: ({ pipelines }) =>
-      cronScheduleProblems('pipelines.backup.schedule', pipelines.backup.schedule).length > 0
-        ? [
-            problem(
-              'pipelines.backup.schedule',
-              'is not a five-field cron expression',
-              pipelines.backup.schedule,
-              'Use minute hour day-of-month month day-of-week, e.g. "0 2 * * *" for 02:00 every day.',
-              'PIPELINES-BACKUP-SCHEDULE',
-            ),
-          ]
-        : [],
+      (
+        [
+          ['pipelines.backup.schedule', pipelines.backup.schedule],
+          ...(pipelines.backup.artifactMirror
+            ? [
+                [
+                  'pipelines.backup.artifactMirror.schedule',
+                  pipelines.backup.artifactMirror.schedule,
+                ] as const,
+              ]
+            : []),
+        ] as const
+      )
+        .filter(([path, schedule]) => cronScheduleProblems(path, schedule).length > 0)
+        .map(([path, schedule]) =>
+          problem(
+            path,
+            'is not a five-field cron expression',
+            schedule,
+            'Use minute hour day-of-month month day-of-week, e.g. "0 2 * * *" for 02:00 every day.',
+            'PIPELINES-BACKUP-SCHEDULE',
+          ),
+        ),
   },
 ];

@@ -10,3 +10,4 @@ export * from './ui';
 export * from './versions';
 export * from './viewer-controller';
 export * from './visualization-server';
+export * from './artifact-mirror';

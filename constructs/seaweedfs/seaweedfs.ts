@@ -82,10 +82,10 @@ export const SEAWEEDFS_SERVER_ARGS = [
  */
 export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdminAccess {
   /**
-   * KFP treats SeaweedFS as it treats MinIO (`minio://` pipeline roots, the `mlpipeline-minio-artifact`
-   * Secret), and the contract knows only `minio` and `s3`.
+   * Kubeflow Pipelines treats SeaweedFS as it treats MinIO (`minio://` pipeline roots, the
+   * `mlpipeline-minio-artifact` Secret).
    */
-  public readonly implementation = 'minio';
+  public readonly implementation = 'seaweedfs';
   public readonly host: string;
   public readonly port = SEAWEEDFS_NAMES.s3Port;
   public readonly secure = false;

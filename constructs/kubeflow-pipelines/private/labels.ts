@@ -18,7 +18,8 @@ export type PipelinesPart =
   | 'config'
   | 'rbac'
   | 'mesh-policy'
-  | 'tenant';
+  | 'tenant'
+  | 'artifact-mirror';
 
 /** Labels of the component's objects. @internal */
 export const KFP_LABELS = new ComponentLabels<PipelinesPart>({
