@@ -307,6 +307,8 @@ if [ "$VIA_GATEWAY" = 1 ]; then
   BASE=${gateway?.url ?? ''}
 else
   AUDIENCE=${KFP_TOKEN_AUDIENCE}
+  # Created before kubectl starts, so that reading it never races the background redirect.
+  : > "$WORK/port-forward"
   "\${KUBECTL_CMD[@]}" -n ${ns} port-forward svc/${KFP_NAMES.apiServer.service} :${KFP_PORTS.apiHttp} > "$WORK/port-forward" 2>&1 &
   PF_PID=$!
   deadline=$((SECONDS + 30))

@@ -55,4 +55,12 @@ export interface IObjectStore {
    * creates, listed as a prerequisite. Never the store's root credentials.
    */
   scopedCredentials(scope: Construct, request: ScopedCredentialsRequest): S3CredentialsRef;
+  /**
+   * Accepts clients without a mesh identity on the S3 port (plain connections where the mesh
+   * requires mutual TLS), for workloads that run without a sidecar: Kubeflow Pipelines compiles
+   * every step without one. Keys still authorize every request; network policy still decides who
+   * connects. An external endpoint has nothing to open.
+   * @default - not offered: the store has no mesh in front of it
+   */
+  acceptClientsWithoutMesh?(reason: string): void;
 }

@@ -239,6 +239,12 @@ export const kubeflowPipelinesComponent = defineComponent({
           });
     ctx.offer(Contracts.database, database);
 
+    // KFP compiles every step without a sidecar (v2_template.go), so the launcher and Argo's
+    // executor reach an in-cluster store without a mesh identity.
+    store.acceptClientsWithoutMesh?.(
+      "Kubeflow Pipelines runs every step without an Istio sidecar; its launcher and executor read and write artifacts with the tenant's own keys.",
+    );
+
     // The platform's services get keys of their own, never the store's root keys.
     const platformStore = withCredentials(
       store,

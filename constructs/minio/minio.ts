@@ -1,4 +1,6 @@
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
+import { ISTIO_SECURITY_API_VERSION } from '../core/mesh-policy';
 import { Construct } from 'constructs';
 import { ImageRef, resolveImage } from '../core/images';
 import { standardLabels, selectorLabels, ComponentLabelOptions } from '../core/labels';
@@ -86,6 +88,7 @@ export class Minio extends Construct implements IObjectStore {
   /** The MinIO client image of the platform's Jobs (bucket setup, tenant users). */
   public readonly clientImage: ImageRef;
   private readonly serverSelector: Record<string, string>;
+  private readonly plaintextReasons: string[] = [];
 
   public constructor(scope: Construct, id: string, props: MinioProps) {
     super(scope, id);
@@ -276,6 +279,30 @@ export class Minio extends Construct implements IObjectStore {
       ...(request.secretName ? { secretName: request.secretName } : {}),
       clientImage: this.clientImage,
     }).credentials;
+  }
+
+  public acceptClientsWithoutMesh(reason: string): void {
+    if (this.plaintextReasons.length === 0) {
+      new ApiObject(this, 'PlaintextClients', {
+        apiVersion: ISTIO_SECURITY_API_VERSION,
+        kind: 'PeerAuthentication',
+        metadata: {
+          name: 'minio-clients-without-mesh',
+          namespace: this.namespaceName,
+          labels: standardLabels({ name: 'minio', component: 'mesh-policy' }),
+          annotations: {
+            'mlops-blueprint.dev/reason': Lazy.any({
+              produce: () => this.plaintextReasons.join(' '),
+            }) as unknown as string,
+          },
+        },
+        spec: {
+          selector: { matchLabels: { ...this.serverSelector } },
+          portLevelMtls: { [String(MINIO_NAMES.apiPort)]: { mode: 'PERMISSIVE' } },
+        },
+      });
+    }
+    if (!this.plaintextReasons.includes(reason)) this.plaintextReasons.push(reason);
   }
 
   public grantAccess(id: string, peer: NetworkPeer): void {

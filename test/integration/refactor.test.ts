@@ -26,7 +26,8 @@ import { REPO_ROOT, allObjects, readEnvironment, renderEnv } from '../helpers';
  *   before, only `dashboard-config` changed (its menu gained the Pipelines pages). Each tenant then got
  *   the `access-ml-pipeline` PodDefault (a projected token for the Pipelines API), and the three
  *   gateway allows of its web apps' pods became one (`allow-notebooks-from-gateway`, ports 8888,
- *   8080 and 6006), which keeps 1,000 tenants within the synthesis budget.
+ *   8080 and 6006), which keeps 1,000 tenants within the synthesis budget. MinIO then accepted pipeline
+ *   steps, which run without a sidecar, on its S3 port (`minio-clients-without-mesh`).
  */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
