@@ -1,4 +1,10 @@
+import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import { Chart, Testing } from 'cdk8s';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { BillOfMaterials, REGISTRY_MIRROR_CONTEXT } from '../../../constructs/core/images';
 import {
   KServeModelsWebApp,
@@ -246,6 +252,22 @@ describe('KServeModelsWebApp against kserve/models-web-app v0.18.0 in Kubeflow 2
         '- `replicas` is not a whole number of at least 1 (got 0). Use 1 or more.',
       ].join('\n'),
     );
+  });
+
+  test('every object validates against its Kubernetes or Istio schema', () => {
+    const models: Record<string, new (m: Manifest) => { validate(): void }> = {
+      Deployment,
+      Service,
+      ServiceAccount,
+      ClusterRole,
+      ClusterRoleBinding,
+      AuthorizationPolicy,
+    };
+    expect(o.all.map((m) => m.kind as string).sort()).toEqual(Object.keys(models).sort());
+    for (const m of o.all) {
+      const Model = models[m.kind as string];
+      expect(() => new Model(m).validate()).not.toThrow();
+    }
   });
 
   test('the policy gate (production): no error, no warning, nothing suppressed', () => {
