@@ -7,6 +7,16 @@ import { CERT_MANAGER_IMAGES } from '../../constructs/cert-manager/versions';
 import { ISTIO_IMAGES } from '../../constructs/istio/versions';
 import { DEX_IMAGES } from '../../constructs/dex/versions';
 import { OAUTH2_PROXY_IMAGES } from '../../constructs/oauth2-proxy/versions';
+import { SEAWEEDFS_VERSIONS } from '../../constructs/seaweedfs/versions';
+import { KUBEFLOW_DASHBOARD_IMAGES } from '../../constructs/kubeflow-dashboard/versions';
+import { POD_DEFAULTS_IMAGES } from '../../constructs/poddefaults/versions';
+import {
+  KUBEFLOW_NOTEBOOKS_IMAGES,
+  NOTEBOOK_SERVER_IMAGES,
+} from '../../constructs/kubeflow-notebooks/versions';
+import { KFP_IMAGES } from '../../constructs/kubeflow-pipelines/versions';
+import { ARGO_WORKFLOWS_IMAGES } from '../../constructs/argo-workflows/versions';
+import { DATABASE_VERSIONS } from '../../constructs/database/versions';
 import { ruleCatalogue } from '../../stacks/config/validate';
 import { LAYERS } from '../../constructs/core/layers';
 
@@ -18,6 +28,18 @@ export const VERSION_CATALOG: Record<string, Record<string, ImageRef>> = {
   dex: DEX_IMAGES,
   'oauth2-proxy': OAUTH2_PROXY_IMAGES,
   minio: MINIO_VERSIONS,
+  seaweedfs: SEAWEEDFS_VERSIONS,
+  'kubeflow-dashboard': KUBEFLOW_DASHBOARD_IMAGES,
+  poddefaults: POD_DEFAULTS_IMAGES,
+  'kubeflow-notebooks': KUBEFLOW_NOTEBOOKS_IMAGES,
+  'notebook servers': Object.fromEntries(
+    Object.values(NOTEBOOK_SERVER_IMAGES)
+      .flat()
+      .map((ref) => [ref.repository.split('/').pop() ?? ref.repository, ref]),
+  ),
+  'kubeflow-pipelines': KFP_IMAGES,
+  'argo-workflows': ARGO_WORKFLOWS_IMAGES,
+  database: DATABASE_VERSIONS,
 };
 
 export function versionsTable(): string {

@@ -18,6 +18,7 @@ export const RELEASE_SET = {
     notebooks: { version: 'v1.11.0', repository: 'kubeflow/notebooks' },
     pipelines: { version: '2.16.1', repository: 'kubeflow/pipelines' },
     'argo-workflows': { version: 'v3.7.3', repository: 'argoproj/argo-workflows' },
+    seaweedfs: { version: '4.00', repository: 'seaweedfs/seaweedfs' },
     kserve: { version: 'v0.18.0', repository: 'kserve/kserve' },
     'models-web-app': { version: '0.18.0', repository: 'kserve/models-web-app' },
     'knative-serving': { version: '1.22.0', repository: 'knative/serving' },

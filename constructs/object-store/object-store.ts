@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { INamespace } from '../core/network';
 import { IObjectStore } from '../core/object-store';
 import { Minio, MinioProps } from '../minio/minio';
+import { SeaweedFs, SeaweedFsProps } from '../seaweedfs/seaweedfs';
 import { ExternalS3, ExternalS3Props } from './external-s3';
 
 /** Where an in-cluster store is placed when it is bound. */
@@ -11,7 +12,8 @@ export interface ObjectStoreBindContext {
 }
 
 /**
- * The platform's object store, chosen once: the in-cluster MinIO or an external S3 endpoint.
+ * The platform's object store, chosen once: MinIO or SeaweedFS in the cluster, or an external S3
+ * endpoint.
  * Consumers receive the bound `IObjectStore` and never learn which one it is.
  */
 export abstract class ObjectStore {
@@ -21,6 +23,19 @@ export abstract class ObjectStore {
       public readonly implementation = 'minio';
       public bind(scope: Construct, id: string, ctx: ObjectStoreBindContext): IObjectStore {
         return new Minio(scope, id, { ...props, namespace: ctx.namespace() });
+      }
+    })();
+  }
+
+  /**
+   * Run SeaweedFS in the cluster, the store of Kubeflow's 26.03.1 distribution, in the namespace
+   * the bind context makes.
+   */
+  public static seaweedfs(props: Omit<SeaweedFsProps, 'namespace'> = {}): ObjectStore {
+    return new (class extends ObjectStore {
+      public readonly implementation = 'seaweedfs';
+      public bind(scope: Construct, id: string, ctx: ObjectStoreBindContext): IObjectStore {
+        return new SeaweedFs(scope, id, { ...props, namespace: ctx.namespace() });
       }
     })();
   }

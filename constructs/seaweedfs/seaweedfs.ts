@@ -1,7 +1,9 @@
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ImageRef, resolveImage } from '../core/images';
 import { ComponentLabelOptions, selectorLabels, standardLabels } from '../core/labels';
+import { ISTIO_SECURITY_API_VERSION } from '../core/mesh-policy';
 import { INamespace, NetworkPeer } from '../core/network';
 import { IObjectStore, S3CredentialsRef, ScopedCredentialsRequest } from '../core/object-store';
 import { JOB_RESOURCES, ResourceSpec, toResourceRequirements } from '../core/resources';
@@ -21,15 +23,23 @@ import { SEAWEEDFS_VERSIONS } from './versions';
 export interface SeaweedFsBucket {
   /** S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens). */
   readonly name: string;
+  /**
+   * Keep every version of an object (S3 bucket versioning), so that a dataset can be read as it
+   * was. Set through the S3 API by the setup Job, which is idempotent.
+   * @default true
+   */
+  readonly versioning?: boolean;
 }
 
 export interface SeaweedFsProps {
   /** The namespace SeaweedFS runs in; its network policy receives SeaweedFS's allows. */
   readonly namespace: INamespace;
   /**
-   * Buckets to create. SeaweedFS 4.00 implements S3 bucket versioning only through the S3 API
-   * (`PutBucketVersioning`); its image has no S3 client, so buckets are created unversioned.
-   * @default [{ name: 'mlpipeline' }]
+   * Buckets to create. SeaweedFS 4.00 implements bucket versioning only through the S3 API
+   * (`PutBucketVersioning`), so the setup Job turns it on with an S3 client after `weed shell`
+   * has made the buckets. Lifecycle rules for noncurrent versions are not implemented by 4.00
+   * (`PutBucketLifecycleConfigurationHandler` maps only `Expiration.Days` to a TTL).
+   * @default [{ name: 'mlpipeline', versioning: true }]
    */
   readonly buckets?: readonly SeaweedFsBucket[];
   /** Size of the data volume. @default 20 (upstream's PVC) */
@@ -44,7 +54,7 @@ export interface SeaweedFsProps {
   /** @default SEAWEEDFS_DEFAULT_RESOURCES */
   readonly resources?: ResourceSpec;
   /** @default SEAWEEDFS_VERSIONS */
-  readonly images?: { readonly server?: ImageRef };
+  readonly images?: { readonly server?: ImageRef; readonly client?: ImageRef };
 }
 
 /** Upstream requests 32m and 128Mi without limits; limits keep one store from starving a node. */
@@ -98,9 +108,11 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
   public readonly storageGiB: number;
   public readonly adminCredentials: SecretBinding;
   public readonly serverImage: ImageRef;
+  public readonly clientImage: ImageRef;
 
   private readonly namespace: INamespace;
   private readonly serverSelector: Record<string, string>;
+  private readonly plaintextReasons: string[] = [];
 
   public constructor(scope: Construct, id: string, props: SeaweedFsProps) {
     super(scope, id);
@@ -114,6 +126,7 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
     this.host = `${SEAWEEDFS_NAMES.apiService}.${ns}.svc.cluster.local`;
     this.endpointUrl = `http://${this.host}:${this.port}`;
     this.serverImage = props.images?.server ?? SEAWEEDFS_VERSIONS.server;
+    this.clientImage = props.images?.client ?? SEAWEEDFS_VERSIONS.client;
 
     const server: ComponentLabelOptions = {
       name: 'seaweedfs',
@@ -267,7 +280,39 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
       },
     });
 
-    this.setupJob(ns);
+    this.setupJob(
+      ns,
+      bucketList.filter((b) => b.versioning ?? true).map((b) => b.name),
+    );
+  }
+
+  /**
+   * Port-level PERMISSIVE mTLS on the S3 port, for clients without a sidecar (Kubeflow Pipelines'
+   * steps). Keys still authorize every request, and network policy still decides who connects.
+   * One PeerAuthentication, carrying every reason given.
+   */
+  public acceptClientsWithoutMesh(reason: string): void {
+    if (this.plaintextReasons.length === 0) {
+      new ApiObject(this, 'PlaintextClients', {
+        apiVersion: ISTIO_SECURITY_API_VERSION,
+        kind: 'PeerAuthentication',
+        metadata: {
+          name: 'seaweedfs-clients-without-mesh',
+          namespace: this.namespaceName,
+          labels: standardLabels({ name: 'seaweedfs', component: 'mesh-policy' }),
+          annotations: {
+            'mlops-blueprint.dev/reason': Lazy.any({
+              produce: () => this.plaintextReasons.join(' '),
+            }) as unknown as string,
+          },
+        },
+        spec: {
+          selector: { matchLabels: { ...this.serverSelector } },
+          portLevelMtls: { [String(SEAWEEDFS_NAMES.s3Port)]: { mode: 'PERMISSIVE' } },
+        },
+      });
+    }
+    if (!this.plaintextReasons.includes(reason)) this.plaintextReasons.push(reason);
   }
 
   /**
@@ -312,8 +357,11 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
     });
   }
 
-  /** Creates the buckets and the admin identity; idempotent, so re-applying re-runs it safely. */
-  private setupJob(ns: string): void {
+  /**
+   * Creates the buckets and the admin identity (`weed shell`), then turns versioning on where asked
+   * (`mc`, through the S3 API as the admin identity); idempotent, so re-applying re-runs it safely.
+   */
+  private setupJob(ns: string, versionedBuckets: readonly string[]): void {
     const name = SEAWEEDFS_NAMES.setupJob;
     const jobLabels: ComponentLabelOptions = {
       name: 'seaweedfs',
@@ -338,12 +386,35 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
             enableServiceLinks: false,
             restartPolicy: 'OnFailure',
             securityContext: restrictedPodSecurityContext(),
-            containers: [
+            initContainers: [
               {
                 name: 'weed-shell',
                 image: resolveImage(this, this.serverImage),
                 command: ['/bin/sh', '-c', SEAWEEDFS_SETUP_SCRIPT],
                 env: [...weedShellEnv(this), { name: 'BUCKETS', value: this.buckets.join(' ') }],
+                resources: toResourceRequirements(JOB_RESOURCES),
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
+            containers: [
+              {
+                name: 'versioning',
+                image: resolveImage(this, this.clientImage),
+                command: ['/bin/sh', '-c', SEAWEEDFS_VERSIONING_SCRIPT],
+                env: [
+                  { name: 'S3_ENDPOINT', value: this.endpointUrl },
+                  { name: 'MC_CONFIG_DIR', value: '/tmp/.mc' },
+                  {
+                    name: 'ADMIN_ACCESS_KEY',
+                    valueFrom: { secretKeyRef: this.adminCredentials.keyRef(ACCESS_KEY) },
+                  },
+                  {
+                    name: 'ADMIN_SECRET_KEY',
+                    valueFrom: { secretKeyRef: this.adminCredentials.keyRef(SECRET_KEY) },
+                  },
+                  { name: 'VERSIONED_BUCKETS', value: versionedBuckets.join(' ') },
+                ],
                 resources: toResourceRequirements(JOB_RESOURCES),
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
@@ -360,6 +431,16 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
     );
   }
 }
+
+/**
+ * Turns bucket versioning on through the S3 API (`mc version enable` is idempotent); an empty
+ * list does nothing. The same steps as the MinIO store's bucket provisioner.
+ */
+export const SEAWEEDFS_VERSIONING_SCRIPT = [
+  'set -eu',
+  'mc alias set store "$S3_ENDPOINT" "$ADMIN_ACCESS_KEY" "$ADMIN_SECRET_KEY" >/dev/null',
+  'for bucket in $VERSIONED_BUCKETS; do mc version enable "store/$bucket"; done',
+].join('\n');
 
 function validate(buckets: readonly SeaweedFsBucket[], storageGiB: number | undefined): void {
   const problems: string[] = [];

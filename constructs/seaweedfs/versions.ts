@@ -12,10 +12,21 @@ export const SEAWEEDFS_VERSIONS = {
     repository: 'chrislusf/seaweedfs',
     tag: '4.00',
   },
+  /**
+   * An S3 client for what `weed shell` 4.00 cannot do: bucket versioning is set through the S3
+   * API only (`PutBucketVersioningHandler`). The MinIO client, pinned as the MinIO store pins it.
+   */
+  client: {
+    registry: 'quay.io',
+    repository: 'minio/mc',
+    tag: 'RELEASE.2025-08-13T08-35-41Z',
+    digest: 'sha256:a7fe349ef4bd8521fb8497f55c6042871b2ae640607cf99d9bede5e9bdf11727',
+  },
 } as const satisfies Record<string, ImageRef>;
 
 const USED_BY: Record<keyof typeof SEAWEEDFS_VERSIONS, string> = {
   server: 'StatefulSet `seaweedfs`, Jobs `seaweedfs-setup` and `seaweedfs-tenant-*` (`weed shell`)',
+  client: 'Job `seaweedfs-setup` (`mc`, bucket versioning)',
 };
 
 /** The README's version table (see `imageTable`). */

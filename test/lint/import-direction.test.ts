@@ -79,6 +79,11 @@ const SAMPLES: Sample[] = [
   { file: 'constructs/dex/dex.ts', from: '@pulumi/pulumi', reported: PULUMI },
   // allow-listed pairs, and only those pairs
   { file: 'constructs/object-store/object-store.ts', from: '../minio/minio', reported: null },
+  {
+    file: 'constructs/object-store/object-store.ts',
+    from: '../seaweedfs/seaweedfs',
+    reported: null,
+  },
   { file: 'constructs/object-store/object-store.ts', from: '../core/network', reported: null },
   { file: 'constructs/object-store/object-store.ts', from: '../dex', reported: COMPONENT },
   {

@@ -143,9 +143,13 @@ describe('SeaweedFs', () => {
   test('the setup Job creates every bucket and the admin identity idempotently', () => {
     const { objects } = build({ buckets: [{ name: 'mlpipeline' }, { name: 'models' }] });
     const job = findObject(objects, 'Job', 'storage', 'seaweedfs-setup');
-    const c = job.spec.template.spec.containers[0];
+    const c = job.spec.template.spec.initContainers[0];
     expect(c.image).toBe(UPSTREAM.image);
     expect(env(c, 'BUCKETS').value).toBe('mlpipeline models');
+    // then versioning, through the S3 API, for the buckets that keep versions (all by default)
+    const mc = job.spec.template.spec.containers[0];
+    expect(env(mc, 'VERSIONED_BUCKETS').value).toBe('mlpipeline models');
+    expect(mc.securityContext.allowPrivilegeEscalation).toBe(false);
     expect(env(c, 'SEAWEEDFS_MASTER').value).toBe('seaweedfs-admin.storage.svc.cluster.local:9333');
     expect(env(c, 'ADMIN_USER').value).toBe('kubeflow-admin');
     const script: string = c.command[2];

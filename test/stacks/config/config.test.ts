@@ -59,7 +59,7 @@ const INVALID: Record<string, string[]> = {
   ],
   'wrong-union.yaml': [
     '`tls.issuer.type` must be one of selfSigned, ca, acme, external (got "letsencrypt"). Use one of the listed values.',
-    '`objectStore.type` is required. Set it to one of minio, s3.',
+    '`objectStore.type` is required. Set it to one of minio, seaweedfs, s3.',
   ],
   'prod-missing.yaml': [
     '`domain` is required for the prod preset. Set it to the host users open, such as kubeflow.example.com. [PROD-DOMAIN]',
