@@ -11,16 +11,21 @@ export const KSERVE_SERVING_RUNTIMES_VERSION = 'v0.18.0';
  * An inference protocol a runtime speaks (`protocolVersions`), as KServe names them in
  * `pkg/constants/constants.go` (`InferenceServiceProtocol`) at v0.18.0.
  */
-export type ProtocolVersion = 'v1' | 'v2' | 'grpc-v1' | 'grpc-v2';
+export type KServeProtocolVersion = 'v1' | 'v2' | 'grpc-v1' | 'grpc-v2';
 
 /** Every protocol name KServe v0.18.0 knows. */
-export const PROTOCOL_VERSIONS: readonly ProtocolVersion[] = ['v1', 'v2', 'grpc-v1', 'grpc-v2'];
+export const KSERVE_PROTOCOL_VERSIONS: readonly KServeProtocolVersion[] = [
+  'v1',
+  'v2',
+  'grpc-v1',
+  'grpc-v2',
+];
 
 /**
  * One entry of a runtime's `supportedModelFormats` (`SupportedModelFormat` in
  * `pkg/apis/serving/v1alpha1/servingruntime_types.go`).
  */
-export interface SupportedModelFormat {
+export interface ServingRuntimeModelFormat {
   /** The format, matched exactly (case-sensitive) against an InferenceService's `modelFormat.name`. */
   readonly name: string;
   /** The format's version, matched exactly against `modelFormat.version` when the model sets one. */
@@ -35,12 +40,12 @@ export interface SupportedModelFormat {
 }
 
 /** An environment variable of a runtime container (only the forms upstream uses). */
-export type RuntimeEnvVar =
+export type ServingRuntimeEnvVar =
   | { readonly name: string; readonly value: string }
   | { readonly name: string; readonly fieldPath: string };
 
 /** An exec probe of a runtime container. */
-export interface RuntimeExecProbe {
+export interface ServingRuntimeExecProbe {
   readonly command: readonly string[];
   readonly initialDelaySeconds?: number;
   readonly periodSeconds: number;
@@ -50,7 +55,7 @@ export interface RuntimeExecProbe {
 }
 
 /** An in-memory emptyDir the runtime mounts (shared memory for PyTorch/vLLM workers). */
-export interface RuntimeMemoryVolume {
+export interface ServingRuntimeMemoryVolume {
   readonly name: string;
   readonly mountPath: string;
   /** @default - no size limit (the pod's memory limit applies) */
@@ -58,16 +63,16 @@ export interface RuntimeMemoryVolume {
 }
 
 /** One container of a runtime, as upstream defines it. */
-export interface RuntimeContainerFacts {
+export interface ServingRuntimeContainerFacts {
   readonly name: string;
   readonly command?: readonly string[];
   readonly args?: readonly string[];
-  readonly env?: readonly RuntimeEnvVar[];
+  readonly env?: readonly ServingRuntimeEnvVar[];
   readonly resources: ResourceSpec;
-  readonly livenessProbe?: RuntimeExecProbe;
-  readonly readinessProbe?: RuntimeExecProbe;
-  readonly startupProbe?: RuntimeExecProbe;
-  readonly volumes?: readonly RuntimeMemoryVolume[];
+  readonly livenessProbe?: ServingRuntimeExecProbe;
+  readonly readinessProbe?: ServingRuntimeExecProbe;
+  readonly startupProbe?: ServingRuntimeExecProbe;
+  readonly volumes?: readonly ServingRuntimeMemoryVolume[];
 }
 
 /**
@@ -75,7 +80,7 @@ export interface RuntimeContainerFacts {
  * privilege escalation on every runtime but the multi-node one; where an image's default user is
  * root or a name, upstream pins `runAsUser` and we keep it.
  */
-export interface RuntimeSecurityFacts {
+export interface ServingRuntimeSecurityFacts {
   /** The user to run as, where the image's own `USER` is root or not numeric. */
   readonly runAsUser?: number;
   /** Why `runAsNonRoot` holds for this image (its Dockerfile's `USER`, or upstream's `runAsUser`). */
@@ -90,8 +95,8 @@ export interface ServingRuntimeFacts {
   readonly serverType: string;
   /** The image of `kserve-container` (and of the multi-node worker). */
   readonly image: KServeRuntimeImage;
-  readonly supportedModelFormats: readonly SupportedModelFormat[];
-  readonly protocolVersions: readonly ProtocolVersion[];
+  readonly supportedModelFormats: readonly ServingRuntimeModelFormat[];
+  readonly protocolVersions: readonly KServeProtocolVersion[];
   /** Upstream states `multiModel: false` only on the predictive server. @default - unset */
   readonly multiModel?: boolean;
   /** Upstream states `hostIPC: false` only on the Hugging Face server. @default - unset */
@@ -105,14 +110,14 @@ export interface ServingRuntimeFacts {
   readonly ports: { readonly http?: number; readonly grpc?: number; readonly metrics: number };
   /** The `prometheus.kserve.io/path` annotation. */
   readonly metricsPath: string;
-  readonly container: RuntimeContainerFacts;
+  readonly container: ServingRuntimeContainerFacts;
   /** The Ray worker of the multi-node runtime (`workerSpec`). */
   readonly worker?: {
-    readonly container: RuntimeContainerFacts;
+    readonly container: ServingRuntimeContainerFacts;
     readonly pipelineParallelSize: number;
     readonly tensorParallelSize: number;
   };
-  readonly security: RuntimeSecurityFacts;
+  readonly security: ServingRuntimeSecurityFacts;
 }
 
 /**
@@ -241,7 +246,11 @@ const STARTUP_PROBE = {
   failureThreshold: 40,
 };
 
-const SHM_3GI: RuntimeMemoryVolume = { name: 'shm', mountPath: '/dev/shm', sizeLimit: '3Gi' };
+const SHM_3GI: ServingRuntimeMemoryVolume = {
+  name: 'shm',
+  mountPath: '/dev/shm',
+  sizeLimit: '3Gi',
+};
 
 /**
  * The ClusterServingRuntimes of KServe v0.18.0, one entry per file of `config/runtimes/` that the

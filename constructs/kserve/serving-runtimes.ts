@@ -11,9 +11,9 @@ import {
   KSERVE_SERVING_RUNTIMES,
   KSERVE_SERVING_RUNTIMES_VERSION,
   KServeRuntimeName,
-  RuntimeContainerFacts,
-  RuntimeExecProbe,
-  RuntimeMemoryVolume,
+  ServingRuntimeContainerFacts,
+  ServingRuntimeExecProbe,
+  ServingRuntimeMemoryVolume,
   ServingRuntimeFacts,
 } from './serving-runtime-table';
 
@@ -161,7 +161,7 @@ function resources(spec: ResourceSpec): Record<string, Record<string, string>> {
   };
 }
 
-function probe(p: RuntimeExecProbe): Record<string, unknown> {
+function probe(p: ServingRuntimeExecProbe): Record<string, unknown> {
   return {
     exec: { command: [...p.command] },
     ...(p.initialDelaySeconds !== undefined ? { initialDelaySeconds: p.initialDelaySeconds } : {}),
@@ -172,7 +172,7 @@ function probe(p: RuntimeExecProbe): Record<string, unknown> {
   };
 }
 
-function volumes(list: readonly RuntimeMemoryVolume[]): Record<string, unknown>[] {
+function volumes(list: readonly ServingRuntimeMemoryVolume[]): Record<string, unknown>[] {
   return list.map((v) => ({
     name: v.name,
     emptyDir: { medium: 'Memory', ...(v.sizeLimit ? { sizeLimit: v.sizeLimit } : {}) },
@@ -180,7 +180,7 @@ function volumes(list: readonly RuntimeMemoryVolume[]): Record<string, unknown>[
 }
 
 function container(
-  c: RuntimeContainerFacts,
+  c: ServingRuntimeContainerFacts,
   image: string,
   runAsUser: number | undefined,
   override: ResourceSpec | undefined,

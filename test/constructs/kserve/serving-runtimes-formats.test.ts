@@ -2,6 +2,7 @@ import {
   KSERVE_MODEL_FORMATS,
   KSERVE_RUNTIME_PROTOCOL_VERSIONS,
   isKnownModelFormat,
+  modelRuntimeProblems,
   modelFormatVersions,
   runtimeProtocolVersions,
   runtimeSupports,
@@ -112,5 +113,74 @@ describe('runtimesServing (auto-selection for a model without a runtime)', () =>
       'kserve-sklearnserver',
     ]);
     expect(runtimesServing('sklearn', undefined, { installed: [] })).toEqual([]);
+  });
+});
+
+describe('modelRuntimeProblems (config validation with a path)', () => {
+  const at = 'tenants[0].models[0]';
+
+  test('a model KServe serves has no problem', () => {
+    expect(modelRuntimeProblems(at, { modelFormat: { name: 'sklearn' } })).toEqual([]);
+    expect(
+      modelRuntimeProblems(at, {
+        modelFormat: { name: 'pytorch', version: '1' },
+        runtime: 'kserve-tritonserver',
+      }),
+    ).toEqual([]);
+    // Protocol v1 is the default, but a named runtime is checked only against a stated protocol.
+    expect(
+      modelRuntimeProblems(at, { modelFormat: { name: 'mlflow' }, runtime: 'kserve-mlserver' }),
+    ).toEqual([]);
+  });
+
+  test('a runtime that does not serve the format', () => {
+    expect(
+      modelRuntimeProblems(at, {
+        modelFormat: { name: 'sklearn', version: '0' },
+        runtime: 'kserve-xgbserver',
+      }),
+    ).toEqual([
+      '`tenants[0].models[0].runtime` does not serve model format "sklearn" version "0" (got "kserve-xgbserver"). Use a runtime that serves it: "kserve-mlserver".',
+    ]);
+  });
+
+  test('an unknown format', () => {
+    expect(modelRuntimeProblems(at, { modelFormat: { name: 'SKLearn' } })).toEqual([
+      '`tenants[0].models[0].modelFormat.name` is not a model format any KServe runtime serves (got "SKLearn"). Use one of "huggingface", "lightgbm", "mlflow", "onnx", "paddle", "pmml", "pytorch", "sklearn", "tensorflow", "tensorrt", "triton", "xgboost" (names are case-sensitive).',
+    ]);
+  });
+
+  test('a runtime that is not installed', () => {
+    expect(
+      modelRuntimeProblems(at, { modelFormat: { name: 'sklearn' }, runtime: 'kserve-mlserver' }, [
+        'kserve-sklearnserver',
+      ]),
+    ).toEqual([
+      '`tenants[0].models[0].runtime` is not an installed ClusterServingRuntime (got "kserve-mlserver"). Use one of "kserve-sklearnserver", or install it.',
+    ]);
+  });
+
+  test('a stated protocol the named runtime does not speak', () => {
+    expect(
+      modelRuntimeProblems(at, {
+        modelFormat: { name: 'sklearn' },
+        runtime: 'kserve-mlserver',
+        protocolVersion: 'v1',
+      }),
+    ).toEqual([
+      '`tenants[0].models[0].protocolVersion` is not a protocol runtime "kserve-mlserver" speaks (got "v1"). Use one of "v2".',
+    ]);
+  });
+
+  test('no runtime auto-selected', () => {
+    // mlflow is served only by MLServer, which speaks v2: the default v1 selects nothing.
+    expect(modelRuntimeProblems(at, { modelFormat: { name: 'mlflow', version: '2' } })).toEqual([
+      '`tenants[0].models[0].modelFormat` has no installed runtime that KServe selects automatically for protocol v1 (got model format "mlflow" version "2"). Name one of "kserve-mlserver" in `tenants[0].models[0].runtime` and set `tenants[0].models[0].protocolVersion` to a protocol it speaks.',
+    ]);
+    expect(
+      modelRuntimeProblems(at, { modelFormat: { name: 'onnx' } }, ['kserve-sklearnserver']),
+    ).toEqual([
+      '`tenants[0].models[0].modelFormat` has no installed runtime that KServe selects automatically for protocol v1 (got model format "onnx"). Install a runtime that serves it ("kserve-tritonserver"), or change the format.',
+    ]);
   });
 });
