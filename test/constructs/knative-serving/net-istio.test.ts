@@ -8,6 +8,7 @@ import {
 } from '../../../constructs/knative-serving/net-istio';
 import { FakeGateway, FakeMesh, FakeNamespace } from '../../fakes';
 import { Manifest, Objects } from '../../helpers';
+import { evaluate } from '../../../policies';
 import { NET_ISTIO_UPSTREAM as U } from './net-istio-facts';
 
 const NS = 'knative-serving';
@@ -207,5 +208,15 @@ describe('NetIstio against knative-extensions/net-istio knative-v1.22.0', () => 
     ).toThrow(
       'NetIstio: `gateway.gatewayRef` is not `<namespace>/<name>` (got "platform-gateway"). Name the Istio Gateway with its namespace.',
     );
+  });
+});
+
+describe('NetIstio and the local gateway against the policy gate', () => {
+  test('no error or warning, nothing suppressed', () => {
+    const report = evaluate(o.all as never);
+    expect(report.errors).toEqual([]);
+    expect(report.warnings).toEqual([]);
+    expect(report.suppressed).toEqual([]);
+    expect(report.objectsChecked).toBeGreaterThan(10);
   });
 });
