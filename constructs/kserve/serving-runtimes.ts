@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ImageRef, resolveImage } from '../core/images';
+import { ImageRef, imageReference, resolveImage } from '../core/images';
 import { ComponentLabels } from '../core/labels';
 import { ResourceSpec } from '../core/resources';
 import { restrictedContainerSecurityContext } from '../core/security';
@@ -37,8 +37,10 @@ const LABELS = new ComponentLabels<'serving-runtime'>({
 export function servingRuntimeImages(
   runtimes: readonly KServeRuntimeName[] = KSERVE_RUNTIME_NAMES,
 ): ImageRef[] {
-  const keys = [...new Set(runtimes.map((n) => KSERVE_SERVING_RUNTIMES[n].image))].sort();
-  return keys.map((k) => KSERVE_SERVING_RUNTIME_IMAGES[k]);
+  const keys = [...new Set(runtimes.map((n) => KSERVE_SERVING_RUNTIMES[n].image))];
+  return keys
+    .map((k): ImageRef => KSERVE_SERVING_RUNTIME_IMAGES[k])
+    .sort((a, b) => imageReference(a).localeCompare(imageReference(b)));
 }
 
 export interface ClusterServingRuntimesProps {

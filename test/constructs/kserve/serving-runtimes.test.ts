@@ -276,6 +276,7 @@ describe('bill of materials', () => {
   test('servingRuntimeImages lists the images of the release, or of some runtimes', () => {
     const all = servingRuntimeImages().map((r) => imageReference(r));
     expect(all).toHaveLength(12);
+    expect(all).toEqual([...all].sort());
     expect(new Set(all)).toEqual(
       new Set(Object.values(RUNTIME_FACTS).map((f) => fullImage(f.image))),
     );
