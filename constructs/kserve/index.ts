@@ -1,0 +1,7 @@
+export * from './config';
+export * from './crds';
+export * from './kserve';
+export * from './names';
+export * from './rbac';
+export * from './versions';
+export * from './serving-runtimes';
