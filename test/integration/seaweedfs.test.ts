@@ -45,7 +45,7 @@ describe('objectStore.type: seaweedfs is the platform store for pipelines', () =
 
   test('SeaweedFS runs in its own meshed namespace and MinIO is not installed at all', () => {
     const ns = findObject(objects, 'Namespace', undefined, 'seaweedfs');
-    expect(ns.metadata.labels['istio-injection']).toBe('enabled');
+    expect(ns.metadata.labels?.['istio-injection']).toBe('enabled');
     findObject(objects, 'StatefulSet', 'seaweedfs', 'seaweedfs');
     expect(
       objects.filter(
@@ -148,7 +148,7 @@ describe('objectStore.type: seaweedfs is the platform store for pipelines', () =
       'seaweedfs-clients-without-mesh',
     );
     expect(pa.spec.portLevelMtls).toEqual({ '8333': { mode: 'PERMISSIVE' } });
-    expect(pa.metadata.annotations['mlops-blueprint.dev/reason']).toContain('sidecar');
+    expect(pa.metadata.annotations?.['mlops-blueprint.dev/reason']).toContain('sidecar');
   });
 
   test('images are pinned and listed in the bill of materials', () => {
