@@ -13,7 +13,9 @@ describe('Knative Serving CRDs: upstream identity', () => {
 
   test.each(Object.entries(CRD_FACTS))('%s', (name, [kind, version, scope, shortNames, cats]) => {
     const crd = o.find('CustomResourceDefinition', undefined, name);
-    expect(() => new CustomResourceDefinition(crd).validate()).not.toThrow();
+    expect(() =>
+      new CustomResourceDefinition(crd as CustomResourceDefinition).validate(),
+    ).not.toThrow();
     const s = crd.spec;
     expect(s.names.kind).toBe(kind);
     expect(s.names.plural).toBe(name.split('.')[0]);
