@@ -101,7 +101,9 @@ export function sliceOf(
   domain: string,
 ): Record<string, unknown> {
   const keys = Object.keys(component.config?.shape(preset, domain) ?? {});
-  return Object.fromEntries(keys.map((k) => [k, env[k]]));
+  // A component with a tenant section reads the tenants, with its keys in each entry.
+  if (component.config?.tenantShape) keys.push('tenants');
+  return Object.fromEntries(keys.map((k) => [k, k === 'tenants' ? (env[k] ?? []) : env[k]]));
 }
 
 /** The contracts a component needs with these settings. */

@@ -21,7 +21,13 @@ import { PlatformNamespace } from '../constructs/namespaces/namespace';
 import { platformTenant } from '../constructs/tenant/component';
 import { Tenant, TenantProps } from '../constructs/tenant/tenant';
 import { BUILT_IN_COMPONENTS } from './components';
-import { PlannedComponent, buildOrder, resolveNeeds, selectComponents } from './composition';
+import {
+  PlannedComponent,
+  buildOrder,
+  resolveNeeds,
+  selectComponents,
+  sliceOf,
+} from './composition';
 import { OverrideConfig } from './config/platform-slice';
 import { DEFAULT_ENVIRONMENT, Environment, EnvironmentConfig } from './config/schema';
 import { validateEnvironment } from './config/validate';
@@ -289,10 +295,7 @@ export class MlopsPlatform extends Construct implements ILayerCharts {
   }
 
   private plan(component: AnyComponent, env: Record<string, unknown>): PlannedComponent {
-    const keys = Object.keys(
-      component.config?.shape(this.environment.preset, this.environment.domain) ?? {},
-    );
-    const config = Object.fromEntries(keys.map((k) => [k, env[k]]));
+    const config = sliceOf(component, env, this.environment.preset, this.environment.domain);
     return { component, config, needs: resolveNeeds(component, config) };
   }
 

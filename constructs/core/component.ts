@@ -151,15 +151,55 @@ export interface FileFacts {
   readonly userClaim: string;
 }
 
+/** What every entry of `tenants` states, whichever component reads it. */
+export interface TenantEntry {
+  /** Also the tenant's namespace. */
+  readonly name: string;
+  readonly owner: string;
+  readonly members: readonly { readonly user: string; readonly role: string }[];
+  readonly groups: readonly { readonly name: string; readonly role: string }[];
+}
+
+/**
+ * The tenants as a component with a tenant section reads them: each entry with the keys the
+ * component adds (nothing when it adds none).
+ */
+export type TenantsOf<TenantShape extends z.ZodRawShape> = 0 extends 1 & TenantShape
+  ? unknown // any component, as the platform holds them
+  : [keyof TenantShape] extends [never]
+    ? unknown
+    : { readonly tenants: readonly (TenantEntry & z.output<z.ZodObject<TenantShape>>)[] };
+
+/** A component's parsed settings: its own keys, and the tenants with its tenant section. */
+export type SliceOutput<
+  Shape extends z.ZodRawShape,
+  TenantShape extends z.ZodRawShape = Record<never, never>,
+> = z.output<z.ZodObject<Shape>> & TenantsOf<TenantShape>;
+
 /** A component's part of the environment file: the top-level keys it owns and its rules. */
-export interface ConfigSlice<Shape extends z.ZodRawShape> {
+export interface ConfigSlice<
+  Shape extends z.ZodRawShape,
+  TenantShape extends z.ZodRawShape = Record<never, never>,
+> {
   /**
    * The schemas of the keys the component owns, for a preset: the preset's defaults are part of
-   * the schema, so the parsed slice holds every value the component reads.
+   * the schema, so the parsed slice holds every value the component reads. `tenantSections` are
+   * the keys every component adds to a tenant entry (only the tenants component reads them).
    */
-  shape(preset: PresetName, domain: string, file?: FileFacts): Shape;
+  shape(
+    preset: PresetName,
+    domain: string,
+    file?: FileFacts,
+    tenantSections?: z.ZodRawShape,
+  ): Shape;
+  /**
+   * Keys the component adds to every entry of `tenants` (e.g. serving's `models`), each owned by
+   * it as a top-level key is; its `build` and `rules` then see `tenants` with them.
+   * @default - none
+   */
+  tenantShape?(preset: PresetName, domain: string, file?: FileFacts): TenantShape;
   /** Cross-field checks over the parsed slice, each with an ID that appears in its messages. */
-  readonly rules?: readonly ConfigRule<z.output<z.ZodObject<Shape>>>[];
+  readonly rules?: readonly ConfigRule<SliceOutput<Shape, TenantShape>>[];
   /**
    * Rules the schema itself enforces (a value a preset cannot default, one of several exclusive
    * fields), listed for the rule catalogue; their messages carry the same IDs.
@@ -173,12 +213,15 @@ export interface ConfigSlice<Shape extends z.ZodRawShape> {
  * file, says which contracts it needs and offers, and builds its constructs into the layers
  * where they belong.
  */
-export interface PlatformComponent<Shape extends z.ZodRawShape = z.ZodRawShape> {
+export interface PlatformComponent<
+  Shape extends z.ZodRawShape = z.ZodRawShape,
+  TenantShape extends z.ZodRawShape = Record<never, never>,
+> {
   /** Stable identifier, e.g. `cert-manager`; a team's component with the same key replaces ours. */
   readonly key: string;
   readonly description: string;
   /** @default - no settings in the environment file */
-  readonly config?: ConfigSlice<Shape>;
+  readonly config?: ConfigSlice<Shape, TenantShape>;
   /** Namespaces it creates; tenants may not take these names. @default [] */
   readonly namespaces?: readonly string[];
   /** Contracts it cannot be built without, possibly depending on its settings. @default [] */
@@ -205,7 +248,7 @@ export interface PlatformComponent<Shape extends z.ZodRawShape = z.ZodRawShape> 
   readonly toggle?: string;
   /** Whether the environment turns it on. @default - always */
   enabled?(config: z.output<z.ZodObject<Shape>>): boolean;
-  build(ctx: ComponentContext<z.output<z.ZodObject<Shape>>>): void;
+  build(ctx: ComponentContext<SliceOutput<Shape, TenantShape>>): void;
 }
 
 /** A function of a component's settings (a method type, so that components of any shape mix). */
@@ -215,7 +258,7 @@ type SettingsFunction<Shape extends z.ZodRawShape, R> = {
 
 /** The parsed slice a component's build receives. */
 export type ComponentConfig<C> =
-  C extends PlatformComponent<infer S> ? z.output<z.ZodObject<S>> : never;
+  C extends PlatformComponent<infer S, infer T> ? SliceOutput<S, T> : never;
 
 /** The slice as written in an environment file (defaults may be left out). */
 export type ComponentInput<C> =
@@ -223,11 +266,12 @@ export type ComponentInput<C> =
 
 /** A component of any settings, as the platform holds them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyComponent = PlatformComponent<any>;
+export type AnyComponent = PlatformComponent<any, any>;
 
 /** Declares a component with its types inferred from its config shape. */
-export function defineComponent<Shape extends z.ZodRawShape = Record<never, never>>(
-  component: PlatformComponent<Shape>,
-): PlatformComponent<Shape> {
+export function defineComponent<
+  Shape extends z.ZodRawShape = Record<never, never>,
+  TenantShape extends z.ZodRawShape = Record<never, never>,
+>(component: PlatformComponent<Shape, TenantShape>): PlatformComponent<Shape, TenantShape> {
   return component;
 }

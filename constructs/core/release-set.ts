@@ -50,10 +50,13 @@ export type ComponentVersion =
       readonly outsideReleaseSet: string;
     };
 
-/** `[major, minor, patch]` of `v1.2.3` or `1.2.3`; `undefined` for anything else. */
+/**
+ * `[major, minor, patch]` of `v1.2.3` or `1.2.3`, and of a project numbered `major.minor` only
+ * (SeaweedFS `4.00`, patch 0); `undefined` for anything else.
+ */
 export function semver(version: string): [number, number, number] | undefined {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(version);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?$/.exec(version);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
 }
 
 /**

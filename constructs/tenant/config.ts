@@ -44,6 +44,23 @@ const tenantSchema = (claim: string) =>
       .optional(),
   });
 
+/**
+ * A tenant entry with the keys other components add to it (serving's `models`); a section may
+ * not redefine a key of the tenant itself.
+ */
+function withSections<T extends ReturnType<typeof tenantSchema>>(
+  schema: T,
+  sections: z.ZodRawShape,
+): T {
+  const clash = Object.keys(sections).filter((k) => k in schema.shape);
+  if (clash.length > 0) {
+    throw new Error(
+      `A component adds the tenant key \`${clash[0]}\`, which the tenants component owns. Give the component a key of its own.`,
+    );
+  }
+  return Object.keys(sections).length === 0 ? schema : (schema.extend(sections) as unknown as T);
+}
+
 /** More teams than any one platform serves; the output and the install grow linearly with them. */
 export const MAX_TENANTS = 5000;
 
@@ -63,9 +80,10 @@ export const tenantsShape = (
   _preset?: PresetName,
   _domain?: string,
   file: FileFacts = { userClaim: 'email' },
+  sections: z.ZodRawShape = {},
 ) => ({
   tenants: z
-    .array(tenantSchema(file.userClaim))
+    .array(withSections(tenantSchema(file.userClaim), sections))
     .max(
       MAX_TENANTS,
       `has more than ${MAX_TENANTS} tenants|Split the teams over several environments; synthesis and installs grow with every tenant.`,

@@ -40,9 +40,10 @@ export function environmentSchema(
   };
   const owner = new Map<string, string>(Object.keys(shape).map((k) => [k, 'the platform']));
   const describe = (who: string) => (who === 'the platform' ? who : `component ${who}`);
+  const sections = tenantSections(preset, domain, components, file);
   for (const c of components) {
     for (const [key, schema] of Object.entries<z.core.$ZodType>(
-      c.config?.shape(preset, domain, file) ?? {},
+      c.config?.shape(preset, domain, file, sections) ?? {},
     )) {
       const taken = owner.get(key);
       const inner = groupShape(schema);
@@ -71,4 +72,33 @@ export function environmentSchema(
     }
   }
   return z.strictObject(shape);
+}
+
+/**
+ * The keys components add to every tenant entry (`tenants[].models`), each owned by one component;
+ * the tenants component extends its entry schema with them.
+ */
+export function tenantSections(
+  preset: PresetName,
+  domain: string,
+  components: readonly AnyComponent[],
+  file: FileFacts = { userClaim: 'email' },
+): z.ZodRawShape {
+  const sections: Record<string, z.core.$ZodType> = {};
+  const owner = new Map<string, string>();
+  for (const c of components) {
+    for (const [key, schema] of Object.entries<z.core.$ZodType>(
+      c.config?.tenantShape?.(preset, domain, file) ?? {},
+    )) {
+      const taken = owner.get(key);
+      if (taken) {
+        throw new Error(
+          `Component ${c.key} adds the tenant key \`${key}\`, which component ${taken} adds. Give the component a key of its own.`,
+        );
+      }
+      owner.set(key, c.key);
+      sections[key] = schema;
+    }
+  }
+  return sections;
 }

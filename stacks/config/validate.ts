@@ -13,7 +13,7 @@ import { BUILT_IN_COMPONENTS } from '../components';
 import { TOGGLE_RULE, toggleProblems } from '../composition';
 import { reservedNamespaces } from '../names';
 import { PLATFORM_PARSE_RULES, PLATFORM_RULES, platformShape } from './platform-slice';
-import { Environment, environmentSchema } from './schema';
+import { Environment, environmentSchema, tenantSections } from './schema';
 import { problemsFromZod } from './zod-issues';
 
 type AnyRule = ConfigRule<never>;
@@ -101,10 +101,17 @@ function slices(
   components: readonly AnyComponent[],
   file: FileFacts,
 ): { shape: Record<string, z.core.$ZodType>; rules: readonly AnyRule[] }[] {
+  const sections = tenantSections(preset, domain, components, file);
+  const shapes = components.map(
+    (c) =>
+      (c.config?.shape(preset, domain, file, sections) ?? {}) as Record<string, z.core.$ZodType>,
+  );
+  const tenants = shapes.find((shape) => 'tenants' in shape)?.tenants;
   return [
     { shape: platformShape(preset), rules: PLATFORM_RULES as readonly AnyRule[] },
-    ...components.map((c) => ({
-      shape: (c.config?.shape(preset, domain, file) ?? {}) as Record<string, z.core.$ZodType>,
+    ...components.map((c, i) => ({
+      // A component with a tenant section checks the tenants with its keys.
+      shape: c.config?.tenantShape && tenants ? { ...shapes[i], tenants } : shapes[i],
       rules: (c.config?.rules ?? []) as readonly AnyRule[],
     })),
   ];

@@ -33,6 +33,12 @@ describe('the release set', () => {
       { project: 'dex', version: 'latest' },
       'dex latest is not a release version (the set has v2.45.1). Pin a release tag.',
     ],
+    // a project numbered major.minor: the next number is another minor, not a patch
+    [{ project: 'seaweedfs', version: '4.00' }, undefined],
+    [
+      { project: 'seaweedfs', version: '4.01', newerBecause: 'S3 versioning fixes of 4.01.' },
+      'seaweedfs 4.01 drifts from Kubeflow 26.03.1 (4.00). Pin 4.00, or a newer patch of 4.0 with a reason.',
+    ],
     [
       { name: 'minio', version: 'RELEASE.2025', outsideReleaseSet: '' },
       'minio RELEASE.2025 is outside the release set without a reason. Say why in outsideReleaseSet.',
