@@ -10,11 +10,15 @@ import { MINIO_VERSIONS } from '../../constructs/minio/versions';
 import { MachineToMachine } from '../../constructs/oauth2-proxy/machine-to-machine';
 import { KubeObject, RenderedPlatform } from '../../stacks/render';
 
-/** Where the model is read from: the store's endpoint as its clients reach it, and the bucket. */
+/** Where the model is written: the store's endpoint as the tenant's pods reach it, and the bucket. */
 export interface SmokeServingObjectStore {
-  /** `http(s)://host:port`, as the tenant's pods reach the store (`IObjectStore.endpointUrl`). */
-  readonly endpointUrl: string;
-  /** The bucket holding the tenants' `private/<tenant>/` prefixes. */
+  /**
+   * `http(s)://host:port` (`IObjectStore.endpointUrl`).
+   * @default - the S3 endpoint of KServe's `inferenceservice-config` (`credentials.s3`), where
+   * model pods read from
+   */
+  readonly endpointUrl?: string;
+  /** The bucket holding the tenants' `private/<tenant>/` prefixes (`IObjectStore.buckets[0]`). */
   readonly bucket: string;
 }
 
@@ -112,7 +116,7 @@ export interface SmokeServingJobProps {
   readonly action: 'upload' | 'remove';
   /** The MinIO client image (`MINIO_VERSIONS.client`, mirror applied). */
   readonly image: string;
-  readonly objectStore: SmokeServingObjectStore;
+  readonly objectStore: Required<SmokeServingObjectStore>;
 }
 
 /**
@@ -373,9 +377,10 @@ function optionProblems(opts: SmokeServingOptions): string[] {
       );
     }
   }
-  if (!/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]+)?\/?$/.test(opts.objectStore.endpointUrl)) {
+  const endpoint = opts.objectStore.endpointUrl;
+  if (endpoint !== undefined && !/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]+)?\/?$/.test(endpoint)) {
     problems.push(
-      `\`objectStore.endpointUrl\` is not an http(s)://host[:port] URL (got "${opts.objectStore.endpointUrl}"). Use the store's endpoint as pods reach it, such as http://minio.minio.svc.cluster.local:9000.`,
+      `\`objectStore.endpointUrl\` is not an http(s)://host[:port] URL (got "${endpoint}"). Use the store's endpoint as pods reach it, such as http://minio.minio.svc.cluster.local:9000.`,
     );
   }
   if (!BUCKET.test(opts.objectStore.bucket)) {
@@ -384,6 +389,30 @@ function optionProblems(opts: SmokeServingOptions): string[] {
     );
   }
   return problems;
+}
+
+/**
+ * The S3 endpoint KServe's storage initializer reads models from (`credentials.s3` of
+ * `inferenceservice-config`: `s3Endpoint` without a scheme, `s3UseHttps` "0" for plain HTTP, as
+ * `pkg/credentials/s3/utils.go` at v0.18.0 reads them), as a URL.
+ */
+export function kserveS3Endpoint(rendered: RenderedPlatform): string | undefined {
+  const objects = rendered.layers.flatMap((l) => l.objects);
+  const controller = objects.find(
+    (o) => o.kind === 'Deployment' && o.metadata.name === KSERVE_NAMES.deployment,
+  );
+  const config = objects.find(
+    (o) =>
+      o.kind === 'ConfigMap' &&
+      o.metadata.name === KSERVE_NAMES.configMap &&
+      o.metadata.namespace === controller?.metadata.namespace,
+  );
+  const credentials = (config?.data as Record<string, string> | undefined)?.credentials;
+  if (!credentials) return undefined;
+  const s3 = (JSON.parse(credentials) as { s3?: { s3Endpoint?: string; s3UseHttps?: string } }).s3;
+  if (!s3?.s3Endpoint) return undefined;
+  if (/^https?:\/\//.test(s3.s3Endpoint)) return s3.s3Endpoint;
+  return `${s3.s3UseHttps === '0' ? 'http' : 'https'}://${s3.s3Endpoint}`;
 }
 
 /** A manifest as the script embeds it. */
@@ -411,6 +440,8 @@ export function smokeServingScript(
   const modelSa = opts.modelServiceAccount ?? 'kserve-models';
   const sa = opts.serviceAccount ?? 'serving-smoke';
   const { bucket } = opts.objectStore;
+  const endpointUrl = opts.objectStore.endpointUrl ?? kserveS3Endpoint(rendered);
+  const store = { bucket, endpointUrl: endpointUrl ?? '' };
   const gateway = smokeServingGateway(rendered);
   const url = gateway && smokeServingUrl(gateway, TENANT_PLACEHOLDER);
   const audience = gateway?.audience;
@@ -421,46 +452,44 @@ export function smokeServingScript(
     .map((o) => o.metadata.namespace as string);
   const T = TENANT_PLACEHOLDER;
   const image = mcImage(rendered);
-  const upload = json(
-    smokeServingJob({ tenant: T, action: 'upload', image, objectStore: opts.objectStore }),
-  );
-  const remove = json(
-    smokeServingJob({ tenant: T, action: 'remove', image, objectStore: opts.objectStore }),
-  );
+  const upload = json(smokeServingJob({ tenant: T, action: 'upload', image, objectStore: store }));
+  const remove = json(smokeServingJob({ tenant: T, action: 'remove', image, objectStore: store }));
   const isvc = json(smokeServingInferenceService({ tenant: T, bucket, serviceAccount: modelSa }));
   const location = `s3://${bucket}/${smokeServingPrefix('$TENANT')}${SMOKE_SERVING_MODEL_FILE}`;
-  const unreachable = !gateway
-    ? `the KServe configuration (${KSERVE_NAMES.configMap}) of "${rendered.environment}" has no ingress domain`
-    : !url
-      ? `KServe in "${rendered.environment}" has no path-based routing (serving.ingress pathTemplate): services are not reachable under /serving/ on the gateway`
-      : !audience
-        ? `the gateway of "${rendered.environment}" does not admit service account tokens: configure identity.machineToMachine`
-        : '';
+  const unreachable = !endpointUrl
+    ? `KServe in "${rendered.environment}" has no S3 endpoint (credentials.s3 of ${KSERVE_NAMES.configMap}) and none was given: the smoke test could not write the model`
+    : !gateway
+      ? `the KServe configuration (${KSERVE_NAMES.configMap}) of "${rendered.environment}" has no ingress domain; the smoke test could not call the model`
+      : !url
+        ? `KServe in "${rendered.environment}" has no path-based routing (serving.ingress pathTemplate): services are not reachable under /serving/ on the gateway; the smoke test could not call the model`
+        : !audience
+          ? `the gateway of "${rendered.environment}" does not admit service account tokens: configure identity.machineToMachine; the smoke test could not call the model`
+          : '';
   const host = gateway?.host ?? '';
   const port = gateway?.port ?? 443;
   const service = gateway?.service;
 
   return `#!/usr/bin/env bash
-# Smoke test of model serving (KServe) in the environment "${rendered.environment}": a Job writes a
-# PMML model (${SMOKE_SERVING_FIELDS.target} = ${SMOKE_SERVING_COEFFICIENT}${SMOKE_SERVING_FIELDS.input} + ${SMOKE_SERVING_INTERCEPT}) with the tenant's own object-store keys to
-#   s3://${bucket}/private/<tenant>/${SMOKE_SERVING}/${SMOKE_SERVING_MODEL_FILE}
-# the InferenceService ${SMOKE_SERVING} serves it as the service account ${modelSa}, and a token of the
-# tenant's service account ${sa} (bound to kubeflow-view there) asks it through the gateway for
-# ${SMOKE_SERVING_FIELDS.input} = ${SMOKE_SERVING_INPUT}, expecting ${SMOKE_SERVING_EXPECTED}. Then the InferenceService, the model and the Jobs are removed
-# (--keep leaves them for inspection).
+# Smoke test of model serving (KServe) in the environment "${rendered.environment}":
+# 1. a Job writes a PMML model (${SMOKE_SERVING_FIELDS.target} = ${SMOKE_SERVING_COEFFICIENT}${SMOKE_SERVING_FIELDS.input} + ${SMOKE_SERVING_INTERCEPT}) with the tenant's own object-store keys
+#    to s3://${bucket}/private/<tenant>/${SMOKE_SERVING}/${SMOKE_SERVING_MODEL_FILE};
+# 2. the InferenceService ${SMOKE_SERVING} serves it as the service account ${modelSa};
+# 3. a token of the tenant's service account ${sa} (bound to kubeflow-view there) asks it
+#    through the gateway for ${SMOKE_SERVING_FIELDS.input} = ${SMOKE_SERVING_INPUT}, expecting ${SMOKE_SERVING_EXPECTED}.
+# Then the InferenceService, the model and the Jobs are removed (--keep leaves them).
 #
 #   bash smoke-serving.sh [--keep] [--timeout <duration>] [--resolve <address>${service ? ' | --port-forward' : ''}] <tenant>
 #${tenants.length > 0 ? `\n# Tenants with model serving: ${tenants.join(', ')}.\n#` : ''}
 # --timeout (or TIMEOUT, 600s) bounds the wait for the InferenceService to become Ready.
-# The call goes to https://${host}${port === 443 ? '' : `:${port}`}; --resolve <address> sends it to that address of
-# the gateway instead of what DNS says${
+# The call goes to https://${host}${port === 443 ? '' : `:${port}`}; --resolve <address> sends it to
+# that address of the gateway instead of what DNS says${
     service
-      ? `, --port-forward through a kubectl port-forward to
-# svc/${service.name} in ${service.namespace}`
+      ? `, --port-forward through a kubectl
+# port-forward to svc/${service.name} in ${service.namespace}`
       : ''
-  }. curl honours CURL_CA_BUNDLE, e.g. the platform-ca.crt of
-# README.md, "Logging in". KUBECTL="kubectl --context prod" chooses the cluster. Needs kubectl,
-# curl and awk (no jq).
+  }. curl honours CURL_CA_BUNDLE, e.g. the
+# platform-ca.crt of README.md, "Logging in". KUBECTL="kubectl --context prod" chooses the
+# cluster. Needs kubectl, curl and awk (no jq).
 # Generated by mlops-blueprint; re-running it is safe.
 set -euo pipefail
 read -r -a KUBECTL_CMD <<< "\${KUBECTL:-kubectl}"
@@ -504,7 +533,7 @@ done
 [[ -z $RESOLVE || $RESOLVE =~ ^[0-9A-Fa-f.:]+$ ]] || { echo "--resolve takes an IP address of the gateway (got '$RESOLVE')." >&2; exit 2; }
 [ -z "$RESOLVE" ] || [ "$PORT_FORWARD" = 0 ] || { echo "--resolve and --port-forward exclude each other." >&2; exit 2; }
 TIMEOUT_SECONDS=$(seconds_of "$TIMEOUT")
-${unreachable ? `fail ${shellQuote(`${unreachable}; the smoke test could not call the model.`)}\n` : ''}
+${unreachable ? `fail ${shellQuote(`${unreachable}.`)}\n` : ''}
 for tool in "\${KUBECTL_CMD[0]}" curl awk mktemp; do
   command -v "$tool" >/dev/null || fail "$tool is not installed; this script needs kubectl, curl and awk."
 done
@@ -516,12 +545,12 @@ kc get clusterrole kubeflow-view >/dev/null 2>&1 || fail "ClusterRole kubeflow-v
 HOST=${host}
 PORT=${port}
 URL=${url ?? ''}
-URL=\${URL//${T}/"$TENANT"}
+URL=\${URL//${T}/$TENANT}
 MODEL="${location}"
 WORK=$(mktemp -d)
 PF_PID= UPLOADED= SERVED=
 # A manifest from a quoted here-document, with the tenant put in.
-manifest() { local m; m=$(cat); printf '%s\\n' "\${m//${T}/"$TENANT"}"; }
+manifest() { local m; m=$(cat); printf '%s\\n' "\${m//${T}/$TENANT}"; }
 apply() { kc apply --server-side --field-manager=mlops-blueprint -f - >/dev/null; }
 # Waits until Job $1 completes: 0, or 1 with the last lines of its log when it failed or timed out.
 wait_job() {

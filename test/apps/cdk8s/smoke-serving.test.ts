@@ -10,10 +10,13 @@ import {
   smokeServingInferenceService,
   smokeServingJob,
   smokeServingPmml,
+  smokeServingPrefix,
+  kserveS3Endpoint,
   smokeServingScript,
   smokeServingUrl,
 } from '../../../apps/cdk8s/smoke-serving';
 import { LAYERS } from '../../../constructs/core/layers';
+import { tenantArtifactPrefixes } from '../../../constructs/core/object-store';
 import { KubeObject, RenderedPlatform } from '../../../stacks/render';
 
 // smoke-serving.sh, generated from a hand-made RenderedPlatform with the few objects the generator
@@ -40,11 +43,18 @@ const obj = (
 });
 
 const CONTROLLER = obj('Deployment', 'kubeflow', 'kserve-controller-manager', {}, 'apps/v1');
-const ingressConfig = (ingress: Record<string, unknown>): KubeObject =>
+/** KServe's config as `KServe` renders it with an object store (`credentials.s3` from IObjectStore). */
+const ingressConfig = (
+  ingress: Record<string, unknown>,
+  s3: Record<string, string> = {
+    s3Endpoint: 'minio.minio.svc.cluster.local:9000',
+    s3UseHttps: '0',
+  },
+): KubeObject =>
   obj('ConfigMap', 'kubeflow', 'inferenceservice-config', {
     data: {
+      credentials: JSON.stringify({ storageSpecSecretName: 'storage-config', s3 }, null, 2),
       ingress: JSON.stringify(ingress, null, 2),
-      deploy: '{"defaultDeploymentMode":"Serverless"}',
     },
   });
 const INGRESS = {
@@ -388,6 +398,7 @@ describe('smokeServingScript', () => {
       '--clusterrole=kubeflow-view --serviceaccount="$TENANT:serving-smoke"',
     );
     expect(script).toContain('# Tenants with model serving: team-demo.');
+    expect(script.split('\n').filter((l) => l.startsWith('#') && l.length > 100)).toEqual([]);
     const custom =
       smokeServingScript(SERVING, {
         ...OPTIONS,
@@ -560,6 +571,38 @@ describe('what the script sends', () => {
         },
       },
     });
+  });
+
+  test("the model is in the tenant's own prefix, which its keys reach", () => {
+    const own = tenantArtifactPrefixes(TENANT).filter((p) =>
+      smokeServingPrefix(TENANT).startsWith(p),
+    );
+    expect(own).toEqual(['private/team-demo/']);
+    expect(smokeServingPrefix(TENANT)).toBe('private/team-demo/smoke-serving/');
+  });
+
+  test("the store's endpoint defaults to the one KServe reads models from", () => {
+    expect(kserveS3Endpoint(SERVING)).toBe('http://minio.minio.svc.cluster.local:9000');
+    const tls = platform([
+      CONTROLLER,
+      ingressConfig(INGRESS, { s3Endpoint: 's3.example.com:443', s3UseHttps: '1' }),
+    ]);
+    expect(kserveS3Endpoint(tls)).toBe('https://s3.example.com:443');
+    const script = smokeServingScript(SERVING, { objectStore: { bucket: 'models' } }) ?? '';
+    expect(script).toContain('"value": "http://minio.minio.svc.cluster.local:9000"');
+    expect(script).toContain('"storageUri": "s3://models/private/@TENANT@/smoke-serving/"');
+    const none = platform([
+      CONTROLLER,
+      ingressConfig(INGRESS, { s3Endpoint: '' }),
+      jwt([MACHINE_RULE]),
+    ]);
+    expect(kserveS3Endpoint(none)).toBe(undefined);
+    const r = run(smokeServingScript(none, { objectStore: { bucket: 'models' } }), [TENANT]);
+    expect([r.status, r.stderr, r.kubectl]).toEqual([
+      1,
+      'smoke-serving: KServe in "dev" has no S3 endpoint (credentials.s3 of inferenceservice-config) and none was given: the smoke test could not write the model.\n',
+      [],
+    ]);
   });
 
   test('the gateway: ingress domain and path template of KServe, machine audience, the Service in front', () => {
