@@ -478,7 +478,8 @@ export function smokeServingScript(
 #    through the gateway for ${SMOKE_SERVING_FIELDS.input} = ${SMOKE_SERVING_INPUT}, expecting ${SMOKE_SERVING_EXPECTED}.
 # Then the InferenceService, the model and the Jobs are removed (--keep leaves them).
 #
-#   bash smoke-serving.sh [--keep] [--timeout <duration>] [--resolve <address>${service ? ' | --port-forward' : ''}] <tenant>
+#   bash smoke-serving.sh [--keep] [--timeout <duration>]
+#     [--resolve <address>${service ? ' | --port-forward' : ''}] <tenant>
 #${tenants.length > 0 ? `\n# Tenants with model serving: ${tenants.join(', ')}.\n#` : ''}
 # --timeout (or TIMEOUT, 600s) bounds the wait for the InferenceService to become Ready.
 # The call goes to https://${host}${port === 443 ? '' : `:${port}`}; --resolve <address> sends it to
