@@ -123,8 +123,10 @@ export interface SmokeServingJobProps {
  * The Job that writes (`upload`) or deletes (`remove`) the model with the tenant's own keys,
  * read from its `mlpipeline-minio-artifact` Secret, so that it proves the tenant can publish a
  * model where its model pods read it. `mc alias set --api S3v4` skips mc's signature probe, which
- * lists buckets the tenant's policy does not grant. The pod runs without an Istio sidecar, as
- * pipeline steps do (the store accepts them on its S3 port; the keys authorize every request).
+ * lists buckets the tenant's policy does not grant. The pod is meshed like the model pods that
+ * read the model (the storage initializer reaches the store through the sidecar, also in a STRICT
+ * mesh); istiod injects the sidecar as a native sidecar (`ENABLE_NATIVE_SIDECARS`), so the Job
+ * completes when `mc` exits.
  */
 export function smokeServingJob(p: SmokeServingJobProps): Record<string, unknown> {
   const name = SMOKE_SERVING_JOBS[p.action];
@@ -145,7 +147,7 @@ export function smokeServingJob(p: SmokeServingJobProps): Record<string, unknown
       backoffLimit: 2,
       activeDeadlineSeconds: 300,
       template: {
-        metadata: { labels: { ...labels, 'sidecar.istio.io/inject': 'false' } },
+        metadata: { labels },
         spec: {
           restartPolicy: 'Never',
           automountServiceAccountToken: false,

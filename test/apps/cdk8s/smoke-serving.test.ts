@@ -488,7 +488,12 @@ describe('what the script sends', () => {
       automountServiceAccountToken: false,
       securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
     });
-    expect(job.spec.template.metadata.labels['sidecar.istio.io/inject']).toBe('false');
+    // Meshed as the model pods are: no opt-out of the tenant's sidecar injection.
+    expect(job.spec.template.metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'smoke-serving',
+      'app.kubernetes.io/part-of': 'mlops-platform',
+      'app.kubernetes.io/component': 'model-upload',
+    });
     expect(pod.containers).toHaveLength(1);
     const mc = pod.containers[0];
     expect(mc.image).toBe(MC);
