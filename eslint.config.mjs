@@ -24,6 +24,11 @@ const ALLOWED = [
   // and Argo behind a contract of its own.
   { from: 'constructs/kubeflow-pipelines', to: 'constructs/argo-workflows' },
   { from: 'constructs/kubeflow-pipelines', to: 'constructs/database' },
+  // The serving component composes the serving stack: KServe, its web app and, in Serverless
+  // mode only, Knative (one setting chooses; the other mode leaves nothing behind).
+  { from: 'constructs/serving', to: 'constructs/kserve' },
+  { from: 'constructs/serving', to: 'constructs/knative-serving' },
+  { from: 'constructs/serving', to: 'constructs/kserve-models-web-app' },
   // A Tenant creates its namespace as a PlatformNamespace (tenant.ts).
   { from: 'constructs/tenant', to: 'constructs/namespaces' },
   // core/policy.ts writes the suppression annotation in the format policies/ reads.

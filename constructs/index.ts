@@ -14,3 +14,7 @@ export * from './argo-workflows';
 export * from './database';
 export * from './kubeflow-pipelines';
 export * from './seaweedfs';
+export * from './knative-serving';
+export * from './kserve';
+export * from './kserve-models-web-app';
+export * from './serving';

@@ -7,6 +7,7 @@ import { kubeflowPipelinesComponent } from '../constructs/kubeflow-pipelines/com
 import { objectStoreComponent } from '../constructs/object-store/component';
 import { oauth2ProxyComponent } from '../constructs/oauth2-proxy/component';
 import { podDefaultsComponent } from '../constructs/poddefaults/component';
+import { servingComponent } from '../constructs/serving/component';
 import { tenantsComponent } from '../constructs/tenant/component';
 
 /**
@@ -23,5 +24,6 @@ export const BUILT_IN_COMPONENTS = [
   podDefaultsComponent,
   kubeflowNotebooksComponent,
   kubeflowPipelinesComponent,
+  servingComponent,
   tenantsComponent,
 ] as const;

@@ -26,6 +26,9 @@ const key = (kind: string, ns: string | undefined, name: string): string =>
 const matches = (selector: Record<string, string>, labels: Record<string, string> = {}): boolean =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
+/** Labels of pods that controllers create at runtime, which no object of the output templates. */
+const RUNTIME_POD_LABELS = ['serving.kserve.io/inferenceservice'];
+
 /**
  * Checks that the objects of a rendered platform refer to each other correctly. Returns one line
  * per problem; an empty list means the platform holds together.
@@ -257,6 +260,8 @@ export function checkIntegrity(rendered: RenderedPlatform): string[] {
   for (const np of all.filter((o) => o.kind === 'NetworkPolicy')) {
     const sel = np.spec.podSelector.matchLabels ?? {};
     if (Object.keys(sel).length === 0) continue;
+    // Pods a controller makes at runtime from a custom resource of the output (KServe's model pods).
+    if (Object.keys(sel).some((k) => RUNTIME_POD_LABELS.includes(k))) continue;
     const ns = np.metadata.namespace;
     if (
       !pods.some(
@@ -267,6 +272,31 @@ export function checkIntegrity(rendered: RenderedPlatform): string[] {
     ) {
       problems.push(`NetworkPolicy ${ns}/${np.metadata.name}: podSelector matches no pod`);
     }
+  }
+  // Quantities are strings: an object (`{ value: '1' }`) is a k8s.Quantity an ApiObject did not
+  // render, which the API server rejects.
+  const quantities = (o: unknown, where: string): void => {
+    if (Array.isArray(o)) o.forEach((x, i) => quantities(x, `${where}[${i}]`));
+    else if (o && typeof o === 'object') {
+      for (const [k, v] of Object.entries(o)) {
+        if (k === 'resources' && v && typeof v === 'object' && !Array.isArray(v)) {
+          for (const part of ['requests', 'limits'] as const) {
+            const values = (v as Record<string, unknown>)[part];
+            for (const [res, q] of Object.entries((values ?? {}) as Record<string, unknown>)) {
+              if (typeof q !== 'string' && typeof q !== 'number') {
+                problems.push(
+                  `${where}.${k}.${part}.${res} is not a quantity (got ${JSON.stringify(q)})`,
+                );
+              }
+            }
+          }
+        } else quantities(v, `${where}.${k}`);
+      }
+    }
+  };
+  for (const o of all) {
+    if (o.kind !== 'CustomResourceDefinition')
+      quantities(o, key(o.kind, o.metadata.namespace, o.metadata.name));
   }
   return problems;
 }

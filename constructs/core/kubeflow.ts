@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { IngressAllow } from './network';
+import { INamespace, IngressAllow } from './network';
 
 /** A link in the central dashboard's menu, to a web app the platform installs. */
 export interface KubeflowMenuItem {
@@ -24,13 +24,23 @@ export interface ProfileIngress extends IngressAllow {
 }
 
 /**
+ * A profile the platform renders, as a contribution sees it: who works there (owner and members,
+ * as the gateway names them) and its namespace, to add network allows to.
+ */
+export interface ProfilePeople {
+  readonly owner: string;
+  readonly members: readonly { readonly user: string; readonly role: string }[];
+  readonly network: INamespace;
+}
+
+/**
  * What a component adds to every profile namespace the platform renders (each tenant): built in
  * the tenant's scope, so that it installs with the tenant.
  */
 export interface ProfileContribution {
   /** Names the contribution's constructs; unique per platform. */
   readonly id: string;
-  build(scope: Construct, namespace: string): void;
+  build(scope: Construct, namespace: string, people: ProfilePeople): void;
 }
 
 /**

@@ -13,6 +13,50 @@ export interface ScopedCredentialsRequest {
   readonly secretName?: string;
 }
 
+/**
+ * A tenant's own key prefixes of the platform bucket: `private-artifacts/<ns>/`, where pipeline
+ * steps write, and `private/<ns>/` (Kubeflow Pipelines' multi-user layout). The tenant's keys reach
+ * these and nothing else; pipelines, serving and notebooks all read a tenant's data here.
+ */
+export function tenantArtifactPrefixes(namespace: string): string[] {
+  return [`private-artifacts/${namespace}/`, `private/${namespace}/`];
+}
+
+/**
+ * Remembers the scoped credentials a store made, so that components asking for the same
+ * credentials of a namespace (pipelines and serving both ask for a tenant's) share one identity
+ * and one Secret. A second request for the same Secret with other prefixes is an error.
+ */
+export class ScopedCredentialsRegistry {
+  private readonly made = new Map<string, { key: string; ref: S3CredentialsRef }>();
+
+  public constructor(private readonly defaultBucket: string) {}
+
+  public getOrCreate(
+    request: ScopedCredentialsRequest,
+    create: () => S3CredentialsRef,
+  ): S3CredentialsRef {
+    const secretName = request.secretName ?? 'mlpipeline-minio-artifact';
+    const id = `${request.namespace}/${secretName}`;
+    const key = JSON.stringify([
+      request.bucket ?? this.defaultBucket,
+      [...request.prefixes].sort(),
+    ]);
+    const existing = this.made.get(id);
+    if (existing) {
+      if (existing.key !== key) {
+        throw new Error(
+          `Scoped object-store credentials ${secretName} in ${request.namespace} were made for ${existing.key} and are asked for ${key}. Ask for the same bucket and prefixes, or another secretName.`,
+        );
+      }
+      return existing.ref;
+    }
+    const ref = create();
+    this.made.set(id, { key, ref });
+    return ref;
+  }
+}
+
 /** The keys of a scoped credentials Secret, as Kubeflow Pipelines reads them. */
 export const SCOPED_CREDENTIAL_KEYS = { accessKey: 'accesskey', secretKey: 'secretkey' } as const;
 

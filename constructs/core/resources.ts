@@ -23,6 +23,23 @@ export function toResourceRequirements(spec: ResourceSpec): k8s.ResourceRequirem
   };
 }
 
+/**
+ * The same requirements as plain JSON, for a container inside a custom resource (an
+ * `ApiObject` keeps a `k8s.Quantity` as an object instead of its string).
+ */
+export function resourceRequirementsJson(spec: ResourceSpec): {
+  readonly requests: Record<string, string>;
+  readonly limits: Record<string, string>;
+} {
+  return {
+    requests: { cpu: spec.cpu.request, memory: spec.memory.request },
+    limits: {
+      ...(spec.cpu.limit ? { cpu: spec.cpu.limit } : {}),
+      memory: spec.memory.limit,
+    },
+  };
+}
+
 /** Small helper jobs (provisioners, generators): they run briefly and need little. */
 export const JOB_RESOURCES: ResourceSpec = {
   cpu: { request: '10m', limit: '200m' },

@@ -5,3 +5,8 @@ export * from './rbac';
 export * from './settings';
 export * from './versions';
 export * from './workloads';
+export * from './net-istio';
+export * from './net-istio-local-gateway';
+export * from './net-istio-names';
+export * from './net-istio-tenant';
+export * from './net-istio-versions';

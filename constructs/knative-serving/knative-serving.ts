@@ -7,6 +7,7 @@ import { INamespace, NetworkPeer } from '../core/network';
 import { ResourceSpec, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { DNS_SUBDOMAIN, propProblem, throwIfProblems } from '../core/validation';
+import { Suppressions } from '../core/policy';
 import { KnativeServingCrds } from './crds';
 import {
   KNATIVE_SERVING_CONTROLLER_AGGREGATION_LABEL,
@@ -204,7 +205,9 @@ export class KnativeServing extends Construct {
       svcPort('http-profiling', SP.activator.profiling, 8008),
       svcPort('http', SP.activator.http, 8012),
       svcPort('http2', SP.activator.http2, 8013),
-      svcPort('https', SP.activator.https, 8112),
+      // Upstream's Service also maps 443 to 8112, where the activator listens only with
+      // system-internal-tls, which the platform leaves off (the mesh encrypts instead); a port
+      // to nothing is left out.
     ]);
     this.service('autoscaler', N.autoscaler.service, [
       svcPort('http-metrics', SP.autoscaler.metrics, 9090),
@@ -284,7 +287,11 @@ export class KnativeServing extends Construct {
       metadata: { name: R.admin, labels },
       aggregationRule: { clusterRoleSelectors: [{ matchLabels: controllerLabel }] },
     });
-    clusterRole(R.core, KNATIVE_SERVING_CORE_RULES, controllerLabel);
+    Suppressions.add(
+      clusterRole(R.core, KNATIVE_SERVING_CORE_RULES, controllerLabel),
+      'platform/rbac-wildcards',
+      "Upstream's scale rule (knative/serving 1.22.0 config/core/200-roles/clusterrole.yaml): a PodAutoscaler may target the scale subresource of any kind, so the autoscaler patches `*/scale` of every group; the wildcard grants patch on scale subresources only.",
+    );
     bind(B.controllerAdmin, R.admin, N.controllerServiceAccount);
 
     new k8s.KubeClusterRole(this, `ClusterRole-${R.aggregatedAddressableResolver}`, {

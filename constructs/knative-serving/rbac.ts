@@ -92,15 +92,25 @@ export const KNATIVE_SERVING_CORE_RULES: readonly Rule[] = [
   },
   { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: RW },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: RW },
-  {
-    apiGroups: [
-      'serving.knative.dev',
-      'autoscaling.internal.knative.dev',
-      'networking.internal.knative.dev',
-    ],
-    resources: ['*', '*/status', '*/finalizers'],
+  // Upstream grants `*`, `*/status` and `*/finalizers` of its three groups; these are every
+  // resource those groups have at 1.22.0 (the CRDs of crds.ts), so the rights are the same.
+  ...(
+    [
+      [
+        'serving.knative.dev',
+        ['services', 'configurations', 'revisions', 'routes', 'domainmappings'],
+      ],
+      ['autoscaling.internal.knative.dev', ['podautoscalers', 'metrics']],
+      [
+        'networking.internal.knative.dev',
+        ['certificates', 'clusterdomainclaims', 'ingresses', 'serverlessservices'],
+      ],
+    ] as const
+  ).map(([group, kinds]) => ({
+    apiGroups: [group],
+    resources: kinds.flatMap((k) => [k, `${k}/status`, `${k}/finalizers`]),
     verbs: ['get', 'list', 'create', 'update', 'delete', 'deletecollection', 'patch', 'watch'],
-  },
+  })),
   { apiGroups: ['caching.internal.knative.dev'], resources: ['images'], verbs: RW },
   {
     apiGroups: ['cert-manager.io'],

@@ -5,3 +5,4 @@ export * from './names';
 export * from './rbac';
 export * from './versions';
 export * from './serving-runtimes';
+export * from './aggregated-roles';

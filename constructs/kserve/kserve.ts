@@ -7,7 +7,7 @@ import { Layer, scopeInLayer } from '../core/layers';
 import { IGateway } from '../core/mesh';
 import { INamespace, NetworkPeer } from '../core/network';
 import { IObjectStore } from '../core/object-store';
-import { ResourceSpec, toResourceRequirements } from '../core/resources';
+import { ResourceSpec, resourceRequirementsJson, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { DNS_LABEL, propProblem, throwIfProblems } from '../core/validation';
 import {
@@ -80,6 +80,12 @@ export interface KServeIngressSettings {
   readonly ingressClassName?: string;
   /** Do not add the `<name>.<namespace>` hosts to VirtualServices. @default false */
   readonly disableIstioVirtualHost?: boolean;
+  /**
+   * KServe makes no ingress objects for InferenceServices (`disableIngressCreation`): the platform
+   * routes the gateway to Standard-mode models itself.
+   * @default false
+   */
+  readonly disableIngressCreation?: boolean;
 }
 
 /** The init container that downloads a model before the server starts. */
@@ -527,7 +533,7 @@ export class KServe extends Construct {
             name: 'storage-initializer',
             image: images.storageInitializer,
             imagePullPolicy: 'IfNotPresent',
-            resources: toResourceRequirements(si),
+            resources: resourceRequirementsJson(si),
           },
           // config/storagecontainers/default.yaml
           supportedUriFormats: [
@@ -581,7 +587,7 @@ function ingressConfig(i: KServeIngressSettings): Record<string, unknown> {
     domainTemplate: i.domainTemplate ?? I.domainTemplate,
     urlScheme: i.urlScheme ?? I.urlScheme,
     disableIstioVirtualHost: i.disableIstioVirtualHost ?? false,
-    disableIngressCreation: false,
+    disableIngressCreation: i.disableIngressCreation ?? false,
     disableHTTPRouteTimeout: false,
     ...((i.pathBasedRouting ?? true) ? { pathTemplate: KUBEFLOW_PATH_TEMPLATE } : {}),
   };

@@ -8,7 +8,7 @@ import { secretSourceFrom } from '../core/config/secrets';
 import { IDatabase } from '../core/database';
 import { Layer } from '../core/layers';
 import { INamespace } from '../core/network';
-import { IObjectStore, S3CredentialsRef } from '../core/object-store';
+import { IObjectStore, S3CredentialsRef, tenantArtifactPrefixes } from '../core/object-store';
 import { DatabaseBackup } from '../database/backup';
 import { ExternalDatabase } from '../database/external';
 import { ManagedMysql } from '../database/mysql';
@@ -29,15 +29,6 @@ import { KFP_VERSION } from './versions';
 
 /** Where Pipelines runs (upstream's `kubeflow`). */
 export const KUBEFLOW_PIPELINES_NAMESPACE = 'kubeflow';
-
-/**
- * Key prefixes of the artifact bucket, per tenant (`private-artifacts/<ns>/`, where Argo and the
- * launcher write, and `private/<ns>/`), and those of the platform's own services.
- */
-export const tenantArtifactPrefixes = (namespace: string): string[] => [
-  `private-artifacts/${namespace}/`,
-  `private/${namespace}/`,
-];
 
 /**
  * What the API server, UI and backups read and write: every tenant's artifacts (the UI shows

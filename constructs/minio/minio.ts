@@ -5,7 +5,12 @@ import { Construct } from 'constructs';
 import { ImageRef, resolveImage } from '../core/images';
 import { standardLabels, selectorLabels, ComponentLabelOptions } from '../core/labels';
 import { INamespace, NetworkPeer } from '../core/network';
-import { IObjectStore, S3CredentialsRef, ScopedCredentialsRequest } from '../core/object-store';
+import {
+  IObjectStore,
+  S3CredentialsRef,
+  ScopedCredentialsRegistry,
+  ScopedCredentialsRequest,
+} from '../core/object-store';
 import { JOB_RESOURCES, ResourceSpec, toResourceRequirements } from '../core/resources';
 import { SecretBinding, SecretSource } from '../core/secrets';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
@@ -79,6 +84,7 @@ export class Minio extends Construct implements IObjectStore {
   public readonly endpointUrl: string;
   public readonly region: string;
   public readonly buckets: readonly string[];
+  private readonly scoped: ScopedCredentialsRegistry;
   public readonly credentials: S3CredentialsRef;
   public readonly namespaceName: string;
   public readonly storageGiB: number;
@@ -99,6 +105,7 @@ export class Minio extends Construct implements IObjectStore {
     this.namespaceName = ns;
     this.region = props.region ?? 'us-east-1';
     this.buckets = bucketList.map((b) => b.name);
+    this.scoped = new ScopedCredentialsRegistry(this.buckets[0] ?? '');
     this.storageGiB = props.storageGiB ?? 20;
     this.host = `${MINIO_NAMES.apiService}.${ns}.svc.cluster.local`;
     this.endpointUrl = `http://${this.host}:${this.port}`;
@@ -271,14 +278,18 @@ export class Minio extends Construct implements IObjectStore {
    * cluster that also writes the Secret there (see `TenantObjectStoreAccess`).
    */
   public scopedCredentials(scope: Construct, request: ScopedCredentialsRequest): S3CredentialsRef {
-    return new TenantObjectStoreAccess(scope, `ObjectStoreAccess-${request.namespace}`, {
-      minio: this,
-      tenantNamespace: request.namespace,
-      ...(request.bucket ? { bucket: request.bucket } : {}),
-      prefixes: request.prefixes,
-      ...(request.secretName ? { secretName: request.secretName } : {}),
-      clientImage: this.clientImage,
-    }).credentials;
+    return this.scoped.getOrCreate(
+      request,
+      () =>
+        new TenantObjectStoreAccess(scope, `ObjectStoreAccess-${request.namespace}`, {
+          minio: this,
+          tenantNamespace: request.namespace,
+          ...(request.bucket ? { bucket: request.bucket } : {}),
+          prefixes: request.prefixes,
+          ...(request.secretName ? { secretName: request.secretName } : {}),
+          clientImage: this.clientImage,
+        }).credentials,
+    );
   }
 
   public acceptClientsWithoutMesh(reason: string): void {

@@ -5,6 +5,7 @@ import {
   IObjectStore,
   S3CredentialsRef,
   SCOPED_CREDENTIAL_KEYS,
+  ScopedCredentialsRegistry,
   ScopedCredentialsRequest,
 } from '../core/object-store';
 
@@ -29,6 +30,7 @@ export class ExternalS3 extends Construct implements IObjectStore {
   public readonly endpointUrl: string;
   public readonly region: string;
   public readonly buckets: readonly string[];
+  private readonly scoped: ScopedCredentialsRegistry;
   public readonly credentials: S3CredentialsRef;
 
   public constructor(scope: Construct, id: string, props: ExternalS3Props) {
@@ -48,6 +50,7 @@ export class ExternalS3 extends Construct implements IObjectStore {
     this.endpointUrl = `${url.protocol}//${this.host}:${this.port}`;
     this.region = props.region;
     this.buckets = [props.bucket, ...(props.extraBuckets ?? [])];
+    this.scoped = new ScopedCredentialsRegistry(props.bucket);
     this.credentials = props.credentials;
     Prerequisites.of(this).requireSecret({
       namespace: props.credentials.namespace,
@@ -66,6 +69,10 @@ export class ExternalS3 extends Construct implements IObjectStore {
    * policy), listed as a prerequisite that `install.sh` checks.
    */
   public scopedCredentials(_scope: Construct, request: ScopedCredentialsRequest): S3CredentialsRef {
+    return this.scoped.getOrCreate(request, () => this.requireScopedSecret(request));
+  }
+
+  private requireScopedSecret(request: ScopedCredentialsRequest): S3CredentialsRef {
     const secretName = request.secretName ?? 'mlpipeline-minio-artifact';
     const bucket = request.bucket ?? this.buckets[0];
     Prerequisites.of(this).requireSecret({

@@ -5,7 +5,12 @@ import { ImageRef, resolveImage } from '../core/images';
 import { ComponentLabelOptions, selectorLabels, standardLabels } from '../core/labels';
 import { ISTIO_SECURITY_API_VERSION } from '../core/mesh-policy';
 import { INamespace, NetworkPeer } from '../core/network';
-import { IObjectStore, S3CredentialsRef, ScopedCredentialsRequest } from '../core/object-store';
+import {
+  IObjectStore,
+  S3CredentialsRef,
+  ScopedCredentialsRegistry,
+  ScopedCredentialsRequest,
+} from '../core/object-store';
 import { JOB_RESOURCES, ResourceSpec, toResourceRequirements } from '../core/resources';
 import { SecretBinding, SecretSource } from '../core/secrets';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
@@ -113,6 +118,7 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
   private readonly namespace: INamespace;
   private readonly serverSelector: Record<string, string>;
   private readonly plaintextReasons: string[] = [];
+  private readonly scoped: ScopedCredentialsRegistry;
 
   public constructor(scope: Construct, id: string, props: SeaweedFsProps) {
     super(scope, id);
@@ -122,6 +128,7 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
     this.namespace = props.namespace;
     this.namespaceName = ns;
     this.buckets = bucketList.map((b) => b.name);
+    this.scoped = new ScopedCredentialsRegistry(this.buckets[0] ?? '');
     this.storageGiB = props.storageGiB ?? 20;
     this.host = `${SEAWEEDFS_NAMES.apiService}.${ns}.svc.cluster.local`;
     this.endpointUrl = `http://${this.host}:${this.port}`;
@@ -320,13 +327,17 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
    * SeaweedFS's namespace that also writes the Secret there (see `SeaweedFsTenantAccess`).
    */
   public scopedCredentials(scope: Construct, request: ScopedCredentialsRequest): S3CredentialsRef {
-    return new SeaweedFsTenantAccess(scope, `ObjectStoreAccess-${request.namespace}`, {
-      store: this,
-      tenantNamespace: request.namespace,
-      ...(request.bucket ? { bucket: request.bucket } : {}),
-      prefixes: request.prefixes,
-      ...(request.secretName ? { secretName: request.secretName } : {}),
-    }).credentials;
+    return this.scoped.getOrCreate(
+      request,
+      () =>
+        new SeaweedFsTenantAccess(scope, `ObjectStoreAccess-${request.namespace}`, {
+          store: this,
+          tenantNamespace: request.namespace,
+          ...(request.bucket ? { bucket: request.bucket } : {}),
+          prefixes: request.prefixes,
+          ...(request.secretName ? { secretName: request.secretName } : {}),
+        }).credentials,
+    );
   }
 
   public grantAccess(id: string, peer: NetworkPeer): void {

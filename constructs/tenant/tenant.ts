@@ -138,7 +138,11 @@ export class Tenant extends Construct {
       this.namespace.allowIngress(allowId, rest);
     }
     for (const c of profile?.contributions ?? []) {
-      c.build(new Construct(this, `Contribution-${c.id}`), ns);
+      c.build(new Construct(this, `Contribution-${c.id}`), ns, {
+        owner: props.owner,
+        members: props.members ?? [],
+        network: this.namespace,
+      });
     }
     this.namespace.allowIngress('same-namespace', {
       description: "The team's own workloads talk to each other",

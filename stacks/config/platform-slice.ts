@@ -71,7 +71,7 @@ export const platformShape = (preset: PresetName) => ({
 });
 
 /**
- * Settings of the components the next releases add (Katib, training, the model registry, serving).
+ * Settings of the components the next releases add (Katib, training, the model registry).
  * They are validated and filled by the preset today so that environment files keep one shape;
  * nothing is built from them yet (see the README's status table).
  */
@@ -81,12 +81,6 @@ export const plannedShape = (_preset?: PresetName) => ({
     training: toggle.default({ enabled: true }),
     modelRegistry: toggle.default({ enabled: false }),
   }),
-  serving: z
-    .strictObject({
-      enabled: z.boolean().default(true),
-      deploymentMode: z.enum(['Serverless', 'RawDeployment']).default('Serverless'),
-    })
-    .prefault({}),
 });
 
 type PlatformSlice = z.output<z.ZodObject<ReturnType<typeof platformShape>>>;

@@ -4,22 +4,37 @@ import { PresetName, configGroup, groupShape } from '../../constructs/core/confi
 import { BUILT_IN_COMPONENTS } from '../components';
 import { plannedShape, platformShape } from './platform-slice';
 
-type ShapeOf<C> = C extends PlatformComponent<infer S> ? S : never;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any tenant section
+type ShapeOf<C> = C extends PlatformComponent<infer S, any> ? S : never;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any own keys
+type TenantShapeOf<C> = C extends PlatformComponent<any, infer T> ? T : never;
 type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
   ? I
   : never;
-type BuiltInShape = Intersection<ShapeOf<(typeof BUILT_IN_COMPONENTS)[number]>>;
+type BuiltIn = (typeof BUILT_IN_COMPONENTS)[number];
+type BuiltInShape = Intersection<ShapeOf<BuiltIn>>;
+/** The keys the built-in components add to every tenant entry (serving's `models`). */
+type TenantSections = z.ZodObject<Intersection<TenantShapeOf<BuiltIn>>>;
 
 /** The whole environment schema as the built-in components make it. */
 export type EnvironmentSchema = z.ZodObject<
   ReturnType<typeof platformShape> & ReturnType<typeof plannedShape> & BuiltInShape
 >;
 
+type WithTenantSections<E, Sections> = E extends { tenants: (infer T)[] }
+  ? Omit<E, 'tenants'> & { tenants: (T & Sections)[] }
+  : E extends { tenants?: (infer T)[] }
+    ? Omit<E, 'tenants'> & { tenants?: (T & Sections)[] }
+    : E;
+
 /** An environment as written in a file, in Pulumi stack config or in code. */
-export type EnvironmentConfig = z.input<EnvironmentSchema>;
+export type EnvironmentConfig = WithTenantSections<
+  z.input<EnvironmentSchema>,
+  z.input<TenantSections>
+>;
 
 /** An environment after validation: every value its preset fills is there. */
-export type Environment = z.output<EnvironmentSchema>;
+export type Environment = WithTenantSections<z.output<EnvironmentSchema>, z.output<TenantSections>>;
 
 /** The dev environment that runs when no file is given. */
 export const DEFAULT_ENVIRONMENT: EnvironmentConfig = { name: 'dev', preset: 'dev' };

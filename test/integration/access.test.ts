@@ -84,6 +84,8 @@ describe('the access report', () => {
     const vision = report.tenants.find((t) => t.tenant === 'vision');
     expect(vision?.reaches.map((r) => `${r.namespace}/${r.policy} ${r.ports.join(',')}`)).toEqual([
       'istio-system/allow-istiod-xds 15012/TCP',
+      // the cluster-local gateway: a tenant calls its own models (the gateway's policy keeps it to them)
+      'knative-serving/allow-knative-local-gateway-clients 8081/TCP',
       'kubeflow/allow-metadata-grpc-service-from-pipelines 8080/TCP',
       'kubeflow/allow-ml-pipeline-from-tenants 8888/TCP,8887/TCP',
       'minio/allow-object-store-from-tenants 9000/TCP',
@@ -111,6 +113,7 @@ describe('the access diff of two environment files', () => {
     '- nlp: ServiceAccount minio/tenant-access-nlp has Role tenant-access-nlp',
     '- nlp: User nlp-lead@example.com has kubeflow-admin',
     '- nlp: pods may reach istio-system on 15012/TCP',
+    '- nlp: pods may reach knative-serving on 8081/TCP',
     '- nlp: pods may reach kubeflow on 8080/TCP',
     '- nlp: pods may reach kubeflow on 8888/TCP, 8887/TCP',
     '- nlp: pods may reach minio on 9000/TCP',
@@ -118,6 +121,7 @@ describe('the access diff of two environment files', () => {
     '+ speech: ServiceAccount minio/tenant-access-speech has Role tenant-access-speech',
     '+ speech: User speech-lead@example.com has kubeflow-admin',
     '+ speech: pods may reach istio-system on 15012/TCP',
+    '+ speech: pods may reach knative-serving on 8081/TCP',
     '+ speech: pods may reach kubeflow on 8080/TCP',
     '+ speech: pods may reach kubeflow on 8888/TCP, 8887/TCP',
     '+ speech: pods may reach minio on 9000/TCP',

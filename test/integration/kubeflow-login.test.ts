@@ -32,6 +32,7 @@ const WEB_APPS = [
   'volumes-web-app',
   'tensorboards-web-app',
   'ml-pipeline-ui',
+  'kserve-models-web-application',
 ];
 /** Pipelines' policies, each asserted by its construct's tests (test/constructs/kubeflow-pipelines). */
 const PIPELINES_POLICIES = [
@@ -249,10 +250,11 @@ describe.each([
         (page) =>
           `/pipeline/#/${page} -> kubeflow/ml-pipeline-ui:80 -> Deployment ml-pipeline-ui:3000`,
       ),
+      '/kserve-endpoints/ -> kubeflow/kserve-models-web-application:80 -> Deployment kserve-models-web-application:5000',
     ]);
   });
 
-  test('the menu lists exactly Notebooks, Volumes, TensorBoards and the Pipelines pages', () => {
+  test('the menu lists exactly Notebooks, Volumes, TensorBoards, the Pipelines pages and KServe Endpoints', () => {
     expect(menuOf(objects)).toEqual([
       { type: 'item', link: '/jupyter/', text: 'Notebooks', icon: 'book' },
       { type: 'item', link: '/volumes/', text: 'Volumes', icon: 'device:storage' },
@@ -269,6 +271,12 @@ describe.each([
           ['artifacts', 'Artifacts'],
           ['executions', 'Executions'],
         ].map(([page, text]) => ({ type: 'item', link: `/pipeline/#/${page}`, text })),
+      },
+      {
+        type: 'item',
+        link: '/kserve-endpoints/',
+        text: 'KServe Endpoints',
+        icon: 'kubeflow:models',
       },
     ]);
   });

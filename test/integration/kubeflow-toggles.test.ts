@@ -21,15 +21,15 @@ const PROD = readEnvironment('stacks/prod.yaml');
 
 type Kubeflow = Record<string, unknown>;
 /**
- * `env` with these Kubeflow switches. Pipelines needs the dashboard too (asserted on its own
- * below), so it is switched off with the dashboard here.
+ * `env` with these Kubeflow switches. Pipelines and serving need the dashboard too (asserted on
+ * their own below), so they are switched off with the dashboard here.
  */
 const withKubeflow = (env: EnvironmentConfig, kubeflow: Kubeflow): EnvironmentConfig =>
   ({
     ...env,
     kubeflow,
     ...((kubeflow as { dashboard?: { enabled?: boolean } }).dashboard?.enabled === false
-      ? { pipelines: { enabled: false } }
+      ? { pipelines: { enabled: false }, serving: { enabled: false } }
       : {}),
   }) as EnvironmentConfig;
 
@@ -110,7 +110,13 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
     keysOf(full).filter((k) => pattern.test(k.slice(k.indexOf(' ') + 1)));
 
   test('the full environment has every part, with its menu entries and tenant allows', () => {
-    expect(menuTexts(full)).toEqual(['Notebooks', 'Volumes', 'TensorBoards', 'Pipelines']);
+    expect(menuTexts(full)).toEqual([
+      'Notebooks',
+      'Volumes',
+      'TensorBoards',
+      'Pipelines',
+      'KServe Endpoints',
+    ]);
     // one allow for every web app's pods, by port: notebooks, PVC viewers, TensorBoards
     expect(tenantAllows(full, 'team-demo')).toEqual([
       'allow-notebooks-from-gateway 8888,8080,6006',
@@ -155,7 +161,7 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
     expect(
       objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/name'] === 'kubeflow-notebooks'),
     ).toEqual([]);
-    expect(menuTexts(objects)).toEqual(['Pipelines']);
+    expect(menuTexts(objects)).toEqual(['Pipelines', 'KServe Endpoints']);
     expect(tenantAllows(objects, 'team-demo')).toEqual([]);
     // the dashboard, profiles and PodDefaults stay
     expect(keysOf(objects)).toEqual(
@@ -179,7 +185,12 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
       ]),
     );
     expect(diff(objects)).toEqual({ removed: volumes, added: [] });
-    expect(menuTexts(objects)).toEqual(['Notebooks', 'TensorBoards', 'Pipelines']);
+    expect(menuTexts(objects)).toEqual([
+      'Notebooks',
+      'TensorBoards',
+      'Pipelines',
+      'KServe Endpoints',
+    ]);
     expect(tenantAllows(objects, 'team-demo')).toEqual(['allow-notebooks-from-gateway 8888,6006']);
   });
 
@@ -195,7 +206,7 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
       ]),
     );
     expect(diff(objects)).toEqual({ removed: tensorboards, added: [] });
-    expect(menuTexts(objects)).toEqual(['Notebooks', 'Volumes', 'Pipelines']);
+    expect(menuTexts(objects)).toEqual(['Notebooks', 'Volumes', 'Pipelines', 'KServe Endpoints']);
     expect(tenantAllows(objects, 'team-demo')).toEqual(['allow-notebooks-from-gateway 8888,8080']);
   });
 });
@@ -608,7 +619,7 @@ describe('config groups of team components', () => {
   });
 });
 
-test('Pipelines needs the dashboard: switching only the dashboard off is an error at its switch', () => {
+test('Pipelines and serving need the dashboard: switching only the dashboard off is an error at its switch', () => {
   let problems: { path: string; message: string; rule?: string }[] = [];
   try {
     validateEnvironment({
@@ -627,6 +638,12 @@ test('Pipelines needs the dashboard: switching only the dashboard off is an erro
       path: 'kubeflow.dashboard.enabled',
       message:
         '`kubeflow.dashboard.enabled` is false, but kubeflow-pipelines (pipelines.enabled) is on and needs Kubeflow profiles, their roles and the central dashboard, which kubeflow-dashboard offers (got boolean false). Switch kubeflow-dashboard on, or set pipelines.enabled: false.',
+      rule: 'COMPONENT-TOGGLES',
+    },
+    {
+      path: 'kubeflow.dashboard.enabled',
+      message:
+        '`kubeflow.dashboard.enabled` is false, but serving (serving.enabled) is on and needs Kubeflow profiles, their roles and the central dashboard, which kubeflow-dashboard offers (got boolean false). Switch kubeflow-dashboard on, or set serving.enabled: false.',
       rule: 'COMPONENT-TOGGLES',
     },
   ]);

@@ -703,10 +703,27 @@ describe.each([
       ),
     );
     expect(pipelinesObjects.map(key)).toEqual([]);
-    expect(
+    // the tenants' own object-store keys stay: model serving reads models with them
+    const accessJobs = (objects: Obj[]) =>
       objects
         .filter((o) => o.kind === 'Job' && (o.metadata.name as string).startsWith('tenant-access-'))
-        .map(key),
+        .map(key);
+    expect(accessJobs(objects)).toEqual([
+      'Job minio/tenant-access-team-a',
+      'Job minio/tenant-access-team-b',
+    ]);
+    // and go with serving too
+    expect(
+      accessJobs(
+        render(
+          withPipelines(
+            { ...withTwoTenants(env), serving: { enabled: false } } as EnvironmentConfig,
+            {
+              enabled: false,
+            },
+          ),
+        ).objects,
+      ),
     ).toEqual([]);
     // the same environment with Pipelines on has them
     expect(findObject(objectsOn(), 'Deployment', 'kubeflow', 'ml-pipeline').kind).toBe(
@@ -716,7 +733,18 @@ describe.each([
   });
 
   test('leaves the dashboard menu without Pipelines', () => {
-    expect(menuTexts(objectsOff())).toEqual(['Notebooks', 'Volumes', 'TensorBoards']);
-    expect(menuTexts(objectsOn())).toEqual(['Notebooks', 'Volumes', 'TensorBoards', 'Pipelines']);
+    expect(menuTexts(objectsOff())).toEqual([
+      'Notebooks',
+      'Volumes',
+      'TensorBoards',
+      'KServe Endpoints',
+    ]);
+    expect(menuTexts(objectsOn())).toEqual([
+      'Notebooks',
+      'Volumes',
+      'TensorBoards',
+      'Pipelines',
+      'KServe Endpoints',
+    ]);
   });
 });

@@ -28,6 +28,10 @@ import { REPO_ROOT, allObjects, readEnvironment, renderEnv } from '../helpers';
  *   gateway allows of its web apps' pods became one (`allow-notebooks-from-gateway`, ports 8888,
  *   8080 and 6006), which keeps 1,000 tenants within the synthesis budget. MinIO then accepted pipeline
  *   steps, which run without a sidecar, on its S3 port (`minio-clients-without-mesh`).
+ * - Model serving (issue 13) added KServe, its runtimes, the models web app and Knative Serving
+ *   with net-istio and the cluster-local gateway, and per tenant the model service account and
+ *   the serving policies; of the objects before, only `dashboard-config` changed (its menu gained
+ *   KServe Endpoints). The tenants' object-store keys are shared with Pipelines (one identity).
  */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);

@@ -17,7 +17,11 @@ describe.each(['stacks/dev.yaml', 'stacks/prod.yaml'])('%s follows the release s
       'dashboard',
       'dex',
       'istio',
+      // model serving: Knative (Serverless mode), KServe and its models web app
+      'knative-serving',
+      'kserve',
       'minio',
+      'models-web-app',
       // the managed pipelines database: MySQL 8.4 with a pinned patch release
       'mysql',
       'notebooks',

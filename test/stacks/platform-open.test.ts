@@ -71,6 +71,7 @@ describe('components are wired by contract, in dependency order', () => {
       'poddefaults',
       'kubeflow-notebooks',
       'kubeflow-pipelines',
+      'serving',
       'tenants',
     ]);
     for (const contract of Object.values(Contracts).filter((c) => c !== Contracts.database)) {

@@ -93,11 +93,44 @@ function textViolations(
   });
 }
 
+/** A JSON object written as text, or `undefined`. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  if (!text.trim().startsWith('{')) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return asRecord(parsed);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The keys inside a JSON document that name a credential and hold a literal, as dotted paths. */
+function credentialLeaves(doc: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(doc).flatMap(([key, value]) => {
+    const at = prefix ? `${prefix}.${key}` : key;
+    const inner = asRecord(value);
+    if (inner) return credentialLeaves(inner, at);
+    return isLiteralUnderName(key, value) ? [at] : [];
+  });
+}
+
 function configMapData(obj: KubeObject): RuleViolation[] {
   const violations: RuleViolation[] = [];
   for (const [name, value] of Object.entries(asRecord(obj.data) ?? {})) {
     const path = field('data', name);
-    if (isLiteralUnderName(name, value)) {
+    // A JSON document under a credential-like key (KServe's `credentials` names the keys it
+    // reads from Secrets) is judged by what it holds, not by its name.
+    const doc = typeof value === 'string' ? jsonObject(value) : undefined;
+    if (doc && isCredentialName(name)) {
+      for (const leaf of credentialLeaves(doc)) {
+        violations.push({
+          path,
+          problem: `holds a credential literal at \`${leaf}\` of its JSON`,
+          found: FOUND,
+          fix: CONFIG_FIX,
+        });
+      }
+    } else if (isLiteralUnderName(name, value)) {
       violations.push({
         path,
         problem: 'looks like a credential stored in a ConfigMap',

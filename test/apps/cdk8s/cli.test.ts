@@ -45,6 +45,7 @@ describe('npm run synth', () => {
       '04-infrastructure-config.k8s.yaml',
       '05-identity.k8s.yaml',
       '06-platform-controllers.k8s.yaml',
+      '07-platform-resources.k8s.yaml',
       '08-tenants.k8s.yaml',
       'access.md',
       'images.txt',

@@ -134,7 +134,8 @@ export const SERVICE_FACTS = {
       ['http-profiling', 8008, 8008],
       ['http', 80, 8012],
       ['http2', 81, 8013],
-      ['https', 443, 8112],
+      // upstream also has ['https', 443, 8112], which serves only with system-internal-tls
+      // (off here): left out, as no container port backs it
     ],
   },
   autoscaler: {

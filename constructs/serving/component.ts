@@ -1,0 +1,281 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Contracts, defineComponent } from '../core/component';
+import { IGateway } from '../core/mesh';
+import { Layer } from '../core/layers';
+import { INamespace, NetworkPeer } from '../core/network';
+import { SCOPED_CREDENTIAL_KEYS } from '../core/object-store';
+import { KnativeServing } from '../knative-serving/knative-serving';
+import { KNATIVE_SERVING_PORTS } from '../knative-serving/names';
+import { NetIstio } from '../knative-serving/net-istio';
+import { KnativeLocalGateway } from '../knative-serving/net-istio-local-gateway';
+import { LOCAL_GATEWAY_POD_LABELS } from '../knative-serving/net-istio-names';
+import { KNATIVE_SERVING_VERSION } from '../knative-serving/versions';
+import { KServeKubeflowRoles } from '../kserve/aggregated-roles';
+import { KServe } from '../kserve/kserve';
+import { KSERVE_CONTROLLER_POD_LABELS, KSERVE_PORTS } from '../kserve/names';
+import { ClusterServingRuntimes } from '../kserve/serving-runtimes';
+import { KSERVE_VERSION } from '../kserve/versions';
+import { KServeModelsWebApp } from '../kserve-models-web-app/models-web-app';
+import { MODELS_WEB_APP_MENU_ITEM } from '../kserve-models-web-app/names';
+import { modelsWebAppRenameUpgrade } from '../kserve-models-web-app/upgrade';
+import { MODELS_WEB_APP_VERSION } from '../kserve-models-web-app/versions';
+import {
+  MODEL_SERVICE_ACCOUNT,
+  ServingAccessContext,
+  modelAllowFrom,
+  modelPath,
+  tenantServingAccess,
+} from './access';
+import {
+  KSERVE_NAMESPACES,
+  ModelConfig,
+  SERVING_RULES,
+  ServingMode,
+  isServerless,
+  servingShape,
+  servingTenantShape,
+} from './config';
+import { InferenceService } from './inference-service';
+
+/** Knative Serving's namespace (upstream's). */
+export const KNATIVE_SERVING_NAMESPACE = 'knative-serving';
+
+/**
+ * Model serving: KServe v0.18.0 with its runtimes and the models web app at `/kserve-endpoints/`,
+ * on Knative Serving with net-istio and a cluster-local gateway (`Serverless`) or on plain
+ * Deployments (`Standard`, nothing of Knative installed). Every tenant gets a model service
+ * account with its own object-store keys and the policies that admit its callers to its models;
+ * the models of `tenants[].models` are rendered as InferenceServices.
+ */
+export const servingComponent = defineComponent({
+  key: 'serving',
+  description: 'KServe model serving, on Knative Serving or raw deployments',
+  toggle: 'serving.enabled',
+  config: {
+    shape: servingShape,
+    tenantShape: servingTenantShape,
+    rules: SERVING_RULES,
+  },
+  namespaces: [...KSERVE_NAMESPACES, KNATIVE_SERVING_NAMESPACE],
+  needs: [
+    Contracts.gateway,
+    Contracts.mesh,
+    Contracts.objectStore,
+    Contracts.serviceIssuer,
+    Contracts.kubeflowProfiles,
+  ],
+  versions: (config) => [
+    { project: 'kserve', version: KSERVE_VERSION },
+    { project: 'models-web-app', version: MODELS_WEB_APP_VERSION },
+    ...(isServerless(config.serving.deploymentMode)
+      ? [{ project: 'knative-serving' as const, version: KNATIVE_SERVING_VERSION }]
+      : []),
+  ],
+  upgrades: [modelsWebAppRenameUpgrade()],
+  enabled: (config) => config.serving.enabled,
+  build(ctx) {
+    const settings = ctx.config.serving;
+    const serverless = isServerless(settings.deploymentMode);
+    const controllers = ctx.chart(Layer.PLATFORM_CONTROLLERS);
+    const gateway = ctx.get(Contracts.gateway);
+    const mesh = ctx.get(Contracts.mesh);
+    const store = ctx.get(Contracts.objectStore);
+    const profiles = ctx.get(Contracts.kubeflowProfiles);
+    const gatewayPrincipal = gateway.principal;
+    if (!gatewayPrincipal) {
+      throw new Error(
+        `Model serving admits callers through the ingress gateway, but the identity of gateway ${gateway.gatewayRef} is unknown. Name its service account (mesh.istio.gateway.serviceAccount).`,
+      );
+    }
+    const trustDomain = gatewayPrincipal.split('/ns/')[0] ?? 'cluster.local';
+    const kserveNamespace = ctx.namespace(settings.namespace, { owner: 'kubeflow', mesh: true });
+    const scraper = settings.metrics.scraper;
+    const scraperPeer = scraper
+      ? NetworkPeer.namespace(
+          scraper.namespace,
+          scraper.podLabels ? { ...scraper.podLabels } : undefined,
+        )
+      : undefined;
+
+    let local: KnativeLocalGateway | undefined;
+    if (serverless) {
+      const knativeNamespace = ctx.namespace(KNATIVE_SERVING_NAMESPACE, {
+        owner: 'knative-serving',
+        mesh: true,
+      });
+      new KnativeServing(controllers, 'KnativeServing', {
+        namespace: knativeNamespace,
+        // Tenants get Knative's kinds through KServe's kubeflow-kserve-* roles, which name them;
+        // Knative's own namespaced roles grant every resource of its groups.
+        aggregatedRoles: false,
+        settings: {
+          autoscaler: {
+            enableScaleToZero: settings.autoscaling.scaleToZero,
+            scaleToZeroGracePeriod: Duration.seconds(
+              settings.autoscaling.scaleToZeroGracePeriodSeconds,
+            ),
+          },
+        },
+      });
+      local = new KnativeLocalGateway(controllers, 'KnativeLocalGateway', {
+        namespace: knativeNamespace,
+        knativeNamespace: knativeNamespace.name,
+        mesh,
+        trustDomain,
+        // The platform gateway forwards users' requests for models; tenants call their own.
+        clients: [gateway.peer, NetworkPeer.namespacesLabelled({ ...profiles.namespaceLabels })],
+      });
+      new NetIstio(controllers, 'NetIstio', {
+        namespace: knativeNamespace,
+        gateway,
+        localGateway: local,
+      });
+      if (scraperPeer) {
+        knativeNamespace.allowIngress('knative-from-metrics-scraper', {
+          description: "Prometheus scraping Knative's activator, autoscaler and controllers",
+          from: [scraperPeer],
+          ports: [{ port: KNATIVE_SERVING_PORTS.activator.metrics }, { port: 15020 }],
+        });
+      }
+    }
+
+    new KServe(controllers, 'KServe', {
+      namespace: kserveNamespace,
+      issuer: ctx.get(Contracts.serviceIssuer),
+      deploymentMode: serverless ? 'Knative' : 'Standard',
+      ingress: {
+        gateway,
+        pathBasedRouting: true,
+        urlScheme: 'https',
+        ...(local
+          ? {
+              localGateway: local.gatewayRef,
+              localGatewayService: local.serviceHost,
+              knativeLocalGatewayService: local.serviceHost,
+            }
+          : { disableIngressCreation: true }),
+      },
+      // Model pods download with their tenant's scoped keys (the tenants component admits tenant
+      // namespaces to the store; KServe needs no allow of its own).
+      objectStore: store,
+      s3CredentialKeys: SCOPED_CREDENTIAL_KEYS,
+    });
+    if (scraperPeer) {
+      kserveNamespace.allowIngress('kserve-from-metrics-scraper', {
+        description: "Prometheus scraping the KServe controller's metrics (kube-rbac-proxy)",
+        podLabels: { ...KSERVE_CONTROLLER_POD_LABELS },
+        from: [scraperPeer],
+        ports: [{ port: KSERVE_PORTS.metrics }],
+      });
+    }
+    new ClusterServingRuntimes(ctx.chart(Layer.PLATFORM_RESOURCES), 'ServingRuntimes', {
+      ...(settings.runtimes ? { runtimes: settings.runtimes } : {}),
+    });
+    new KServeKubeflowRoles(controllers, 'KServeKubeflowRoles');
+    if (settings.modelsWebApp.enabled) {
+      new KServeModelsWebApp(controllers, 'ModelsWebApp', {
+        namespace: kserveNamespace,
+        gateway,
+        profiles,
+      });
+      profiles.addMenuEntry(MODELS_WEB_APP_MENU_ITEM);
+    }
+
+    const access: ServingAccessContext = {
+      serverless,
+      gatewayPrincipal,
+      gatewayPeer: gateway.peer,
+      ...(local
+        ? {
+            localGateway: {
+              principal: local.principal,
+              namespace: local.namespace,
+              podLabels: LOCAL_GATEWAY_POD_LABELS,
+              peer: local.peer,
+            },
+            knativeNamespace: KNATIVE_SERVING_NAMESPACE,
+          }
+        : {}),
+      trustDomain,
+      userIdHeader: profiles.userIdHeader,
+      userIdPrefix: profiles.userIdPrefix,
+      store,
+      bucket: store.buckets[0] ?? 'mlpipeline',
+      ...(scraper ? { scraper } : {}),
+    };
+    const declared = new Map(ctx.config.tenants.map((t) => [t.name, t]));
+    profiles.addToProfiles({
+      id: 'serving',
+      build: (scope, namespace, people) => {
+        tenantServingAccess(scope, namespace, people, access);
+        const tenant = declared.get(namespace);
+        for (const model of tenant?.models ?? []) {
+          tenantModel(scope, namespace, model, {
+            sink: tenant?.payloadLogging?.url,
+            mode: settings.deploymentMode,
+            access,
+            network: people.network,
+            gateway,
+          });
+        }
+      },
+    });
+  },
+});
+
+/** A model of the environment file: its InferenceService, its route and who else may call it. */
+function tenantModel(
+  scope: Construct,
+  namespace: string,
+  model: ModelConfig,
+  ctx: {
+    readonly sink: string | undefined;
+    readonly mode: ServingMode;
+    readonly access: ServingAccessContext;
+    readonly network: INamespace;
+    readonly gateway: IGateway;
+  },
+): void {
+  const modelScope = new Construct(scope, `Model-${model.name}`);
+  new InferenceService(modelScope, 'InferenceService', {
+    namespace,
+    name: model.name,
+    model: {
+      format: model.format,
+      ...(model.runtime ? { runtime: model.runtime } : {}),
+      ...(model.protocolVersion ? { protocolVersion: model.protocolVersion } : {}),
+      storageUri: model.storageUri,
+    },
+    serviceAccountName: MODEL_SERVICE_ACCOUNT,
+    deploymentMode: ctx.mode,
+    ...(model.resources ? { resources: model.resources } : {}),
+    replicas: model.replicas,
+    ...(model.scaleTarget !== undefined ? { scaleTarget: model.scaleTarget } : {}),
+    ...(model.scaleMetric ? { scaleMetric: model.scaleMetric } : {}),
+    ...(model.canary ? { canary: model.canary } : {}),
+    ...(model.transformer ? { transformer: model.transformer } : {}),
+    ...(model.logger && ctx.sink ? { logger: { url: ctx.sink, mode: model.logger.mode } } : {}),
+  });
+  if (!isServerless(ctx.mode)) {
+    // KServe makes no ingress in Standard mode here; the gateway routes to the model's Service
+    // (the transformer's when it has one), as KServe's path template does in Serverless mode.
+    const service = `${model.name}-${model.transformer ? 'transformer' : 'predictor'}`;
+    ctx.gateway.addRoute(
+      `model-${namespace}-${model.name}`,
+      {
+        namespace,
+        prefix: `${modelPath(namespace, model.name)}/`,
+        rewrite: '/',
+        destination: { host: `${service}.${namespace}.svc.cluster.local`, port: 80 },
+      },
+      modelScope,
+    );
+  }
+  modelAllowFrom(
+    modelScope,
+    { namespace, name: model.name, allowFrom: model.allowFrom },
+    ctx.network,
+    ctx.access,
+  );
+}

@@ -1,0 +1,4 @@
+export * from './access';
+export * from './component';
+export * from './config';
+export * from './inference-service';
