@@ -54,6 +54,8 @@ export interface RenderedPlatform {
   readonly versions: readonly ComponentVersion[];
   /** Upgrade steps per component, with the version each component deploys now. */
   readonly upgrades: readonly ComponentUpgrades[];
+  /** The object store's first bucket (tenants' prefixes live there), when there is a store. */
+  readonly objectStoreBucket?: string;
 }
 
 /** A component's upgrade steps and the version it deploys, as `install.sh` records it. */
@@ -100,6 +102,9 @@ export function renderPlatform(platform: MlopsPlatform): RenderedPlatform {
     overrides,
     versions: platform.versions(),
     upgrades: platform.upgrades(),
+    ...(platform.objectStore?.buckets[0]
+      ? { objectStoreBucket: platform.objectStore.buckets[0] }
+      : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { KubeObject, RenderedPlatform } from '../../stacks/render';
 import { accessMarkdown, accessReport } from '../../stacks/access';
 import { installScript } from './install-script';
 import { smokeScript } from './smoke-script';
+import { smokeServingScript } from './smoke-serving';
 import { versionsDoc } from './versions-doc';
 import { yamlDocument } from './yaml';
 
@@ -43,6 +44,12 @@ export function outputFiles(rendered: RenderedPlatform): OutputFile[] {
   // Opt-in, after an install: a one-step pipeline run in a tenant, end to end.
   const smoke = smokeScript(rendered);
   if (smoke !== undefined) files.push({ name: 'smoke-pipelines.sh', content: smoke, mode: 0o755 });
+  const servingSmoke = rendered.objectStoreBucket
+    ? smokeServingScript(rendered, { objectStore: { bucket: rendered.objectStoreBucket } })
+    : undefined;
+  if (servingSmoke !== undefined) {
+    files.push({ name: 'smoke-serving.sh', content: servingSmoke, mode: 0o755 });
+  }
 
   files.push({
     name: 'kustomization.yaml',

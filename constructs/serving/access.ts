@@ -130,9 +130,15 @@ export function tenantServingAccess(
       gatewayPrincipals: [ctx.localGateway.principal],
       trustDomain: ctx.trustDomain,
     };
-    for (const [id, allow] of Object.entries(revisionIngressAllows(sources))) {
-      tenantNamespace.allowIngress(id, allow);
-    }
+    // One NetworkPolicy for Knative's traffic to revision pods (the cluster-local gateway and the
+    // activator on queue-proxy's ports, the autoscaler on its metrics port): each tenant pays one
+    // object, not two; the AuthorizationPolicy below keeps each source to its own ports.
+    const revisionAllows = Object.values(revisionIngressAllows(sources));
+    tenantNamespace.allowIngress('knative-revisions', {
+      description: "Knative's gateway, activator and autoscaler reaching revision pods",
+      from: revisionAllows.flatMap((a) => a.from),
+      ports: revisionAllows.flatMap((a) => a.ports ?? []),
+    });
     rules.push(...revisionAuthorizationRules(sources), {
       from: [{ source: { namespaces: [namespace] } }],
       to: [

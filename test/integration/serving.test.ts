@@ -232,7 +232,14 @@ describe('Serverless (the default): KServe on Knative with the cluster-local gat
       'allow-models-from-metrics-scraper',
     );
     expect(allow.spec.ingress[0].ports.map((p: Obj) => p.port)).toEqual([15020, 9091, 9088]);
-    findObject(objects, 'NetworkPolicy', 'team-a', 'allow-knative-revisions-from-gateways');
+    expect(
+      findObject(
+        objects,
+        'NetworkPolicy',
+        'team-a',
+        'allow-knative-revisions',
+      ).spec.ingress[0].ports.map((p: Obj) => p.port),
+    ).toEqual([8012, 8013, 9090]);
   });
 
   test('the models web app is on the menu and the rename of 26.03.1 is an upgrade step', () => {

@@ -25,3 +25,20 @@ describe('the Pipelines smoke script in the output', () => {
     expect(outputFiles(renderEnv(env)).map((f) => f.name)).not.toContain('smoke-pipelines.sh');
   });
 });
+
+describe('the serving smoke script in the output', () => {
+  test("is written, executable, with serving on, for the store's bucket and the model service account", () => {
+    const rendered = renderEnv(readEnvironment('stacks/dev.yaml'));
+    const smoke = outputFiles(rendered).find((f) => f.name === 'smoke-serving.sh');
+    expect(smoke?.mode).toBe(0o755);
+    expect(rendered.objectStoreBucket).toBe('mlpipeline');
+    expect(smoke?.content).toContain('s3://mlpipeline/private/<tenant>/smoke-serving/model.pmml');
+    expect(smoke?.content).toContain('kserve-models');
+    expect(smoke?.content).toContain('Tenants with model serving: team-demo.');
+  });
+
+  test('is left out without serving', () => {
+    const env = { ...readEnvironment('stacks/dev.yaml'), serving: { enabled: false } };
+    expect(outputFiles(renderEnv(env)).map((f) => f.name)).not.toContain('smoke-serving.sh');
+  });
+});

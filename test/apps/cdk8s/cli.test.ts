@@ -53,6 +53,7 @@ describe('npm run synth', () => {
       'kustomization.yaml',
       'policy-report.txt',
       'smoke-pipelines.sh',
+      'smoke-serving.sh',
       'versions.md',
     ]);
     expect(fs.readFileSync(path.join(dir, 'policy-report.txt'), 'utf8')).toMatch(
