@@ -70,20 +70,12 @@ function stepImage(rendered: RenderedPlatform): string {
   );
 }
 
-/** Where the gateway admits service account tokens for Pipelines, if machineToMachine is on. */
-function gatewayAccess(
-  objects: readonly KubeObject[],
-  namespace: string,
-): { url: string; audience: string } | undefined {
-  const route = objects.find(
-    (o) =>
-      o.kind === 'VirtualService' &&
-      o.metadata.namespace === namespace &&
-      o.metadata.name === KFP_NAMES.ui.route,
-  );
-  const host = (route?.spec as { hosts?: string[] } | undefined)?.hosts?.[0];
-  // The machine rule is the one MachineToMachine writes, whatever its issuer and keys.
-  const machineRule = objects
+/**
+ * The audience of the gateway's machine-to-machine rule (the rule `MachineToMachine` writes,
+ * whatever its issuer and keys), if the gateway admits service account tokens.
+ */
+export function machineAudience(objects: readonly KubeObject[]): string | undefined {
+  const rule = objects
     .filter((o) => o.kind === 'RequestAuthentication')
     .flatMap((o) => (o.spec as { jwtRules?: Record<string, unknown>[] }).jwtRules ?? [])
     .find((r) => {
@@ -96,8 +88,24 @@ function gatewayAccess(
       }).jwtRule();
       return isDeepStrictEqual(r, expected);
     });
-  if (!host || !machineRule) return undefined;
-  return { url: `https://${host}${KFP_PREFIX}`, audience: (machineRule.audiences as string[])[0] };
+  return (rule?.audiences as string[] | undefined)?.[0];
+}
+
+/** Where the gateway admits service account tokens for Pipelines, if machineToMachine is on. */
+function gatewayAccess(
+  objects: readonly KubeObject[],
+  namespace: string,
+): { url: string; audience: string } | undefined {
+  const route = objects.find(
+    (o) =>
+      o.kind === 'VirtualService' &&
+      o.metadata.namespace === namespace &&
+      o.metadata.name === KFP_NAMES.ui.route,
+  );
+  const host = (route?.spec as { hosts?: string[] } | undefined)?.hosts?.[0];
+  const audience = machineAudience(objects);
+  if (!host || !audience) return undefined;
+  return { url: `https://${host}${KFP_PREFIX}`, audience };
 }
 
 /** Reads one string field at an object depth (1: top level) from JSON on stdin; no jq needed. */

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import { imageReference } from '../../constructs/core/images';
 import { SCOPED_CREDENTIAL_KEYS } from '../../constructs/core/object-store';
 import {
@@ -7,8 +6,8 @@ import {
 } from '../../constructs/core/security';
 import { KSERVE_NAMES } from '../../constructs/kserve/names';
 import { MINIO_VERSIONS } from '../../constructs/minio/versions';
-import { MachineToMachine } from '../../constructs/oauth2-proxy/machine-to-machine';
-import { KubeObject, RenderedPlatform } from '../../stacks/render';
+import { machineAudience } from './smoke-script';
+import { RenderedPlatform } from '../../stacks/render';
 
 /** Where the model is written: the store's endpoint as the tenant's pods reach it, and the bucket. */
 export interface SmokeServingObjectStore {
@@ -241,24 +240,6 @@ export interface SmokeServingGateway {
 interface Server {
   hosts?: string[];
   port?: { number?: number; protocol?: string };
-}
-
-/** The machine-to-machine audience: the rule MachineToMachine writes, whatever its issuer and keys. */
-function machineAudience(objects: readonly KubeObject[]): string | undefined {
-  const rule = objects
-    .filter((o) => o.kind === 'RequestAuthentication')
-    .flatMap((o) => (o.spec as { jwtRules?: Record<string, unknown>[] }).jwtRules ?? [])
-    .find((r) => {
-      const audience = (r.audiences as string[] | undefined)?.[0];
-      if (typeof r.issuer !== 'string' || typeof r.jwksUri !== 'string' || !audience) return false;
-      const expected = MachineToMachine.kubernetesServiceAccounts({
-        issuer: r.issuer,
-        audience,
-        jwksUri: r.jwksUri,
-      }).jwtRule();
-      return isDeepStrictEqual(r, expected);
-    });
-  return (rule?.audiences as string[] | undefined)?.[0];
 }
 
 /** Selectors that can hold on the same pods: no key with two values. */

@@ -1,6 +1,5 @@
-import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { ISTIO_SECURITY_API_VERSION } from '../core/mesh-policy';
+import { PlaintextClientsPort } from '../core/mesh-policy';
 import { Construct } from 'constructs';
 import { ImageRef, resolveImage } from '../core/images';
 import { standardLabels, selectorLabels, ComponentLabelOptions } from '../core/labels';
@@ -94,7 +93,7 @@ export class Minio extends Construct implements IObjectStore {
   /** The MinIO client image of the platform's Jobs (bucket setup, tenant users). */
   public readonly clientImage: ImageRef;
   private readonly serverSelector: Record<string, string>;
-  private readonly plaintextReasons: string[] = [];
+  private plaintextPort?: PlaintextClientsPort;
 
   public constructor(scope: Construct, id: string, props: MinioProps) {
     super(scope, id);
@@ -293,27 +292,14 @@ export class Minio extends Construct implements IObjectStore {
   }
 
   public acceptClientsWithoutMesh(reason: string): void {
-    if (this.plaintextReasons.length === 0) {
-      new ApiObject(this, 'PlaintextClients', {
-        apiVersion: ISTIO_SECURITY_API_VERSION,
-        kind: 'PeerAuthentication',
-        metadata: {
-          name: 'minio-clients-without-mesh',
-          namespace: this.namespaceName,
-          labels: standardLabels({ name: 'minio', component: 'mesh-policy' }),
-          annotations: {
-            'mlops-blueprint.dev/reason': Lazy.any({
-              produce: () => this.plaintextReasons.join(' '),
-            }) as unknown as string,
-          },
-        },
-        spec: {
-          selector: { matchLabels: { ...this.serverSelector } },
-          portLevelMtls: { [String(MINIO_NAMES.apiPort)]: { mode: 'PERMISSIVE' } },
-        },
-      });
-    }
-    if (!this.plaintextReasons.includes(reason)) this.plaintextReasons.push(reason);
+    this.plaintextPort ??= new PlaintextClientsPort(this, {
+      name: 'minio-clients-without-mesh',
+      namespace: this.namespaceName,
+      labels: standardLabels({ name: 'minio', component: 'mesh-policy' }),
+      selector: this.serverSelector,
+      port: MINIO_NAMES.apiPort,
+    });
+    this.plaintextPort.accept(reason);
   }
 
   public grantAccess(id: string, peer: NetworkPeer): void {

@@ -1,9 +1,8 @@
-import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ImageRef, resolveImage } from '../core/images';
 import { ComponentLabelOptions, selectorLabels, standardLabels } from '../core/labels';
-import { ISTIO_SECURITY_API_VERSION } from '../core/mesh-policy';
+import { PlaintextClientsPort } from '../core/mesh-policy';
 import { INamespace, NetworkPeer } from '../core/network';
 import {
   IObjectStore,
@@ -117,7 +116,7 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
 
   private readonly namespace: INamespace;
   private readonly serverSelector: Record<string, string>;
-  private readonly plaintextReasons: string[] = [];
+  private plaintextPort?: PlaintextClientsPort;
   private readonly scoped: ScopedCredentialsRegistry;
 
   public constructor(scope: Construct, id: string, props: SeaweedFsProps) {
@@ -299,27 +298,14 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
    * One PeerAuthentication, carrying every reason given.
    */
   public acceptClientsWithoutMesh(reason: string): void {
-    if (this.plaintextReasons.length === 0) {
-      new ApiObject(this, 'PlaintextClients', {
-        apiVersion: ISTIO_SECURITY_API_VERSION,
-        kind: 'PeerAuthentication',
-        metadata: {
-          name: 'seaweedfs-clients-without-mesh',
-          namespace: this.namespaceName,
-          labels: standardLabels({ name: 'seaweedfs', component: 'mesh-policy' }),
-          annotations: {
-            'mlops-blueprint.dev/reason': Lazy.any({
-              produce: () => this.plaintextReasons.join(' '),
-            }) as unknown as string,
-          },
-        },
-        spec: {
-          selector: { matchLabels: { ...this.serverSelector } },
-          portLevelMtls: { [String(SEAWEEDFS_NAMES.s3Port)]: { mode: 'PERMISSIVE' } },
-        },
-      });
-    }
-    if (!this.plaintextReasons.includes(reason)) this.plaintextReasons.push(reason);
+    this.plaintextPort ??= new PlaintextClientsPort(this, {
+      name: 'seaweedfs-clients-without-mesh',
+      namespace: this.namespaceName,
+      labels: standardLabels({ name: 'seaweedfs', component: 'mesh-policy' }),
+      selector: this.serverSelector,
+      port: SEAWEEDFS_NAMES.s3Port,
+    });
+    this.plaintextPort.accept(reason);
   }
 
   /**
