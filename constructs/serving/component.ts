@@ -89,7 +89,10 @@ export const servingComponent = defineComponent({
       );
     }
     const trustDomain = gatewayPrincipal.split('/ns/')[0] ?? 'cluster.local';
-    const kserveNamespace = ctx.namespace(settings.namespace, { owner: 'kubeflow', mesh: true });
+    const kserveNamespace = ctx.namespace(settings.namespace, {
+      owner: settings.namespace === 'kubeflow' ? 'kubeflow' : 'kserve',
+      mesh: true,
+    });
     const scraper = settings.metrics.scraper;
     const scraperPeer = scraper
       ? NetworkPeer.namespace(

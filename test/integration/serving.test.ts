@@ -356,6 +356,33 @@ describe('Standard mode: no Knative at all', () => {
   });
 });
 
+describe("serving.namespace: kserve (upstream's next release)", () => {
+  const rendered = renderEnv(withServing({ namespace: 'kserve' }));
+  const objects = allObjects(rendered);
+
+  test('KServe, its config and the models web app move; the platform holds together', () => {
+    expect(checkIntegrity(rendered)).toEqual([]);
+    findObject(objects, 'Namespace', undefined, 'kserve');
+    findObject(objects, 'Deployment', 'kserve', 'kserve-controller-manager');
+    findObject(objects, 'ConfigMap', 'kserve', 'inferenceservice-config');
+    findObject(objects, 'Deployment', 'kserve', 'kserve-models-web-application');
+    expect(
+      objects
+        .filter((o) => o.metadata.namespace === 'kubeflow')
+        .map(key)
+        .filter((k) => /kserve/.test(k)),
+    ).toEqual([]);
+    // the webhooks call the controller where it now runs
+    const hook = findObject(
+      objects,
+      'MutatingWebhookConfiguration',
+      undefined,
+      'inferenceservice.serving.kserve.io',
+    );
+    expect(hook.webhooks[0].clientConfig.service.namespace).toBe('kserve');
+  });
+});
+
 describe('serving settings are checked with paths', () => {
   test.each([
     [
