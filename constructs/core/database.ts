@@ -31,4 +31,15 @@ export interface IDatabase {
    * an external one is reached through egress and needs nothing here.
    */
   grantAccess(id: string, peer: NetworkPeer): void;
+  /**
+   * The databases (schemas) the clients keep their tables in, e.g. `mlpipeline`, `katib`, in the
+   * order they were declared.
+   */
+  readonly databases: readonly string[];
+  /**
+   * Declares a database a client needs. The managed database creates it with every privilege for
+   * the application user; an external one lists it for the organisation to create and grant.
+   * Declaring one twice is harmless.
+   */
+  addDatabase(name: string): void;
 }

@@ -1,3 +1,4 @@
+import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { IDatabase } from '../core/database';
@@ -12,7 +13,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { DNS_LABEL, propProblem, throwIfProblems } from '../core/validation';
 import { cronScheduleProblems } from './cron';
 import { ManagedMysql, MYSQL_SOCKET, MYSQL_UID, databaseNameProblems } from './mysql';
-import { KFP_DATABASES, MYSQL_NAMES } from './names';
+import { MYSQL_NAMES } from './names';
 import { DATABASE_VERSIONS } from './versions';
 
 export interface DatabaseBackupProps {
@@ -30,7 +31,7 @@ export interface DatabaseBackupProps {
    * @default 'mysql-backup'
    */
   readonly name?: string;
-  /** @default KFP_DATABASES */
+  /** @default - every database of `database` (`IDatabase.databases`) when the platform synthesizes */
   readonly databases?: readonly string[];
   /**
    * When the backup runs: five cron fields, in `timeZone`.
@@ -137,10 +138,14 @@ export class DatabaseBackup extends Construct {
   public readonly retentionDays: number;
   public readonly bucket: string;
   public readonly prefix: string;
-  public readonly databases: readonly string[];
+  /** The databases dumped: the ones given, or every database of the server when it synthesizes. */
+  public get databases(): readonly string[] {
+    return this.listed ?? this.database.databases;
+  }
   public readonly objectStoreCredentials: S3CredentialsRef;
 
   private readonly database: IDatabase;
+  private readonly listed: readonly string[] | undefined;
   private readonly objectStore: IObjectStore;
   private readonly databaseCredentials: ReturnType<IDatabase['credentials']>;
 
@@ -156,7 +161,7 @@ export class DatabaseBackup extends Construct {
     this.retentionDays = props.retentionDays ?? 14;
     this.bucket = props.bucket ?? props.objectStore.buckets[0];
     this.prefix = props.prefix ?? `database-backups/${this.name}`;
-    this.databases = [...(props.databases ?? KFP_DATABASES)];
+    this.listed = props.databases ? [...props.databases] : undefined;
     this.objectStoreCredentials = props.objectStoreCredentials ?? props.objectStore.credentials;
     const backoffLimit = props.backoffLimit ?? 2;
     const activeDeadlineSeconds = props.activeDeadlineSeconds ?? 10800;
@@ -182,7 +187,7 @@ export class DatabaseBackup extends Construct {
               'Back up a PostgreSQL database with its own tooling.',
             ),
           ]),
-      ...databaseNameProblems('databases', this.databases),
+      ...(this.listed ? databaseNameProblems('databases', this.listed) : []),
       ...cronScheduleProblems('schedule', this.schedule),
       ...(Number.isInteger(this.retentionDays) &&
       this.retentionDays >= 1 &&
@@ -341,7 +346,10 @@ export class DatabaseBackup extends Construct {
                             : 'REQUIRED',
                       },
                       ...(tls.caSecret ? [{ name: 'DB_SSL_CA', value: CA_PATH }] : []),
-                      { name: 'DATABASES', value: this.databases.join(' ') },
+                      {
+                        name: 'DATABASES',
+                        value: Lazy.any({ produce: () => this.databaseArgument() }) as string,
+                      },
                       { name: 'S3_ENDPOINT', value: props.objectStore.endpointUrl },
                       secretEnv('S3_ACCESS_KEY', { name: s3.secretName, key: s3.accessKeyKey }),
                       secretEnv('S3_SECRET_KEY', { name: s3.secretName, key: s3.secretKeyKey }),
@@ -393,6 +401,21 @@ export class DatabaseBackup extends Construct {
       boundedName(['object-store-from', ns, this.name], { max: 57 }),
       peer,
     );
+  }
+
+  /** The databases to dump, as the script's `--databases` list; none is an error. */
+  private databaseArgument(): string {
+    if (this.databases.length === 0) {
+      throw new Error(
+        `DatabaseBackup "${this.node.id}": ${propProblem(
+          'databases',
+          'is empty: no client declared a database on the server it backs up',
+          undefined,
+          'Name the databases to dump, or declare them with addDatabase().',
+        )}`,
+      );
+    }
+    return this.databases.join(' ');
   }
 
   /**

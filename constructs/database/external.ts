@@ -150,6 +150,16 @@ export class ExternalDatabase extends Construct implements IDatabase {
     };
   }
 
+  /** The databases the clients declared; the organisation creates them and grants the user. */
+  public get databases(): readonly string[] {
+    return this.databaseList;
+  }
+  private readonly databaseList: string[] = [];
+
+  public addDatabase(name: string): void {
+    if (!this.databaseList.includes(name)) this.databaseList.push(name);
+  }
+
   /** Traffic to an external database leaves through egress; there is no ingress to open. */
   public grantAccess(_id: string, _peer: NetworkPeer): void {}
 }

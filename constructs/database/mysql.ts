@@ -1,3 +1,4 @@
+import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DatabaseTls, IDatabase } from '../core/database';
@@ -156,7 +157,9 @@ export class ManagedMysql extends Construct implements IDatabase {
   /** Clients in the cluster connect without TLS, as KFP's do; the server offers it. */
   public readonly tls: DatabaseTls = { required: false };
   public readonly namespaceName: string;
-  public readonly databases: readonly string[];
+  public get databases(): readonly string[] {
+    return this.databaseList;
+  }
   public readonly clientNamespaces: readonly string[];
   public readonly storageGiB: number;
   public readonly rootCredentials: SecretBinding;
@@ -165,13 +168,14 @@ export class ManagedMysql extends Construct implements IDatabase {
   public readonly serverSelector: Record<string, string>;
 
   private readonly namespace: INamespace;
+  private readonly databaseList: string[];
 
   public constructor(scope: Construct, id: string, props: ManagedMysqlProps) {
     super(scope, id);
     const ns = props.namespace.name;
     this.namespace = props.namespace;
     this.namespaceName = ns;
-    this.databases = [...(props.databases ?? KFP_DATABASES)];
+    this.databaseList = [...(props.databases ?? KFP_DATABASES)];
     this.clientNamespaces = [...(props.clientNamespaces ?? [])];
     this.storageGiB = props.storageGiB ?? 20;
     throwIfProblems(`ManagedMysql "${id}"`, [
@@ -240,7 +244,11 @@ export class ManagedMysql extends Construct implements IDatabase {
     });
     new k8s.KubeConfigMap(this, 'Init', {
       metadata: { name: MYSQL_NAMES.initConfigMap, namespace: ns, labels },
-      data: { 'create-databases.sh': mysqlInitScript(this.databases) },
+      data: {
+        'create-databases.sh': Lazy.any({
+          produce: () => mysqlInitScript(this.databases),
+        }) as string,
+      },
     });
 
     // Upstream leaves the port unnamed because Istio's MySQL protocol handling broke requests;
@@ -417,6 +425,20 @@ export class ManagedMysql extends Construct implements IDatabase {
       username: this.userCredentials.keyRef(DATABASE_CREDENTIAL_KEYS.username),
       password: this.userCredentials.keyRef(DATABASE_CREDENTIAL_KEYS.password),
     };
+  }
+
+  /**
+   * Adds a database to the init script. The script runs when the data directory is empty, so a
+   * database added to a server that has already started must be created by hand (see the
+   * README's "Adding a database to a running server").
+   */
+  public addDatabase(name: string): void {
+    if (this.databaseList.includes(name)) return;
+    throwIfProblems(
+      `ManagedMysql "${this.node.id}"`,
+      databaseNameProblems('databases', [...this.databaseList, name]),
+    );
+    this.databaseList.push(name);
   }
 
   public grantAccess(id: string, peer: NetworkPeer): void {

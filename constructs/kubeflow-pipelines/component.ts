@@ -12,6 +12,7 @@ import { IObjectStore, S3CredentialsRef, tenantArtifactPrefixes } from '../core/
 import { DatabaseBackup } from '../database/backup';
 import { ExternalDatabase } from '../database/external';
 import { ManagedMysql } from '../database/mysql';
+import { KFP_DATABASES } from '../database/names';
 import { DATABASE_VERSIONS } from '../database/versions';
 import { PipelinesApiServer } from './api-server';
 import { ArtifactMirror } from './artifact-mirror';
@@ -228,6 +229,8 @@ export const kubeflowPipelinesComponent = defineComponent({
               passwordKey: db.credentials.passwordKey,
             },
           });
+    // The pipelines, ML Metadata and cache databases; other clients (Katib) add theirs.
+    for (const name of KFP_DATABASES) database.addDatabase(name);
     ctx.offer(Contracts.database, database);
 
     // KFP compiles every step without a sidecar (v2_template.go), so the launcher and Argo's

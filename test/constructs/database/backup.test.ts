@@ -239,6 +239,7 @@ describe('DatabaseBackup', () => {
       tls: { required: true, caSecret: { name: 'rds-ca', key: 'ca.pem' } },
       credentials: { secretName: 'rds-kfp' },
     });
+    for (const db of ['mlpipeline', 'metadb', 'cachedb']) rds.addDatabase(db);
     new DatabaseBackup(p.chart, 'Backup', {
       database: rds,
       namespace: ns,

@@ -61,6 +61,7 @@ describe('restoreCommand()', () => {
       tls: { required: true, caSecret: { name: 'rds-ca', key: 'ca.pem' } },
       credentials: { secretName: 'rds-kfp' },
     });
+    for (const db of ['mlpipeline', 'metadb', 'cachedb']) rds.addDatabase(db);
     const backup = new DatabaseBackup(p.chart, 'Backup', {
       database: rds,
       namespace: p.mysqlNs,

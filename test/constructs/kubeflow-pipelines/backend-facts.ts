@@ -34,6 +34,10 @@ export class FakeDatabase implements IDatabase {
     };
   }
 
+  public readonly databases: string[] = [];
+  public addDatabase(name: string): void {
+    if (!this.databases.includes(name)) this.databases.push(name);
+  }
   public grantAccess(id: string, peer: NetworkPeer): void {
     this.grants.push({ id, peer });
   }
