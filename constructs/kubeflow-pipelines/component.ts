@@ -10,7 +10,7 @@ import { Layer } from '../core/layers';
 import { INamespace } from '../core/network';
 import { IObjectStore, S3CredentialsRef, tenantArtifactPrefixes } from '../core/object-store';
 import { DatabaseBackup } from '../database/backup';
-import { ExternalDatabase } from '../database/external';
+import { externalDatabaseFrom } from '../database/config';
 import { ManagedMysql } from '../database/mysql';
 import { KFP_DATABASES } from '../database/names';
 import { DATABASE_VERSIONS } from '../database/versions';
@@ -215,20 +215,7 @@ export const kubeflowPipelinesComponent = defineComponent({
             userCredentials: secretSourceFrom(db.credentials),
             ...(db.resources ? { resources: db.resources } : {}),
           })
-        : new ExternalDatabase(scope, 'Database', {
-            version: db.version,
-            host: db.host,
-            port: db.port,
-            tls: {
-              required: db.tls.required,
-              ...(db.tls.caSecret ? { caSecret: db.tls.caSecret } : {}),
-            },
-            credentials: {
-              secretName: db.credentials.secretName,
-              usernameKey: db.credentials.usernameKey,
-              passwordKey: db.credentials.passwordKey,
-            },
-          });
+        : externalDatabaseFrom(scope, 'Database', db);
     // The pipelines, ML Metadata and cache databases; other clients (Katib) add theirs.
     for (const name of KFP_DATABASES) database.addDatabase(name);
     ctx.offer(Contracts.database, database);

@@ -1,15 +1,9 @@
 import { z } from 'zod';
 import { problem } from '../core/config/problems';
-import {
-  bucketName,
-  dnsLabel,
-  hostname,
-  httpsUrl,
-  positiveInt,
-  resources,
-} from '../core/config/patterns';
+import { bucketName, dnsLabel, httpsUrl, positiveInt, resources } from '../core/config/patterns';
 import { ConfigRule, PresetName } from '../core/config/rules';
 import { secretSource } from '../core/config/secrets';
+import { externalDatabaseSchema } from '../database/config';
 import { cronScheduleProblems } from '../database/cron';
 
 const managedDatabase = (preset: PresetName) =>
@@ -24,39 +18,13 @@ const managedDatabase = (preset: PresetName) =>
     resources: resources().optional(),
   });
 
-const externalDatabase = z.strictObject({
-  type: z.literal('external'),
-  host: hostname(),
-  port: positiveInt(65535, 'port').default(3306),
-  /** The server version, e.g. 8.4. */
-  version: z
-    .string()
-    .regex(/^\d+\.\d+$/, 'is not a major.minor version|Give the server version, e.g. 8.4.')
-    .default('8.4'),
-  tls: z
-    .strictObject({
-      required: z.boolean().default(true),
-      /** Why plain connections are acceptable; required to turn TLS off in prod. */
-      reason: z.string().min(10).optional(),
-      /** A Secret key with the CA that signed the server certificate. */
-      caSecret: z.strictObject({ name: dnsLabel(), key: z.string().min(1) }).optional(),
-    })
-    .prefault({}),
-  /** A Secret the user creates in `kubeflow` with the client's user name and password. */
-  credentials: z.strictObject({
-    secretName: dnsLabel(),
-    usernameKey: z.string().min(1).default('username'),
-    passwordKey: z.string().min(1).default('password'),
-  }),
-});
-
 /** `pipelines`: Kubeflow Pipelines, its database, artifacts and backups. */
 export const pipelinesShape = (preset: PresetName) => ({
   pipelines: z
     .strictObject({
       enabled: z.boolean().default(true),
       database: z
-        .discriminatedUnion('type', [managedDatabase(preset), externalDatabase])
+        .discriminatedUnion('type', [managedDatabase(preset), externalDatabaseSchema])
         .prefault({ type: 'managed' }),
       artifacts: z
         .strictObject({
