@@ -1,0 +1,6 @@
+export * from './config';
+export * from './controller';
+export * from './crds';
+export * from './names';
+export * from './rbac';
+export * from './versions';
