@@ -90,6 +90,15 @@ const LABELS = {
   'app.kubernetes.io/part-of': 'mlops-platform',
 };
 
+/**
+ * Keeps the trial pod out of the mesh: the annotation is what Kubeflow's Katib examples set
+ * (`examples/v1beta1/kubeflow-pipelines/*.ipynb` at v0.19.0), the label is the form current Istio
+ * reads first (its injection webhook's object selector). In a meshed pod the collector, which
+ * shares the pod's process namespace and by default waits for every container's processes
+ * (`WaitMainProcesses`, `waitAllProcesses` true), would wait for the proxy, which never exits.
+ */
+const OUT_OF_MESH = { 'sidecar.istio.io/inject': 'false' };
+
 /** Requests and limits of the trial container: one awk call. */
 const TRIAL_RESOURCES = {
   requests: { cpu: '10m', memory: '16Mi' },
@@ -105,8 +114,7 @@ export interface SmokeTrainingExperimentProps {
 /**
  * The Experiment `smoke-training`: random search over x in [0, 6], two trials at once, maximize
  * `score`, no failed trial allowed. Each trial is a batch Job whose pod prints its score to stdout
- * for the StdOut collector; the pod stays out of the mesh (`sidecar.istio.io/inject: "false"`, as
- * Kubeflow's Katib examples set it: an Istio sidecar would keep the Job from completing) and runs
+ * for the StdOut collector; the pod stays out of the mesh (`sidecar.istio.io/inject: "false"`) and runs
  * with the restricted security context, without a service account token (neither the trial nor
  * the collector calls the Kubernetes API). The Job's success and failure conditions and
  * `resumePolicy` are Katib's defaults for a batch Job (`experiment_defaults.go` at v0.19.0).
@@ -144,7 +152,10 @@ export function smokeTrainingExperiment(p: SmokeTrainingExperimentProps): Record
             backoffLimit: 0,
             activeDeadlineSeconds: 300,
             template: {
-              metadata: { labels: LABELS, annotations: { 'sidecar.istio.io/inject': 'false' } },
+              metadata: {
+                labels: { ...LABELS, ...OUT_OF_MESH },
+                annotations: OUT_OF_MESH,
+              },
               spec: {
                 restartPolicy: 'Never',
                 automountServiceAccountToken: false,

@@ -292,7 +292,14 @@ describe('the Experiment', () => {
     expect([job.apiVersion, job.kind]).toEqual(['batch/v1', 'Job']);
     expect(job.spec.backoffLimit).toBe(0);
     expect(job.spec.activeDeadlineSeconds).toBe(300);
-    expect(job.spec.template.metadata.annotations).toEqual({ 'sidecar.istio.io/inject': 'false' });
+    expect(job.spec.template.metadata).toEqual({
+      labels: {
+        'app.kubernetes.io/name': 'smoke-training',
+        'app.kubernetes.io/part-of': 'mlops-platform',
+        'sidecar.istio.io/inject': 'false',
+      },
+      annotations: { 'sidecar.istio.io/inject': 'false' },
+    });
     const pod = job.spec.template.spec;
     expect(pod.restartPolicy).toBe('Never');
     expect(pod.automountServiceAccountToken).toBe(false);
