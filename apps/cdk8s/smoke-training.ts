@@ -3,25 +3,13 @@ import {
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
 } from '../../constructs/core/security';
-import { KATIB_VERSION } from '../../constructs/katib/versions';
+import {
+  KATIB_METRICS_COLLECTOR_INJECTION_LABEL,
+  KATIB_NAMES,
+  KATIB_RUNTIME_LABELS,
+} from '../../constructs/katib/names';
+import { KATIB_CONFIG_IMAGES } from '../../constructs/katib/versions';
 import { RenderedPlatform } from '../../stacks/render';
-
-/**
- * Katib's controller Deployment: the platform has Katib when it renders it
- * (`manifests/v1beta1/components/controller/controller.yaml` at v0.19.0).
- */
-export const KATIB_CONTROLLER_DEPLOYMENT = 'katib-controller';
-
-/**
- * The namespace label that Katib's pod mutating webhook selects: only in namespaces carrying it
- * does the webhook add the metrics collector to trial pods
- * (`manifests/v1beta1/components/webhook/webhooks.yaml` at v0.19.0, `namespaceSelector` of
- * `mutator.pod.katib.kubeflow.org`). The Katib component exports the same label for tenants.
- */
-export const KATIB_METRICS_COLLECTOR_INJECTION_LABEL = {
-  key: 'katib.kubeflow.org/metrics-collector-injection',
-  value: 'enabled',
-} as const;
 
 /** The Experiment's name (and its label on every object of the check). */
 export const SMOKE_TRAINING = 'smoke-training';
@@ -47,21 +35,14 @@ export const SMOKE_TRAINING_SETTLE_SECONDS = 15;
  * (`MetricLoggerCollectorContainerName`, `pkg/metricscollector/v1beta1/common/const.go` at v0.19.0).
  */
 export const KATIB_COLLECTOR_CONTAINER = 'metrics-logger-and-collector';
-/** The label Katib puts on trial pods (`LabelTrialName`, `pkg/controller.v1beta1/consts/const.go`). */
-export const KATIB_TRIAL_LABEL = 'katib.kubeflow.org/trial';
-
 /**
- * The StdOut metrics collector image that `katib-config` names at v0.19.0
- * (`manifests/v1beta1/installs/katib-standalone/katib-config.yaml`): Alpine 3.15 with the
- * collector binary (`cmd/metricscollector/v1beta1/file-metricscollector/Dockerfile`), so `sh` and
- * `awk` are there. Every trial pod of this check pulls it anyway for its injected collector, and
- * it is in the bill of materials whenever Katib is, also for a mirrored registry.
+ * The trial image: the StdOut metrics collector that `katib-config` names
+ * (`KATIB_CONFIG_IMAGES.fileMetricsCollector`), Alpine 3.15 with the collector binary
+ * (`cmd/metricscollector/v1beta1/file-metricscollector/Dockerfile` at v0.19.0), so `sh`, `sleep`
+ * and `awk` are there. Every trial pod of this check pulls it anyway for its injected collector,
+ * and it is in the bill of materials whenever Katib is, also for a mirrored registry.
  */
-const COLLECTOR_IMAGE = {
-  registry: 'ghcr.io',
-  repository: 'kubeflow/katib/file-metrics-collector',
-  tag: KATIB_VERSION,
-} as const;
+const COLLECTOR_IMAGE = KATIB_CONFIG_IMAGES.fileMetricsCollector;
 
 /**
  * The objective as one awk program: score = -(x - 3)^2 printed as `score=<value>`, the
@@ -220,12 +201,10 @@ export function smokeTrainingScript(
     );
   }
   const objects = rendered.layers.flatMap((l) => l.objects);
-  if (
-    !objects.some((o) => o.kind === 'Deployment' && o.metadata.name === KATIB_CONTROLLER_DEPLOYMENT)
-  ) {
+  if (!objects.some((o) => o.kind === 'Deployment' && o.metadata.name === KATIB_NAMES.deployment)) {
     return undefined;
   }
-  const { key: label, value: labelValue } = KATIB_METRICS_COLLECTOR_INJECTION_LABEL;
+  const [label, labelValue] = Object.entries(KATIB_METRICS_COLLECTOR_INJECTION_LABEL)[0];
   const tenants = objects
     .filter((o) => o.kind === 'Namespace' && o.metadata.labels?.[label] === labelValue)
     .map((o) => o.metadata.name);
@@ -334,11 +313,11 @@ while :; do
   failed=$(kc -n "$TENANT" get "$EXP" -o jsonpath='{.status.conditions[?(@.type=="Failed")].status}|{.status.failedTrialList}|{.status.conditions[?(@.type=="Failed")].reason}: {.status.conditions[?(@.type=="Failed")].message}' 2>/dev/null) || failed=
   IFS='|' read -r is_failed failed_trials why <<< "$failed"
   if [ "$is_failed" = True ]; then
-    fail "Experiment $TENANT/${SMOKE_TRAINING} failed: $why. Failed trials: \${failed_trials:-none}; a trial's collector log: kubectl -n $TENANT logs -l ${KATIB_TRIAL_LABEL}=<trial> -c ${KATIB_COLLECTOR_CONTAINER} (--keep keeps them)."
+    fail "Experiment $TENANT/${SMOKE_TRAINING} failed: $why. Failed trials: \${failed_trials:-none}; a trial's collector log: kubectl -n $TENANT logs -l ${KATIB_RUNTIME_LABELS.trial}=<trial> -c ${KATIB_COLLECTOR_CONTAINER} (--keep keeps them)."
   fi
   if [ "$SECONDS" -ge "$deadline" ]; then
     state=$(kc -n "$TENANT" get "$EXP" -o jsonpath='trials {.status.trials}, running {.status.trialsRunning}, pending {.status.trialsPending}, succeeded {.status.trialsSucceeded}; {range .status.conditions[?(@.status=="True")]}{.type}: {.reason} {.message}; {end}' 2>/dev/null) || state=
-    fail "Experiment $TENANT/${SMOKE_TRAINING} did not succeed within $TIMEOUT (\${state:-\${error:-no status}}). See kubectl -n $TENANT describe $EXP and the suggestion's pod: kubectl -n $TENANT get pods -l katib.kubeflow.org/experiment=${SMOKE_TRAINING} (--keep keeps them)."
+    fail "Experiment $TENANT/${SMOKE_TRAINING} did not succeed within $TIMEOUT (\${state:-\${error:-no status}}). See kubectl -n $TENANT describe $EXP and the suggestion's pod: kubectl -n $TENANT get pods -l ${KATIB_RUNTIME_LABELS.experiment}=${SMOKE_TRAINING} (--keep keeps them)."
   fi
 done
 

@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  KATIB_METRICS_COLLECTOR_INJECTION_LABEL,
   SMOKE_TRAINING_SETTLE_SECONDS,
   smokeTrainingExperiment,
   smokeTrainingImage,
@@ -12,6 +11,7 @@ import {
   smokeTrainingTrialCommand,
 } from '../../../apps/cdk8s/smoke-training';
 import { LAYERS } from '../../../constructs/core/layers';
+import { KATIB_METRICS_COLLECTOR_INJECTION_LABEL } from '../../../constructs/katib/names';
 import { KubeObject, RenderedPlatform } from '../../../stacks/render';
 
 // smoke-training.sh, generated from a hand-made RenderedPlatform with the few objects the
@@ -477,8 +477,7 @@ describe('smoke-training.sh against a stand-in kubectl', () => {
     const disabled = run(smokeTrainingScript(KATIB), [TENANT], { INJECTION: 'disabled' });
     expect(disabled.stderr).toContain("=enabled (it is 'disabled'): Katib adds");
     expect(KATIB_METRICS_COLLECTOR_INJECTION_LABEL).toEqual({
-      key: 'katib.kubeflow.org/metrics-collector-injection',
-      value: 'enabled',
+      'katib.kubeflow.org/metrics-collector-injection': 'enabled',
     });
   });
 
