@@ -42,14 +42,17 @@ const INJECT_CA_FROM_ANNOTATION = 'cert-manager.io/inject-ca-from';
 /** The leader-election Lease name (`DefaultLeaderElectionID` of `defaults.go`). */
 export const KATIB_LEADER_ELECTION_ID = '3fbc96e9.katib.kubeflow.org';
 
-/** Where the controller's DB manager is: the gRPC Service the controller and collectors dial. */
-export interface KatibDbManagerEndpoint {
-  /** @default 'katib-db-manager' */
-  readonly service?: string;
-  /** @default - the controller's namespace */
-  readonly namespace?: string;
-  /** @default 6789 */
-  readonly port?: number;
+/**
+ * The DB manager as the controller dials it (gRPC, plain text): a `KatibDbManager` is one. The
+ * same address goes to every metrics collector the pod webhook injects (`-s-db`), so it must
+ * resolve from tenant namespaces.
+ */
+export interface KatibControllerDbManager {
+  /** e.g. `katib-db-manager.kubeflow.svc.cluster.local`. */
+  readonly serviceHost: string;
+  readonly servicePort: number;
+  /** Admits the controller's pods (called once, with the controller's pod labels). */
+  allowFrom?(id: string, podLabels: Readonly<Record<string, string>>, why: string): void;
 }
 
 export interface KatibControllerProps {
@@ -63,11 +66,11 @@ export interface KatibControllerProps {
   /** The KatibConfig settings. @default - upstream's Kubeflow config (see `KatibConfigSettings`) */
   readonly config?: KatibConfigSettings;
   /**
-   * The DB manager's Service, written to `KATIB_DB_MANAGER_SERVICE_*`: the controller reads
+   * The DB manager, written to `KATIB_DB_MANAGER_SERVICE_*`: the controller reads and deletes
    * observation logs there and passes the address to every metrics collector it injects.
-   * @default - `katib-db-manager.<namespace>:6789`
+   * @default - upstream's address `katib-db-manager.<namespace>:6789`, with no allow
    */
-  readonly dbManager?: KatibDbManagerEndpoint;
+  readonly dbManager?: KatibControllerDbManager;
   /**
    * Labels of the namespaces whose pods the pod webhook sees (upstream's `namespaceSelector`).
    * @default KATIB_METRICS_COLLECTOR_INJECTION_LABEL
@@ -124,12 +127,11 @@ export class KatibController extends Construct {
       props.injectionNamespaceLabels ?? KATIB_METRICS_COLLECTOR_INJECTION_LABEL;
     this.config = resolveKatibConfig(props.config ?? {}, this.replicas);
     this.serviceHost = `${N.service}.${ns}.svc`;
-    const db = {
-      service: props.dbManager?.service ?? N.dbManagerService,
-      namespace: props.dbManager?.namespace ?? ns,
-      port: props.dbManager?.port ?? P.dbManager,
+    const db = props.dbManager ?? {
+      serviceHost: `${N.dbManagerService}.${ns}`,
+      servicePort: P.dbManager,
     };
-    this.dbManagerAddress = `${db.service}.${db.namespace}:${db.port}`;
+    this.dbManagerAddress = `${db.serviceHost}:${db.servicePort}`;
     throwIfProblems('KatibController', validate(props, this));
 
     const labels = KATIB_LABELS.labels('controller');
@@ -222,9 +224,11 @@ export class KatibController extends Construct {
                     name: 'KATIB_CORE_NAMESPACE',
                     valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
                   },
-                  { name: 'KATIB_DB_MANAGER_SERVICE_NAMESPACE', value: db.namespace },
-                  { name: 'KATIB_DB_MANAGER_SERVICE_IP', value: db.service },
-                  { name: 'KATIB_DB_MANAGER_SERVICE_PORT', value: String(db.port) },
+                  // The controller dials `<IP>.<NAMESPACE>:<PORT>`, or `<IP>:<PORT>` when the
+                  // namespace is set empty (`GetDBManagerAddr`): the full host goes in IP.
+                  { name: 'KATIB_DB_MANAGER_SERVICE_NAMESPACE', value: '' },
+                  { name: 'KATIB_DB_MANAGER_SERVICE_IP', value: db.serviceHost },
+                  { name: 'KATIB_DB_MANAGER_SERVICE_PORT', value: String(db.servicePort) },
                 ],
                 ports: [
                   { name: 'webhook', containerPort: P.webhook, protocol: 'TCP' },
@@ -394,6 +398,11 @@ export class KatibController extends Construct {
       from: [NetworkPeer.ipBlock('0.0.0.0/0'), NetworkPeer.ipBlock('::/0')],
       ports: [{ port: P.webhook }],
     });
+    db.allowFrom?.(
+      'katib-controller',
+      selector,
+      "The Katib controller reads and deletes trials' observation logs",
+    );
   }
 }
 

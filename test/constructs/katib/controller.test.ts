@@ -47,8 +47,8 @@ describe('KatibController', () => {
         name: 'KATIB_CORE_NAMESPACE',
         valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
       },
-      { name: 'KATIB_DB_MANAGER_SERVICE_NAMESPACE', value: NS },
-      { name: 'KATIB_DB_MANAGER_SERVICE_IP', value: 'katib-db-manager' },
+      { name: 'KATIB_DB_MANAGER_SERVICE_NAMESPACE', value: '' },
+      { name: 'KATIB_DB_MANAGER_SERVICE_IP', value: 'katib-db-manager.kubeflow' },
       { name: 'KATIB_DB_MANAGER_SERVICE_PORT', value: '6789' },
     ]);
     expect(built.controller.dbManagerAddress).toBe('katib-db-manager.kubeflow:6789');
@@ -240,6 +240,24 @@ describe('KatibController', () => {
         '- `issuer` is an ACME issuer (got HTTP-01 for katib-controller.kubeflow.svc). An ACME server cannot certify in-cluster Service names; use a CA issuer (selfSigned or ca) for webhooks.',
       ].join('\n'),
     );
+  });
+
+  it('dials the DB manager it is given and asks it to admit the controller', () => {
+    const asked: { id: string; labels: Readonly<Record<string, string>> }[] = [];
+    const b = buildController({
+      dbManager: {
+        serviceHost: 'katib-db-manager.kubeflow.svc.cluster.local',
+        servicePort: 6789,
+        allowFrom: (id, labels) => asked.push({ id, labels }),
+      },
+    });
+    const c = b.objects().find('Deployment', NS, F.name).spec.template.spec
+      .containers[0] as Manifest;
+    expect(c.env.find((e: Manifest) => e.name === 'KATIB_DB_MANAGER_SERVICE_IP').value).toBe(
+      'katib-db-manager.kubeflow.svc.cluster.local',
+    );
+    expect(b.controller.dbManagerAddress).toBe('katib-db-manager.kubeflow.svc.cluster.local:6789');
+    expect(asked).toEqual([{ id: 'katib-controller', labels: b.controller.podSelector }]);
   });
 
   it('follows the namespace it is given', () => {
