@@ -236,7 +236,7 @@ describe('TrainJob (Trainer v2.2.0, construct for teams)', () => {
     });
     expect(spec.suspend).toBe(true);
     expect(spec.activeDeadlineSeconds).toBe(3600);
-    expect(job.metadata.labels.team).toBe('a');
+    expect(job.metadata.labels).toMatchObject({ team: 'a' });
     expect(job.metadata.annotations).toEqual({ 'example.com/owner': 'alice' });
     const jobs = spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs;
     expect(jobs.map((j: Obj) => j.name)).toEqual(['dataset-initializer', 'node']);
