@@ -22,7 +22,9 @@ import { KATIB_IMAGES } from './versions';
  * - PostgreSQL: yes, through `KATIB_POSTGRESQL_SSL_MODE` (lib/pq `sslmode`, default `disable`;
  *   `pkg/db/v1beta1/postgres/postgres.go`, `common/const.go`), with the CA from lib/pq's
  *   `PGSSLROOTCERT` or the system roots.
- * A config rule refuses an external MySQL database that requires TLS with this.
+ * A config rule refuses an external MySQL database that requires TLS with this. MySQL 8.0 and 8.4
+ * work: go-sql-driver/mysql v1.5.0 (`go.mod`) speaks `caching_sha2_password`, fetching the
+ * server's RSA key on a plain connection; upstream deploys `mysql:8.0.29`, Kubeflow `mysql:8.0`.
  */
 export const KATIB_DB_MANAGER_SUPPORTS_TLS: Readonly<Record<IDatabase['engine'], boolean>> = {
   mysql: false,

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { GatewayExposure, exposeThroughGateway } from '../core/gateway-exposure';
 import { ImageRef, imageReference, parseImageReference, resolveImage } from '../core/images';
+import { KubeflowMenuItem } from '../core/kubeflow';
 import { IGateway } from '../core/mesh';
 import { HOLD_UNTIL_PROXY_STARTS, ISTIO_SECURITY_API_VERSION } from '../core/mesh-policy';
 import { INamespace } from '../core/network';
@@ -28,6 +29,16 @@ export const KATIB_UI_DEFAULT_RESOURCES: ResourceSpec = {
 
 /** The header the gateway passes the user in (`USERID_HEADER` default in `pkg/ui/v1beta1/authzn.go`). */
 export const KATIB_UI_USERID_HEADER = 'kubeflow-userid';
+
+/**
+ * The central dashboard's menu entry for the UI, as Kubeflow 26.03.1 lists it
+ * (`applications/dashboard/upstream/centraldashboard/base/configmap.yaml`).
+ */
+export const KATIB_UI_MENU_ITEM: KubeflowMenuItem = {
+  link: KATIB_UI_PREFIX,
+  text: 'Katib Experiments',
+  icon: 'kubeflow:katib',
+};
 
 const ALL_VERBS = ['*'];
 /**

@@ -3,6 +3,7 @@ import { BillOfMaterials } from '../../../constructs/core/images';
 import { KatibDbManager } from '../../../constructs/katib/db-manager';
 import {
   KATIB_UI_DEFAULT_RESOURCES,
+  KATIB_UI_MENU_ITEM,
   KATIB_UI_RULES,
   KATIB_UI_UPSTREAM_RULES,
   KatibUi,
@@ -197,6 +198,14 @@ describe('KatibUi', () => {
       seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(spec.automountServiceAccountToken).toBe(true);
+  });
+
+  test("the dashboard's menu entry, Kubeflow's", () => {
+    expect(KATIB_UI_MENU_ITEM).toEqual({
+      link: '/katib/',
+      text: 'Katib Experiments',
+      icon: 'kubeflow:katib',
+    });
   });
 
   test('every problem at once', () => {
