@@ -1,9 +1,9 @@
 import { Testing } from 'cdk8s';
 import { LAYERS, Layer } from '../../../constructs/core/layers';
 import { JOBSET_API, JobSet, jobSetSelectorUpgrade } from '../../../constructs/jobset';
-import { RenderedPlatform } from '../../../stacks/render';
+import { KubeObject, RenderedPlatform } from '../../../stacks/render';
 import { CLUSTER_ISSUER, FakeNamespace } from '../../fakes';
-import { LayeredApp, Manifest } from '../../helpers';
+import { LayeredApp } from '../../helpers';
 import { checkIntegrity } from '../../integrity';
 import { NS } from './helpers';
 
@@ -14,10 +14,10 @@ const jobSet = new JobSet(platform.chartFor(Layer.PLATFORM_CONTROLLERS), 'JobSet
 });
 const layers = LAYERS.map((info) => ({
   info,
-  objects: Testing.synth(platform.chartFor(info.layer)) as Manifest[],
+  objects: Testing.synth(platform.chartFor(info.layer)) as KubeObject[],
 }));
 const kindsIn = (layer: Layer) =>
-  layers.find((l) => l.info.layer === layer)?.objects.map((o) => o.kind as string) ?? [];
+  layers.find((l) => l.info.layer === layer)?.objects.map((o) => o.kind) ?? [];
 
 describe('JobSet in the install layers', () => {
   test('the CRD installs with the CRDs; everything else with the platform controllers', () => {
