@@ -96,3 +96,9 @@ export const JOBSET_SELECTOR: Readonly<Record<string, string>> = {
   'app.kubernetes.io/name': 'jobset',
   'control-plane': 'controller-manager',
 };
+
+/**
+ * The labels of the manager pods that selectors (Services, NetworkPolicies, a ServiceMonitor)
+ * may use: the Deployment's selector. The pods also carry the platform's standard labels.
+ */
+export const JOBSET_POD_LABELS: Readonly<Record<string, string>> = JOBSET_SELECTOR;

@@ -3,6 +3,7 @@ import {
   JOBSET_DEFAULT_RESOURCES,
   JOBSET_IMAGES,
   JOBSET_NAMES,
+  JOBSET_POD_LABELS,
   JOBSET_PORTS,
   JOBSET_SELECTOR,
   JOBSET_VERSION,
@@ -116,6 +117,7 @@ describe('JobSet v0.11.0 controller manager', () => {
 
   test("the selector is upstream v0.11.0's; the pods and both Services match it", () => {
     expect(JOBSET_SELECTOR).toEqual(SELECTOR_FACTS['v0.11.0']);
+    expect(JOBSET_POD_LABELS).toEqual(SELECTOR_FACTS['v0.11.0']);
     expect(deployment.spec.selector).toEqual({ matchLabels: SELECTOR_FACTS['v0.11.0'] });
     expect(pod.metadata.labels).toMatchObject(SELECTOR_FACTS['v0.11.0']);
     // Kubeflow's `jobset-webhook` NetworkPolicy would still select our pods.
