@@ -37,7 +37,9 @@ const templateMeta = (): Props =>
 
 /** A list keyed by `name` whose items are kept whole but must have a name. */
 const namedList = (maxItems?: number, item: Props = Schema.preserve()): Props => ({
-  ...Schema.listMap({ ...item, required: ['name', ...(item.required ?? [])] }, ['name']),
+  ...Schema.listMap({ ...item, required: [...new Set(['name', ...(item.required ?? [])])] }, [
+    'name',
+  ]),
   ...(maxItems !== undefined ? { maxItems } : {}),
 });
 
