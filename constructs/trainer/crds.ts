@@ -90,18 +90,21 @@ const containerPatch = (): Props =>
     { required: ['name'] },
   );
 
-/** `PodSpecPatch`: the pod fields a runtime patch may set (TrainJob v2.2.0 API). */
+/**
+ * `PodSpecPatch`: the pod fields a runtime patch may set (TrainJob v2.2.0 API). Upstream also
+ * marks `volumes`, `initContainers`, `containers`, `imagePullSecrets` and `securityContext`
+ * immutable with CEL; here those subtrees are kept whole (`x-kubernetes-preserve-unknown-fields`),
+ * whose size the API server cannot bound when it estimates a rule's cost, and a patch reaches
+ * 16 x 100 of them, so only `serviceAccountName` keeps its rule.
+ */
 const podSpecPatch = (): Props =>
   Schema.object({
     serviceAccountName: withRules(str({ max: 253 }), IMMUTABLE),
-    volumes: withRules(namedList(128), IMMUTABLE),
-    initContainers: withRules(namedList(64, containerPatch()), IMMUTABLE),
-    containers: withRules(namedList(64, containerPatch()), IMMUTABLE),
-    imagePullSecrets: withRules(
-      namedList(64, Schema.object({ name: { type: 'string', default: '' } })),
-      IMMUTABLE,
-    ),
-    securityContext: withRules(Schema.preserve(), IMMUTABLE),
+    volumes: namedList(128),
+    initContainers: namedList(64, containerPatch()),
+    containers: namedList(64, containerPatch()),
+    imagePullSecrets: namedList(64, Schema.object({ name: { type: 'string', default: '' } })),
+    securityContext: Schema.preserve(),
     nodeSelector: stringMap(),
     affinity: Schema.preserve(),
     tolerations: { ...Schema.list(Schema.preserve()), maxItems: 128 },

@@ -69,6 +69,13 @@ describe('Trainer CRDs', () => {
     expect(patches.maxItems).toBe(16);
     expect(patches.items.required).toEqual(['manager']);
     expect(spec.properties.podTemplateOverrides).toBeUndefined();
+    const podPatch =
+      patches.items.properties.trainingRuntimeSpec.properties.template.properties.spec.properties
+        .replicatedJobs.items.properties.template.properties.spec.properties.template.properties
+        .spec.properties;
+    expect(podPatch.serviceAccountName['x-kubernetes-validations']).toHaveLength(1);
+    expect(podPatch.containers['x-kubernetes-validations']).toBeUndefined();
+    expect(podPatch.containers.items.required).toEqual(['name']);
     expect(tj['x-kubernetes-validations']).toHaveLength(2);
   });
 
