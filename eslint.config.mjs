@@ -29,6 +29,13 @@ const ALLOWED = [
   { from: 'constructs/serving', to: 'constructs/kserve' },
   { from: 'constructs/serving', to: 'constructs/knative-serving' },
   { from: 'constructs/serving', to: 'constructs/kserve-models-web-app' },
+  // Katib's component shares the database settings (an external Katib database is configured
+  // like the pipelines one) and composes Katib.
+  { from: 'constructs/automl', to: 'constructs/katib' },
+  { from: 'constructs/automl', to: 'constructs/database' },
+  // The training component composes Kubeflow Trainer and the JobSet it runs on.
+  { from: 'constructs/training', to: 'constructs/trainer' },
+  { from: 'constructs/training', to: 'constructs/jobset' },
   // A Tenant creates its namespace as a PlatformNamespace (tenant.ts).
   { from: 'constructs/tenant', to: 'constructs/namespaces' },
   // core/policy.ts writes the suppression annotation in the format policies/ reads.

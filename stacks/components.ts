@@ -1,3 +1,4 @@
+import { automlComponent } from '../constructs/automl/component';
 import { certManagerComponent } from '../constructs/cert-manager/component';
 import { identityComponent } from '../constructs/dex/component';
 import { istioComponent } from '../constructs/istio/component';
@@ -9,6 +10,7 @@ import { oauth2ProxyComponent } from '../constructs/oauth2-proxy/component';
 import { podDefaultsComponent } from '../constructs/poddefaults/component';
 import { servingComponent } from '../constructs/serving/component';
 import { tenantsComponent } from '../constructs/tenant/component';
+import { trainingComponent } from '../constructs/training/component';
 
 /**
  * The platform's components, one line each. The order here is only the tie-breaker: the platform
@@ -25,5 +27,7 @@ export const BUILT_IN_COMPONENTS = [
   kubeflowNotebooksComponent,
   kubeflowPipelinesComponent,
   servingComponent,
+  trainingComponent,
+  automlComponent,
   tenantsComponent,
 ] as const;

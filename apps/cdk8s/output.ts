@@ -3,6 +3,7 @@ import { accessMarkdown, accessReport } from '../../stacks/access';
 import { installScript } from './install-script';
 import { smokeScript } from './smoke-script';
 import { smokeServingScript } from './smoke-serving';
+import { smokeTrainingScript } from './smoke-training';
 import { versionsDoc } from './versions-doc';
 import { yamlDocument } from './yaml';
 
@@ -49,6 +50,11 @@ export function outputFiles(rendered: RenderedPlatform): OutputFile[] {
     : undefined;
   if (servingSmoke !== undefined) {
     files.push({ name: 'smoke-serving.sh', content: servingSmoke, mode: 0o755 });
+  }
+  // Opt-in: a two-trial random search in a tenant, when Katib is rendered.
+  const trainingSmoke = smokeTrainingScript(rendered);
+  if (trainingSmoke !== undefined) {
+    files.push({ name: 'smoke-training.sh', content: trainingSmoke, mode: 0o755 });
   }
 
   files.push({

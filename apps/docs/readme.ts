@@ -17,6 +17,13 @@ import {
 import { KFP_IMAGES } from '../../constructs/kubeflow-pipelines/versions';
 import { ARGO_WORKFLOWS_IMAGES } from '../../constructs/argo-workflows/versions';
 import { DATABASE_VERSIONS } from '../../constructs/database/versions';
+import { KSERVE_IMAGES } from '../../constructs/kserve/versions';
+import { KNATIVE_SERVING_IMAGES } from '../../constructs/knative-serving/versions';
+import { MODELS_WEB_APP_IMAGES } from '../../constructs/kserve-models-web-app/versions';
+import { KATIB_CONFIG_IMAGES, KATIB_IMAGES } from '../../constructs/katib/versions';
+import { KATIB_TRIAL_TEMPLATE_IMAGES } from '../../constructs/katib/trial-templates';
+import { TRAINER_IMAGES, TRAINER_RUNTIME_IMAGES } from '../../constructs/trainer/versions';
+import { JOBSET_IMAGES } from '../../constructs/jobset/versions';
 import { ruleCatalogue } from '../../stacks/config/validate';
 import { LAYERS } from '../../constructs/core/layers';
 
@@ -40,6 +47,15 @@ export const VERSION_CATALOG: Record<string, Record<string, ImageRef>> = {
   'kubeflow-pipelines': KFP_IMAGES,
   'argo-workflows': ARGO_WORKFLOWS_IMAGES,
   database: DATABASE_VERSIONS,
+  kserve: KSERVE_IMAGES,
+  'knative-serving': KNATIVE_SERVING_IMAGES,
+  'models-web-app': MODELS_WEB_APP_IMAGES,
+  katib: KATIB_IMAGES,
+  'katib-config': KATIB_CONFIG_IMAGES,
+  'katib trial templates': KATIB_TRIAL_TEMPLATE_IMAGES,
+  trainer: TRAINER_IMAGES,
+  'training runtimes': TRAINER_RUNTIME_IMAGES,
+  jobset: JOBSET_IMAGES,
 };
 
 export function versionsTable(): string {

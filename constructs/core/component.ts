@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ICertificateIssuer } from './certificates';
 import { ConfigRule, PresetName, RuleDescription } from './config/rules';
 import { IDatabase } from './database';
+import { ITrainingRuntimes } from './training';
 import { IMachineTokenIssuer, IOidcProvider } from './identity';
 import { IKubeflowProfiles, IPodDefaults } from './kubeflow';
 import { Layer } from './layers';
@@ -57,6 +58,10 @@ export const Contracts = {
   podDefaults: new Contract<IPodDefaults>(
     'IPodDefaults',
     'the PodDefaults admission webhook of profile namespaces',
+  ),
+  trainingRuntimes: new Contract<ITrainingRuntimes>(
+    'ITrainingRuntimes',
+    'Kubeflow Trainer: TrainJobs and the ClusterTrainingRuntimes they run on',
   ),
 } as const;
 

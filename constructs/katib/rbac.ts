@@ -26,8 +26,8 @@ const READ = ['get', 'list', 'watch'];
  * - pods, pods/status (get): the pod webhook reads a trial pod's owner chain; events: the
  *   controller's recorder; namespaces, configmaps (read): `katib-config` and trial templates in
  *   ConfigMaps of any namespace (`trialTemplate.configMap`).
- * - kubeflow.org experiments, trials, suggestions and their status and finalizers (every verb):
- *   the controller's own resources.
+ * - kubeflow.org experiments, trials, suggestions and their status and finalizers: the
+ *   controller's own resources, with the verbs it uses (upstream grants `*`).
  */
 export const KATIB_CONTROLLER_RULES: readonly k8s.PolicyRule[] = [
   { apiGroups: [''], resources: ['services'], verbs: [...READ, 'create', 'delete'] },
@@ -70,7 +70,8 @@ export const KATIB_CONTROLLER_RULES: readonly k8s.PolicyRule[] = [
       'suggestions/status',
       'suggestions/finalizers',
     ],
-    verbs: ['*'],
+    // Upstream grants `*`; these are the verbs controller-runtime's clients use on them.
+    verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
   },
 ];
 

@@ -86,6 +86,8 @@ describe('the access report', () => {
       'istio-system/allow-istiod-xds 15012/TCP',
       // the cluster-local gateway: a tenant calls its own models (the gateway's policy keeps it to them)
       'knative-serving/allow-knative-local-gateway-clients 8081/TCP',
+      // Katib's DB manager: trials' metrics collectors report, suggestions read
+      'kubeflow/allow-katib-db-manager-from-tenants 6789/TCP',
       'kubeflow/allow-metadata-grpc-service-from-pipelines 8080/TCP',
       'kubeflow/allow-ml-pipeline-from-tenants 8888/TCP,8887/TCP',
       'minio/allow-object-store-from-tenants 9000/TCP',
@@ -114,6 +116,7 @@ describe('the access diff of two environment files', () => {
     '- nlp: User nlp-lead@example.com has kubeflow-admin',
     '- nlp: pods may reach istio-system on 15012/TCP',
     '- nlp: pods may reach knative-serving on 8081/TCP',
+    '- nlp: pods may reach kubeflow on 6789/TCP',
     '- nlp: pods may reach kubeflow on 8080/TCP',
     '- nlp: pods may reach kubeflow on 8888/TCP, 8887/TCP',
     '- nlp: pods may reach minio on 9000/TCP',
@@ -122,6 +125,7 @@ describe('the access diff of two environment files', () => {
     '+ speech: User speech-lead@example.com has kubeflow-admin',
     '+ speech: pods may reach istio-system on 15012/TCP',
     '+ speech: pods may reach knative-serving on 8081/TCP',
+    '+ speech: pods may reach kubeflow on 6789/TCP',
     '+ speech: pods may reach kubeflow on 8080/TCP',
     '+ speech: pods may reach kubeflow on 8888/TCP, 8887/TCP',
     '+ speech: pods may reach minio on 9000/TCP',

@@ -33,6 +33,7 @@ const WEB_APPS = [
   'tensorboards-web-app',
   'ml-pipeline-ui',
   'kserve-models-web-application',
+  'katib-ui',
 ];
 /** Pipelines' policies, each asserted by its construct's tests (test/constructs/kubeflow-pipelines). */
 const PIPELINES_POLICIES = [
@@ -41,6 +42,8 @@ const PIPELINES_POLICIES = [
   'metadata-grpc-service',
   'service-cache-server',
 ];
+/** The Katib UI refuses requests without the user header (test/constructs/katib/ui.test.ts). */
+const KATIB_POLICIES = ['katib-ui-require-user'];
 
 const matches = (selector: Record<string, string>, labels: Record<string, string> | undefined) =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
@@ -251,10 +254,11 @@ describe.each([
           `/pipeline/#/${page} -> kubeflow/ml-pipeline-ui:80 -> Deployment ml-pipeline-ui:3000`,
       ),
       '/kserve-endpoints/ -> kubeflow/kserve-models-web-application:80 -> Deployment kserve-models-web-application:5000',
+      '/katib/ -> kubeflow/katib-ui:80 -> Deployment katib-ui:8080',
     ]);
   });
 
-  test('the menu lists exactly Notebooks, Volumes, TensorBoards, the Pipelines pages and KServe Endpoints', () => {
+  test('the menu lists exactly Notebooks, Volumes, TensorBoards, the Pipelines pages, KServe Endpoints and Katib Experiments', () => {
     expect(menuOf(objects)).toEqual([
       { type: 'item', link: '/jupyter/', text: 'Notebooks', icon: 'book' },
       { type: 'item', link: '/volumes/', text: 'Volumes', icon: 'device:storage' },
@@ -278,16 +282,17 @@ describe.each([
         text: 'KServe Endpoints',
         icon: 'kubeflow:models',
       },
+      { type: 'item', link: '/katib/', text: 'Katib Experiments', icon: 'kubeflow:katib' },
     ]);
   });
 
-  test('the AuthorizationPolicies in kubeflow are the web apps’, KFAM’s and Pipelines’, nothing else', () => {
+  test('the AuthorizationPolicies in kubeflow are the web apps’, KFAM’s, Pipelines’ and Katib’s, nothing else', () => {
     expect(
       objectsOfKind(objects, 'AuthorizationPolicy')
         .filter((p) => p.metadata.namespace === 'kubeflow')
         .map((p) => p.metadata.name as string)
         .sort(),
-    ).toEqual([...WEB_APPS, 'profiles-kfam', ...PIPELINES_POLICIES].sort());
+    ).toEqual([...WEB_APPS, 'profiles-kfam', ...PIPELINES_POLICIES, ...KATIB_POLICIES].sort());
   });
 
   test.each(WEB_APPS)(

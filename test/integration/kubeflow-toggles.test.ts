@@ -21,15 +21,20 @@ const PROD = readEnvironment('stacks/prod.yaml');
 
 type Kubeflow = Record<string, unknown>;
 /**
- * `env` with these Kubeflow switches. Pipelines and serving need the dashboard too (asserted on
- * their own below), so they are switched off with the dashboard here.
+ * `env` with these Kubeflow switches. Pipelines, serving, training and AutoML need the dashboard
+ * too (asserted on their own below), so they are switched off with the dashboard here.
  */
 const withKubeflow = (env: EnvironmentConfig, kubeflow: Kubeflow): EnvironmentConfig =>
   ({
     ...env,
     kubeflow,
     ...((kubeflow as { dashboard?: { enabled?: boolean } }).dashboard?.enabled === false
-      ? { pipelines: { enabled: false }, serving: { enabled: false } }
+      ? {
+          pipelines: { enabled: false },
+          serving: { enabled: false },
+          training: { enabled: false },
+          automl: { enabled: false },
+        }
       : {}),
   }) as EnvironmentConfig;
 
@@ -116,6 +121,7 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
       'TensorBoards',
       'Pipelines',
       'KServe Endpoints',
+      'Katib Experiments',
     ]);
     // one allow for every web app's pods, by port: notebooks, PVC viewers, TensorBoards
     expect(tenantAllows(full, 'team-demo')).toEqual([
@@ -161,7 +167,7 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
     expect(
       objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/name'] === 'kubeflow-notebooks'),
     ).toEqual([]);
-    expect(menuTexts(objects)).toEqual(['Pipelines', 'KServe Endpoints']);
+    expect(menuTexts(objects)).toEqual(['Pipelines', 'KServe Endpoints', 'Katib Experiments']);
     expect(tenantAllows(objects, 'team-demo')).toEqual([]);
     // the dashboard, profiles and PodDefaults stay
     expect(keysOf(objects)).toEqual(
@@ -190,6 +196,7 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
       'TensorBoards',
       'Pipelines',
       'KServe Endpoints',
+      'Katib Experiments',
     ]);
     expect(tenantAllows(objects, 'team-demo')).toEqual(['allow-notebooks-from-gateway 8888,6006']);
   });
@@ -206,7 +213,13 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
       ]),
     );
     expect(diff(objects)).toEqual({ removed: tensorboards, added: [] });
-    expect(menuTexts(objects)).toEqual(['Notebooks', 'Volumes', 'Pipelines', 'KServe Endpoints']);
+    expect(menuTexts(objects)).toEqual([
+      'Notebooks',
+      'Volumes',
+      'Pipelines',
+      'KServe Endpoints',
+      'Katib Experiments',
+    ]);
     expect(tenantAllows(objects, 'team-demo')).toEqual(['allow-notebooks-from-gateway 8888,8080']);
   });
 });
@@ -619,7 +632,7 @@ describe('config groups of team components', () => {
   });
 });
 
-test('Pipelines and serving need the dashboard: switching only the dashboard off is an error at its switch', () => {
+test('Pipelines, serving, training and AutoML need the dashboard: switching only the dashboard off is an error at its switch', () => {
   let problems: { path: string; message: string; rule?: string }[] = [];
   try {
     validateEnvironment({
@@ -646,5 +659,10 @@ test('Pipelines and serving need the dashboard: switching only the dashboard off
         '`kubeflow.dashboard.enabled` is false, but serving (serving.enabled) is on and needs Kubeflow profiles, their roles and the central dashboard, which kubeflow-dashboard offers (got boolean false). Switch kubeflow-dashboard on, or set serving.enabled: false.',
       rule: 'COMPONENT-TOGGLES',
     },
+    ...['training', 'automl'].map((c) => ({
+      path: 'kubeflow.dashboard.enabled',
+      message: `\`kubeflow.dashboard.enabled\` is false, but ${c} (${c}.enabled) is on and needs Kubeflow profiles, their roles and the central dashboard, which kubeflow-dashboard offers (got boolean false). Switch kubeflow-dashboard on, or set ${c}.enabled: false.`,
+      rule: 'COMPONENT-TOGGLES',
+    })),
   ]);
 });

@@ -506,12 +506,14 @@ describe.each(CASES)('Pipelines in $name with tenants team-a and team-b', ({ nam
   }
 
   test.each(TENANTS)(
-    "%s's access report lists kubeflow's ml-pipeline (8888, 8887) and metadata gRPC (8080)",
+    "%s's access report lists kubeflow's ml-pipeline (8888, 8887), metadata gRPC (8080) and Katib's DB manager (6789)",
     (ns) => {
       const report = accessReport(renderedCase(name).rendered);
       const tenant = report.tenants.find((t) => t.tenant === ns);
       const inKubeflow = (tenant?.reaches ?? []).filter((r) => r.namespace === 'kubeflow');
       expect(inKubeflow.map((r) => `${r.policy} ${r.ports.join(',')}`)).toEqual([
+        // trials' metrics collectors report, suggestions read (AutoML)
+        'allow-katib-db-manager-from-tenants 6789/TCP',
         'allow-metadata-grpc-service-from-pipelines 8080/TCP',
         'allow-ml-pipeline-from-tenants 8888/TCP,8887/TCP',
       ]);
@@ -686,7 +688,10 @@ describe.each([
   let off: Rendered | undefined;
   let on: Rendered | undefined;
   const objectsOff = (): Obj[] =>
-    (off ??= render(withPipelines(withTwoTenants(env), { enabled: false }))).objects;
+    (off ??= render({
+      ...withPipelines(withTwoTenants(env), { enabled: false }),
+      automl: { enabled: false },
+    } as EnvironmentConfig)).objects;
   const objectsOn = (): Obj[] => (on ??= render(withTwoTenants(env))).objects;
 
   test('builds no Pipelines object', () => {
@@ -717,7 +722,11 @@ describe.each([
       accessJobs(
         render(
           withPipelines(
-            { ...withTwoTenants(env), serving: { enabled: false } } as EnvironmentConfig,
+            {
+              ...withTwoTenants(env),
+              serving: { enabled: false },
+              automl: { enabled: false },
+            } as EnvironmentConfig,
             {
               enabled: false,
             },
@@ -745,6 +754,7 @@ describe.each([
       'TensorBoards',
       'Pipelines',
       'KServe Endpoints',
+      'Katib Experiments',
     ]);
   });
 });

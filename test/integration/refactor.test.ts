@@ -32,6 +32,9 @@ import { REPO_ROOT, allObjects, readEnvironment, renderEnv } from '../helpers';
  *   with net-istio and the cluster-local gateway, and per tenant the model service account and
  *   the serving policies; of the objects before, only `dashboard-config` changed (its menu gained
  *   KServe Endpoints). The tenants' object-store keys are shared with Pipelines (one identity).
+ * - Training and AutoML (issue 14) added Katib, Kubeflow Trainer, JobSet and their runtimes; of
+ *   the objects before, `dashboard-config` changed (Katib Experiments on the menu), and MySQL's
+ *   init script and backup gained Katib's database `katib` (declared with `addDatabase`).
  */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);

@@ -17,6 +17,8 @@ describe.each(['stacks/dev.yaml', 'stacks/prod.yaml'])('%s follows the release s
       'dashboard',
       'dex',
       'istio',
+      'jobset',
+      'katib',
       // model serving: Knative (Serverless mode), KServe and its models web app
       'knative-serving',
       'kserve',
@@ -27,6 +29,7 @@ describe.each(['stacks/dev.yaml', 'stacks/prod.yaml'])('%s follows the release s
       'notebooks',
       'oauth2-proxy',
       'pipelines',
+      'trainer',
     ]);
     expect(versions.map(releaseSetDrift).filter(Boolean)).toEqual([]);
   });

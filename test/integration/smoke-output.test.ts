@@ -21,7 +21,12 @@ describe('the Pipelines smoke script in the output', () => {
   });
 
   test('is left out without Pipelines', () => {
-    const env = { ...readEnvironment('stacks/dev.yaml'), pipelines: { enabled: false } };
+    const env = {
+      ...readEnvironment('stacks/dev.yaml'),
+      pipelines: { enabled: false },
+      // Katib keeps its state in the platform database, which Pipelines offers.
+      automl: { enabled: false },
+    };
     expect(outputFiles(renderEnv(env)).map((f) => f.name)).not.toContain('smoke-pipelines.sh');
   });
 });
@@ -40,5 +45,24 @@ describe('the serving smoke script in the output', () => {
   test('is left out without serving', () => {
     const env = { ...readEnvironment('stacks/dev.yaml'), serving: { enabled: false } };
     expect(outputFiles(renderEnv(env)).map((f) => f.name)).not.toContain('smoke-serving.sh');
+  });
+});
+
+describe('the training smoke script in the output', () => {
+  test('is written, executable, with Katib on, for the tenants Katib injects collectors into', () => {
+    const rendered = renderEnv(readEnvironment('stacks/dev.yaml'));
+    const smoke = outputFiles(rendered).find((f) => f.name === 'smoke-training.sh');
+    expect(smoke?.mode).toBe(0o755);
+    expect(smoke?.content).toMatch(/^#!\/usr\/bin\/env bash/);
+    expect(smoke?.content).toContain('"algorithmName": "random"');
+    expect(smoke?.content).toContain('team-demo');
+    // the trial runs the collector's image, which the platform already pins
+    expect(rendered.images).toContain('ghcr.io/kubeflow/katib/file-metrics-collector:v0.19.0');
+    expect(smoke?.content).toContain('ghcr.io/kubeflow/katib/file-metrics-collector:v0.19.0');
+  });
+
+  test('is left out without Katib', () => {
+    const env = { ...readEnvironment('stacks/dev.yaml'), automl: { enabled: false } };
+    expect(outputFiles(renderEnv(env)).map((f) => f.name)).not.toContain('smoke-training.sh');
   });
 });

@@ -72,6 +72,8 @@ describe('components are wired by contract, in dependency order', () => {
       'kubeflow-notebooks',
       'kubeflow-pipelines',
       'serving',
+      'training',
+      'automl',
       'tenants',
     ]);
     for (const contract of Object.values(Contracts).filter((c) => c !== Contracts.database)) {

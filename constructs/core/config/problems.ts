@@ -59,3 +59,29 @@ export function problem(
 
 /** Marker for problems where showing the found value adds nothing. */
 export const NO_VALUE: unique symbol = Symbol('no value');
+
+/**
+ * A construct's prop problems (`propProblem` strings, "`path` what (got ...). Fix.") as problems
+ * of the environment file at `prefix`: the environment file describes the construct's props under
+ * `prefix`, so `trial.image` becomes `tenants[0].experiments[1].trial.image`. `renamed` maps prop
+ * paths the file spells differently.
+ */
+export function propProblemsAt(
+  prefix: string,
+  messages: readonly string[],
+  rule: string,
+  renamed: readonly (readonly [RegExp, string])[] = [],
+): ConfigProblem[] {
+  return messages.map((message) => {
+    const m = /^`([^`]*)` ([\s\S]*)$/.exec(message);
+    if (!m) return { path: prefix, message: `\`${prefix}\` ${message}`, rule };
+    let inner = m[1];
+    for (const [from, to] of renamed) inner = inner.replace(from, to);
+    const path = inner
+      ? inner.startsWith('[')
+        ? `${prefix}${inner}`
+        : `${prefix}.${inner}`
+      : prefix;
+    return { path, message: `\`${path}\` ${m[2]}`, rule };
+  });
+}

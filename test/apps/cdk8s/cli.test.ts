@@ -54,6 +54,7 @@ describe('npm run synth', () => {
       'policy-report.txt',
       'smoke-pipelines.sh',
       'smoke-serving.sh',
+      'smoke-training.sh',
       'versions.md',
     ]);
     expect(fs.readFileSync(path.join(dir, 'policy-report.txt'), 'utf8')).toMatch(

@@ -1,0 +1,102 @@
+import { Construct } from 'constructs';
+import { Contracts, UpgradeStep, defineComponent } from '../core/component';
+import { Layer } from '../core/layers';
+import { JobSet } from '../jobset/jobset';
+import { jobSetSelectorUpgrade } from '../jobset/upgrade';
+import { JOBSET_VERSION } from '../jobset/versions';
+import { KubeflowTrainerRoles } from '../trainer/aggregated-roles';
+import { ClusterTrainingRuntimes } from '../trainer/cluster-training-runtimes';
+import { TRAINER_API_VERSION } from '../trainer/crds';
+import { KubeflowTrainer } from '../trainer/kubeflow-trainer';
+import { TrainJob } from '../trainer/train-job';
+import { TRAINER_VERSION } from '../trainer/versions';
+import {
+  TRAINING_RULES,
+  TrainJobConfig,
+  trainJobProps,
+  trainingShape,
+  trainingTenantShape,
+} from './config';
+
+/** Where Kubeflow Trainer and JobSet run (Kubeflow 26.03.1's `kubeflow-system`). */
+export const TRAINING_NAMESPACE = 'kubeflow-system';
+
+/**
+ * Trainer v2.2.0's API change, for the install log: nothing to delete (the CRDs are updated in
+ * place), but TrainJobs and runtimes written for 2.1 must be rewritten.
+ */
+const TRAINER_API_UPGRADE: UpgradeStep = {
+  version: TRAINER_VERSION,
+  description:
+    'Kubeflow Trainer v2.2.0 changed the TrainJob API: runtimePatches replaces podTemplateOverrides, and elasticPolicy and numProcPerNode of the runtimes are gone. TrainJobs and TrainingRuntimes of your own that use them must be rewritten; the platform renders only the new fields.',
+};
+
+/**
+ * Distributed training with Kubeflow Trainer v2.2.0 on JobSet v0.11.0, both in `kubeflow-system`
+ * as Kubeflow places them: the controller managers with their webhooks (certificates from the
+ * platform's service CA), the CRDs, the ClusterTrainingRuntimes of the release (restricted), the
+ * Trainer's rights in the Kubeflow roles, and every tenant's train jobs of the environment file.
+ */
+export const trainingComponent = defineComponent({
+  key: 'training',
+  description: 'Kubeflow Trainer with JobSet: distributed train jobs on training runtimes',
+  toggle: 'training.enabled',
+  config: { shape: trainingShape, tenantShape: trainingTenantShape, rules: TRAINING_RULES },
+  namespaces: [TRAINING_NAMESPACE],
+  needs: [Contracts.serviceIssuer, Contracts.kubeflowProfiles],
+  offers: [Contracts.trainingRuntimes],
+  // JobSet first: its upgrade step compares with the recorded JobSet version.
+  versions: () => [
+    { project: 'jobset', version: JOBSET_VERSION },
+    { project: 'trainer', version: TRAINER_VERSION },
+  ],
+  upgrades: [jobSetSelectorUpgrade(TRAINING_NAMESPACE), TRAINER_API_UPGRADE],
+  enabled: (config) => config.training.enabled,
+  build(ctx) {
+    const settings = ctx.config.training;
+    const scope = ctx.chart(Layer.PLATFORM_CONTROLLERS);
+    // No meshed pod runs here: both managers are called only by the API server (webhooks).
+    const namespace = ctx.namespace(TRAINING_NAMESPACE, { owner: 'kubeflow', mesh: false });
+    const issuer = ctx.get(Contracts.serviceIssuer);
+    const profiles = ctx.get(Contracts.kubeflowProfiles);
+
+    // Each creates its CRDs in the CRD layer.
+    new JobSet(scope, 'JobSet', {
+      namespace,
+      issuer,
+      replicas: settings.replicas,
+    });
+    new KubeflowTrainer(scope, 'KubeflowTrainer', {
+      namespace,
+      issuer,
+      replicas: settings.replicas,
+    });
+    const runtimes = new ClusterTrainingRuntimes(scope, 'ClusterTrainingRuntimes', {
+      ...(settings.runtimes ? { runtimes: settings.runtimes } : {}),
+    });
+    new KubeflowTrainerRoles(scope, 'KubeflowTrainerRoles');
+    ctx.offer(Contracts.trainingRuntimes, {
+      apiVersion: TRAINER_API_VERSION,
+      runtimes: runtimes.runtimeNames,
+    });
+
+    const declared = new Map(ctx.config.tenants.map((t) => [t.name, t.trainJobs]));
+    profiles.addToProfiles({
+      id: 'training',
+      build: (tenantScope, tenantNamespace) => {
+        for (const j of declared.get(tenantNamespace) ?? []) {
+          tenantTrainJob(tenantScope, tenantNamespace, j, runtimes.runtimeNames);
+        }
+      },
+    });
+  },
+});
+
+function tenantTrainJob(
+  scope: Construct,
+  namespace: string,
+  j: TrainJobConfig,
+  runtimes: readonly string[],
+): void {
+  new TrainJob(scope, `TrainJob-${j.name}`, trainJobProps(namespace, j, runtimes));
+}
