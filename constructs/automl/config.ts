@@ -237,6 +237,26 @@ const RENAMED: readonly [RegExp, string][] = [
 
 export const AUTOML_RULES: readonly ConfigRule<AutomlSlice>[] = [
   {
+    id: 'AUTOML-OFF',
+    description: 'A tenant declares experiments only when AutoML (Katib) is on.',
+    check: (config) =>
+      config.automl.enabled
+        ? []
+        : config.tenants.flatMap((t, i) =>
+            t.experiments.length === 0
+              ? []
+              : [
+                  problem(
+                    `tenants[${i}].experiments`,
+                    'declares experiments, but AutoML is off (automl.enabled: false), so nothing would run them',
+                    t.experiments,
+                    'Turn AutoML on, or remove the experiments.',
+                    'AUTOML-OFF',
+                  ),
+                ],
+          ),
+  },
+  {
     id: 'AUTOML-EXPERIMENT-NAMES',
     description: "A tenant's experiments have distinct names.",
     check: (config) =>

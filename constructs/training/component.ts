@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Contracts, UpgradeStep, defineComponent } from '../core/component';
+import { Contracts, defineComponent } from '../core/component';
 import { Layer } from '../core/layers';
 import { JobSet } from '../jobset/jobset';
 import { jobSetSelectorUpgrade } from '../jobset/upgrade';
@@ -22,16 +22,6 @@ import {
 export const TRAINING_NAMESPACE = 'kubeflow-system';
 
 /**
- * Trainer v2.2.0's API change, for the install log: nothing to delete (the CRDs are updated in
- * place), but TrainJobs and runtimes written for 2.1 must be rewritten.
- */
-const TRAINER_API_UPGRADE: UpgradeStep = {
-  version: TRAINER_VERSION,
-  description:
-    'Kubeflow Trainer v2.2.0 changed the TrainJob API: runtimePatches replaces podTemplateOverrides, and elasticPolicy and numProcPerNode of the runtimes are gone. TrainJobs and TrainingRuntimes of your own that use them must be rewritten; the platform renders only the new fields.',
-};
-
-/**
  * Distributed training with Kubeflow Trainer v2.2.0 on JobSet v0.11.0, both in `kubeflow-system`
  * as Kubeflow places them: the controller managers with their webhooks (certificates from the
  * platform's service CA), the CRDs, the ClusterTrainingRuntimes of the release (restricted), the
@@ -50,7 +40,10 @@ export const trainingComponent = defineComponent({
     { project: 'jobset', version: JOBSET_VERSION },
     { project: 'trainer', version: TRAINER_VERSION },
   ],
-  upgrades: [jobSetSelectorUpgrade(TRAINING_NAMESPACE), TRAINER_API_UPGRADE],
+  // Trainer v2.2.0 also changed the TrainJob API (runtimePatches replaces podTemplateOverrides;
+  // the runtimes' elasticPolicy and numProcPerNode are gone): the CRDs update in place and the
+  // platform renders only the new fields; TrainJobs of your own are rewritten (README).
+  upgrades: [jobSetSelectorUpgrade(TRAINING_NAMESPACE)],
   enabled: (config) => config.training.enabled,
   build(ctx) {
     const settings = ctx.config.training;

@@ -143,6 +143,26 @@ const RENAMED: readonly [RegExp, string][] = [[/^trainer\.resourcesPerNode\.gpu/
 
 export const TRAINING_RULES: readonly ConfigRule<TrainingSlice>[] = [
   {
+    id: 'TRAINING-OFF',
+    description: 'A tenant declares train jobs only when training is on.',
+    check: (config) =>
+      config.training.enabled
+        ? []
+        : config.tenants.flatMap((t, i) =>
+            t.trainJobs.length === 0
+              ? []
+              : [
+                  problem(
+                    `tenants[${i}].trainJobs`,
+                    'declares train jobs, but training is off (training.enabled: false), so nothing would run them',
+                    t.trainJobs,
+                    'Turn training on, or remove the train jobs.',
+                    'TRAINING-OFF',
+                  ),
+                ],
+          ),
+  },
+  {
     id: 'TRAINING-JOB-NAMES',
     description: "A tenant's train jobs have distinct names.",
     check: (config) =>
