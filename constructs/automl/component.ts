@@ -47,9 +47,9 @@ const TRAINJOB_TRIALS = KATIB_DEFAULT_TRIAL_RESOURCES.filter((r) => r.startsWith
  * policies, outside the mesh (as Katib's metrics collector requires).
  */
 export const automlComponent = defineComponent({
-  key: 'automl',
+  key: 'katib',
   description: 'Katib hyperparameter search and early stopping',
-  toggle: 'automl.enabled',
+  toggle: 'kubeflow.katib.enabled',
   config: { shape: automlShape, tenantShape: automlTenantShape, rules: AUTOML_RULES },
   namespaces: [KATIB_NAMESPACE],
   needs: (config) => [
@@ -57,14 +57,14 @@ export const automlComponent = defineComponent({
     Contracts.mesh,
     Contracts.serviceIssuer,
     Contracts.kubeflowProfiles,
-    ...(config.automl.database.type === 'platform' ? [Contracts.database] : []),
+    ...(config.kubeflow.katib.database.type === 'platform' ? [Contracts.database] : []),
   ],
   // Trials of kind TrainJob run when Kubeflow Trainer is installed.
   uses: [Contracts.trainingRuntimes],
   versions: () => [{ project: 'katib', version: KATIB_VERSION }],
-  enabled: (config) => config.automl.enabled,
+  enabled: (config) => config.kubeflow.katib.enabled,
   build(ctx) {
-    const settings = ctx.config.automl;
+    const settings = ctx.config.kubeflow.katib;
     const scope = ctx.chart(Layer.PLATFORM_CONTROLLERS);
     const namespace = ctx.namespace(KATIB_NAMESPACE, { owner: 'kubeflow', mesh: true });
     const gateway = ctx.get(Contracts.gateway);
@@ -129,7 +129,7 @@ export const automlComponent = defineComponent({
     };
     const declared = new Map(ctx.config.tenants.map((t) => [t.name, t.experiments]));
     profiles.addToProfiles({
-      id: 'automl',
+      id: 'katib',
       build: (tenantScope, tenantNamespace) => {
         for (const e of declared.get(tenantNamespace) ?? []) {
           tenantExperiment(tenantScope, tenantNamespace, e, installed, training?.runtimes);
@@ -153,7 +153,7 @@ function tenantExperiment(
         'trial.runtime',
         'is not a ClusterTrainingRuntime the platform installs',
         `"${trial.runtime}"`,
-        `Use one of ${runtimes.join(', ')}, or install it (training.runtimes).`,
+        `Use one of ${runtimes.join(', ')}, or install it (kubeflow.training.runtimes).`,
       )}`,
     );
   }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TenantEntry } from '../core/component';
 import { dnsLabel, pinnedImage, positiveInt, resources } from '../core/config/patterns';
 import { ConfigProblem, problem, propProblemsAt } from '../core/config/problems';
-import { ConfigRule, PresetName, duplicates } from '../core/config/rules';
+import { ConfigRule, PresetName, configGroup, duplicates } from '../core/config/rules';
 import { externalDatabaseSchema } from '../database/config';
 import { ExperimentProps, experimentProblems } from '../katib/experiment';
 
@@ -28,15 +28,15 @@ const automlSchema = (preset: PresetName) =>
         .prefault({ type: 'platform' }),
       /** The Katib UI at `/katib/`, on the dashboard's menu. */
       ui: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
-      /** Suggestion pods run the algorithm services; their resources per pod. */
-      suggestionResources: resources().optional(),
       /** How many controller replicas (leader election keeps one active). */
       replicas: positiveInt(3, 'replicas').default(preset === 'prod' ? 2 : 1),
     })
     .prefault({});
 
-/** The key `automl` of the environment file: Katib, hyperparameter search and early stopping. */
-export const automlShape = (preset: PresetName) => ({ automl: automlSchema(preset) });
+/** `kubeflow.katib` in the environment file: Katib, hyperparameter search and early stopping. */
+export const automlShape = (preset: PresetName) => ({
+  kubeflow: configGroup({ katib: automlSchema(preset) }),
+});
 
 const number = z.number().finite();
 const parameterName = z
@@ -151,7 +151,7 @@ const experimentSchema = z.strictObject({
 
 export type ExperimentConfig = z.output<typeof experimentSchema>;
 
-/** What `automl` adds to every tenant: the experiments it runs. */
+/** What Katib adds to every tenant: the experiments it runs. */
 export const automlTenantShape = () => ({
   experiments: z.array(experimentSchema).default([]),
 });
@@ -237,10 +237,10 @@ const RENAMED: readonly [RegExp, string][] = [
 
 export const AUTOML_RULES: readonly ConfigRule<AutomlSlice>[] = [
   {
-    id: 'AUTOML-OFF',
-    description: 'A tenant declares experiments only when AutoML (Katib) is on.',
+    id: 'KATIB-OFF',
+    description: 'A tenant declares experiments only when Katib is on.',
     check: (config) =>
-      config.automl.enabled
+      config.kubeflow.katib.enabled
         ? []
         : config.tenants.flatMap((t, i) =>
             t.experiments.length === 0
@@ -248,16 +248,16 @@ export const AUTOML_RULES: readonly ConfigRule<AutomlSlice>[] = [
               : [
                   problem(
                     `tenants[${i}].experiments`,
-                    'declares experiments, but AutoML is off (automl.enabled: false), so nothing would run them',
+                    'declares experiments, but Katib is off (kubeflow.katib.enabled: false), so nothing would run them',
                     t.experiments,
-                    'Turn AutoML on, or remove the experiments.',
-                    'AUTOML-OFF',
+                    'Turn Katib on, or remove the experiments.',
+                    'KATIB-OFF',
                   ),
                 ],
           ),
   },
   {
-    id: 'AUTOML-EXPERIMENT-NAMES',
+    id: 'KATIB-EXPERIMENT-NAMES',
     description: "A tenant's experiments have distinct names.",
     check: (config) =>
       config.tenants.flatMap((t, i) =>
@@ -270,14 +270,14 @@ export const AUTOML_RULES: readonly ConfigRule<AutomlSlice>[] = [
                 'names an experiment listed before in this tenant',
                 name,
                 'Give each experiment of a tenant its own name.',
-                'AUTOML-EXPERIMENT-NAMES',
+                'KATIB-EXPERIMENT-NAMES',
               ),
             ),
         ),
       ),
   },
   {
-    id: 'AUTOML-EXPERIMENT',
+    id: 'KATIB-EXPERIMENT',
     description:
       'An experiment can run: its objective is a metric the trial reports, its search space is not empty (min at most max, lists not empty), every parameter is used by the trial and every one it uses is declared, the algorithm is installed and suits the parameters, and the trial counts agree.',
     check: (config) =>
@@ -285,37 +285,37 @@ export const AUTOML_RULES: readonly ConfigRule<AutomlSlice>[] = [
         propProblemsAt(
           path,
           experimentProblems(experimentProps(tenant, experiment)),
-          'AUTOML-EXPERIMENT',
+          'KATIB-EXPERIMENT',
           RENAMED,
         ),
       ),
   },
   {
-    id: 'AUTOML-DATABASE-TLS',
+    id: 'KATIB-DATABASE-TLS',
     description:
       "Katib's DB manager v0.19.0 connects to MySQL without TLS, so an external Katib database accepts plain connections, and in prod a reason says why that network is trusted.",
-    check: ({ automl }, ctx) => {
-      const db = automl.database;
+    check: ({ kubeflow }, ctx) => {
+      const db = kubeflow.katib.database;
       if (db.type !== 'external') return [];
       if (db.tls.required) {
         return [
           problem(
-            'automl.database.tls.required',
+            'kubeflow.katib.database.tls.required',
             "is true, but Katib's DB manager v0.19.0 cannot connect to MySQL with TLS",
             true,
-            'Set it to false for a database reached over a network you trust (with tls.reason in prod), or use the platform database (automl.database.type: platform).',
-            'AUTOML-DATABASE-TLS',
+            'Set it to false for a database reached over a network you trust (with tls.reason in prod), or use the platform database (kubeflow.katib.database.type: platform).',
+            'KATIB-DATABASE-TLS',
           ),
         ];
       }
       return ctx.preset === 'prod' && !db.tls.reason
         ? [
             problem(
-              'automl.database.tls.reason',
+              'kubeflow.katib.database.tls.reason',
               'is missing: the prod preset reaches an external database without TLS only for a stated reason',
               undefined,
               'Say why the network to the database is trusted, e.g. "private subnet, no route from outside".',
-              'AUTOML-DATABASE-TLS',
+              'KATIB-DATABASE-TLS',
             ),
           ]
         : [];

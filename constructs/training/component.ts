@@ -30,7 +30,7 @@ export const TRAINING_NAMESPACE = 'kubeflow-system';
 export const trainingComponent = defineComponent({
   key: 'training',
   description: 'Kubeflow Trainer with JobSet: distributed train jobs on training runtimes',
-  toggle: 'training.enabled',
+  toggle: 'kubeflow.training.enabled',
   config: { shape: trainingShape, tenantShape: trainingTenantShape, rules: TRAINING_RULES },
   namespaces: [TRAINING_NAMESPACE],
   needs: [Contracts.serviceIssuer, Contracts.kubeflowProfiles],
@@ -44,9 +44,9 @@ export const trainingComponent = defineComponent({
   // the runtimes' elasticPolicy and numProcPerNode are gone): the CRDs update in place and the
   // platform renders only the new fields; TrainJobs of your own are rewritten (README).
   upgrades: [jobSetSelectorUpgrade(TRAINING_NAMESPACE)],
-  enabled: (config) => config.training.enabled,
+  enabled: (config) => config.kubeflow.training.enabled,
   build(ctx) {
-    const settings = ctx.config.training;
+    const settings = ctx.config.kubeflow.training;
     const scope = ctx.chart(Layer.PLATFORM_CONTROLLERS);
     // No meshed pod runs here: both managers are called only by the API server (webhooks).
     const namespace = ctx.namespace(TRAINING_NAMESPACE, { owner: 'kubeflow', mesh: false });

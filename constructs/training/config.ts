@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TenantEntry } from '../core/component';
 import { dnsLabel, pinnedImage, positiveInt, resources } from '../core/config/patterns';
 import { ConfigProblem, problem, propProblemsAt } from '../core/config/problems';
-import { ConfigRule, PresetName, duplicates } from '../core/config/rules';
+import { ConfigRule, PresetName, configGroup, duplicates } from '../core/config/rules';
 import { TRAINING_RUNTIME_NAMES } from '../trainer/runtime-table';
 import { TrainJobProps, trainJobProblems } from '../trainer/train-job';
 
@@ -20,8 +20,10 @@ const trainingSchema = (preset: PresetName) =>
     })
     .prefault({});
 
-/** The key `training` of the environment file: Kubeflow Trainer with JobSet. */
-export const trainingShape = (preset: PresetName) => ({ training: trainingSchema(preset) });
+/** `kubeflow.training` in the environment file: Kubeflow Trainer with JobSet. */
+export const trainingShape = (preset: PresetName) => ({
+  kubeflow: configGroup({ training: trainingSchema(preset) }),
+});
 
 const gpuSchema = z
   .strictObject({
@@ -100,7 +102,7 @@ export type TrainingSlice = z.output<z.ZodObject<ReturnType<typeof trainingShape
 
 /** The runtimes a platform with these settings installs. */
 export const installedRuntimes = (config: TrainingSlice): readonly string[] =>
-  config.training.runtimes ?? TRAINING_RUNTIME_NAMES;
+  config.kubeflow.training.runtimes ?? TRAINING_RUNTIME_NAMES;
 
 /** The construct props of a train job of the environment file. */
 export function trainJobProps(
@@ -146,7 +148,7 @@ export const TRAINING_RULES: readonly ConfigRule<TrainingSlice>[] = [
     id: 'TRAINING-OFF',
     description: 'A tenant declares train jobs only when training is on.',
     check: (config) =>
-      config.training.enabled
+      config.kubeflow.training.enabled
         ? []
         : config.tenants.flatMap((t, i) =>
             t.trainJobs.length === 0
@@ -154,7 +156,7 @@ export const TRAINING_RULES: readonly ConfigRule<TrainingSlice>[] = [
               : [
                   problem(
                     `tenants[${i}].trainJobs`,
-                    'declares train jobs, but training is off (training.enabled: false), so nothing would run them',
+                    'declares train jobs, but training is off (kubeflow.training.enabled: false), so nothing would run them',
                     t.trainJobs,
                     'Turn training on, or remove the train jobs.',
                     'TRAINING-OFF',

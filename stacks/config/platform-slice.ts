@@ -71,14 +71,12 @@ export const platformShape = (preset: PresetName) => ({
 });
 
 /**
- * Settings of the components the next releases add (Katib, training, the model registry).
+ * Settings of the components the next releases add (the model registry).
  * They are validated and filled by the preset today so that environment files keep one shape;
  * nothing is built from them yet (see the README's status table).
  */
 export const plannedShape = (_preset?: PresetName) => ({
   kubeflow: configGroup({
-    katib: toggle.default({ enabled: true }),
-    training: toggle.default({ enabled: true }),
     modelRegistry: toggle.default({ enabled: false }),
   }),
 });

@@ -27,15 +27,13 @@ type Kubeflow = Record<string, unknown>;
 const withKubeflow = (env: EnvironmentConfig, kubeflow: Kubeflow): EnvironmentConfig =>
   ({
     ...env,
-    kubeflow,
     ...((kubeflow as { dashboard?: { enabled?: boolean } }).dashboard?.enabled === false
       ? {
+          kubeflow: { ...kubeflow, katib: { enabled: false }, training: { enabled: false } },
           pipelines: { enabled: false },
           serving: { enabled: false },
-          training: { enabled: false },
-          automl: { enabled: false },
         }
-      : {}),
+      : { kubeflow }),
   }) as EnvironmentConfig;
 
 /** The problems of the ConfigError that validating `kubeflow` in the dev environment throws. */
@@ -603,7 +601,7 @@ describe('config groups of team components', () => {
 
   test('without the component, `kubeflow.myApp` is an unknown key', () => {
     expect(problemsOf({ myApp: {} }).map((p) => p.message)).toEqual([
-      '`kubeflow.myApp` is not a known setting. Remove it; known keys here: katib, training, modelRegistry, dashboard, podDefaults, notebooks.',
+      '`kubeflow.myApp` is not a known setting. Remove it; known keys here: modelRegistry, dashboard, podDefaults, notebooks, training, katib.',
     ]);
   });
 
@@ -659,9 +657,9 @@ test('Pipelines, serving, training and AutoML need the dashboard: switching only
         '`kubeflow.dashboard.enabled` is false, but serving (serving.enabled) is on and needs Kubeflow profiles, their roles and the central dashboard, which kubeflow-dashboard offers (got boolean false). Switch kubeflow-dashboard on, or set serving.enabled: false.',
       rule: 'COMPONENT-TOGGLES',
     },
-    ...['training', 'automl'].map((c) => ({
+    ...['training', 'katib'].map((c) => ({
       path: 'kubeflow.dashboard.enabled',
-      message: `\`kubeflow.dashboard.enabled\` is false, but ${c} (${c}.enabled) is on and needs Kubeflow profiles, their roles and the central dashboard, which kubeflow-dashboard offers (got boolean false). Switch kubeflow-dashboard on, or set ${c}.enabled: false.`,
+      message: `\`kubeflow.dashboard.enabled\` is false, but ${c} (kubeflow.${c}.enabled) is on and needs Kubeflow profiles, their roles and the central dashboard, which kubeflow-dashboard offers (got boolean false). Switch kubeflow-dashboard on, or set kubeflow.${c}.enabled: false.`,
       rule: 'COMPONENT-TOGGLES',
     })),
   ]);

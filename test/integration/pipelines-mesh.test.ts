@@ -44,7 +44,7 @@ describe('pipeline steps reach what they need without a mesh identity', () => {
       ...readEnvironment('stacks/prod.yaml'),
       pipelines: { enabled: false },
       // Katib keeps its state in the platform database, which Pipelines offers.
-      automl: { enabled: false },
+      kubeflow: { katib: { enabled: false } },
     };
     expect(
       allObjects(renderEnv(env)).filter(

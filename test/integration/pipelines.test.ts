@@ -690,7 +690,7 @@ describe.each([
   const objectsOff = (): Obj[] =>
     (off ??= render({
       ...withPipelines(withTwoTenants(env), { enabled: false }),
-      automl: { enabled: false },
+      kubeflow: { katib: { enabled: false } },
     } as EnvironmentConfig)).objects;
   const objectsOn = (): Obj[] => (on ??= render(withTwoTenants(env))).objects;
 
@@ -725,7 +725,7 @@ describe.each([
             {
               ...withTwoTenants(env),
               serving: { enabled: false },
-              automl: { enabled: false },
+              kubeflow: { katib: { enabled: false } },
             } as EnvironmentConfig,
             {
               enabled: false,

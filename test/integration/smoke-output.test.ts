@@ -25,7 +25,7 @@ describe('the Pipelines smoke script in the output', () => {
       ...readEnvironment('stacks/dev.yaml'),
       pipelines: { enabled: false },
       // Katib keeps its state in the platform database, which Pipelines offers.
-      automl: { enabled: false },
+      kubeflow: { katib: { enabled: false } },
     };
     expect(outputFiles(renderEnv(env)).map((f) => f.name)).not.toContain('smoke-pipelines.sh');
   });
@@ -62,7 +62,7 @@ describe('the training smoke script in the output', () => {
   });
 
   test('is left out without Katib', () => {
-    const env = { ...readEnvironment('stacks/dev.yaml'), automl: { enabled: false } };
+    const env = { ...readEnvironment('stacks/dev.yaml'), kubeflow: { katib: { enabled: false } } };
     expect(outputFiles(renderEnv(env)).map((f) => f.name)).not.toContain('smoke-training.sh');
   });
 });

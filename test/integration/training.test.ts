@@ -289,7 +289,7 @@ describe('invalid experiments and train jobs are errors with paths, before anyth
     );
     const at = (path: string) => problems.filter((p) => p.path.startsWith(path));
     expect(at('tenants[0].experiments[0].objective').map((p) => p.rule)).toContain(
-      'AUTOML-EXPERIMENT',
+      'KATIB-EXPERIMENT',
     );
     expect(at('tenants[0].experiments[0].objective')[0].message).toMatch(/f1/);
     expect(at('tenants[0].experiments[0].parameters[0]')[0].message).toMatch(/min|max/);
@@ -308,7 +308,7 @@ describe('invalid experiments and train jobs are errors with paths, before anyth
     const problems = problemsOf(
       withTeamA(
         { trainJobs: [{ name: 'tune', runtime: 'jax-distributed' }] },
-        { training: { runtimes: ['torch-distributed'] } },
+        { kubeflow: { training: { runtimes: ['torch-distributed'] } } },
       ),
     );
     expect(problems.map((p) => [p.path, p.rule])).toEqual([
@@ -324,8 +324,8 @@ describe('invalid experiments and train jobs are errors with paths, before anyth
     );
     expect(problems.map((p) => [p.path, p.rule])).toEqual(
       expect.arrayContaining([
-        ['tenants[0].experiments[1].name', 'AUTOML-EXPERIMENT-NAMES'],
-        ['tenants[0].experiments[1].algorithm.name', 'AUTOML-EXPERIMENT'],
+        ['tenants[0].experiments[1].name', 'KATIB-EXPERIMENT-NAMES'],
+        ['tenants[0].experiments[1].algorithm.name', 'KATIB-EXPERIMENT'],
       ]),
     );
   });
@@ -333,16 +333,18 @@ describe('invalid experiments and train jobs are errors with paths, before anyth
   test("an external Katib database that requires TLS is refused: Katib's DB manager cannot use it", () => {
     const problems = problemsOf({
       ...FIXTURE,
-      automl: {
-        database: {
-          type: 'external',
-          host: 'katib-db.example.com',
-          credentials: { secretName: 'katib-db' },
+      kubeflow: {
+        katib: {
+          database: {
+            type: 'external',
+            host: 'katib-db.example.com',
+            credentials: { secretName: 'katib-db' },
+          },
         },
       },
     });
     expect(problems.map((p) => [p.path, p.rule])).toEqual([
-      ['automl.database.tls.required', 'AUTOML-DATABASE-TLS'],
+      ['kubeflow.katib.database.tls.required', 'KATIB-DATABASE-TLS'],
     ]);
   });
 
@@ -354,12 +356,14 @@ describe('invalid experiments and train jobs are errors with paths, before anyth
     const own = renderEnv({
       ...FIXTURE,
       pipelines: { enabled: false },
-      automl: {
-        database: {
-          type: 'external',
-          host: 'katib-db.example.com',
-          tls: { required: false },
-          credentials: { secretName: 'katib-db' },
+      kubeflow: {
+        katib: {
+          database: {
+            type: 'external',
+            host: 'katib-db.example.com',
+            tls: { required: false },
+            credentials: { secretName: 'katib-db' },
+          },
         },
       },
     } as EnvironmentConfig);
@@ -374,7 +378,7 @@ describe('invalid experiments and train jobs are errors with paths, before anyth
 
 describe('switching training and AutoML off', () => {
   test('training off: no Trainer, JobSet or runtime object; Katib stops watching TrainJobs and refuses TrainJob trials', () => {
-    const env = { ...FIXTURE, training: { enabled: false } } as EnvironmentConfig;
+    const env = { ...FIXTURE, kubeflow: { training: { enabled: false } } } as EnvironmentConfig;
     const problems = problemsOf(env);
     // the tenant still declares train jobs: they need training
     expect(problems.map((p) => [p.path, p.rule])).toEqual([
@@ -419,7 +423,7 @@ describe('switching training and AutoML off', () => {
     const objects = allObjects(
       renderEnv({
         ...FIXTURE,
-        automl: { enabled: false },
+        kubeflow: { katib: { enabled: false } },
         tenants: [{ name: 'team-a', owner: 'ana@example.com' }],
       } as EnvironmentConfig),
     );
@@ -429,7 +433,10 @@ describe('switching training and AutoML off', () => {
         .map(key),
     ).toEqual([]);
     expect(
-      problemsOf({ ...FIXTURE, automl: { enabled: false } }).map((p) => [p.path, p.rule]),
-    ).toEqual([['tenants[0].experiments', 'AUTOML-OFF']]);
+      problemsOf({ ...FIXTURE, kubeflow: { katib: { enabled: false } } }).map((p) => [
+        p.path,
+        p.rule,
+      ]),
+    ).toEqual([['tenants[0].experiments', 'KATIB-OFF']]);
   });
 });

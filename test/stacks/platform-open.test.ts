@@ -73,7 +73,7 @@ describe('components are wired by contract, in dependency order', () => {
       'kubeflow-pipelines',
       'serving',
       'training',
-      'automl',
+      'katib',
       'tenants',
     ]);
     for (const contract of Object.values(Contracts).filter((c) => c !== Contracts.database)) {
