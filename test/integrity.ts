@@ -298,5 +298,36 @@ export function checkIntegrity(rendered: RenderedPlatform): string[] {
     if (o.kind !== 'CustomResourceDefinition')
       quantities(o, key(o.kind, o.metadata.namespace, o.metadata.name));
   }
+  // CRD schemas the API server accepts: a list-map's keys are properties of its items.
+  for (const crd of all.filter((o) => o.kind === 'CustomResourceDefinition')) {
+    for (const v of (crd.spec?.versions ?? []) as Obj[]) {
+      problems.push(
+        ...listMapProblems(
+          v.schema?.openAPIV3Schema,
+          `${String(crd.metadata.name)} ${String(v.name)}`,
+        ),
+      );
+    }
+  }
   return problems;
+}
+
+/** List-maps whose keys are not properties of their items, which the API server refuses. */
+function listMapProblems(schema: Obj | undefined, where: string, path = ''): string[] {
+  if (!schema || typeof schema !== 'object') return [];
+  const out: string[] = [];
+  if (schema['x-kubernetes-list-type'] === 'map') {
+    const props = (schema.items?.properties ?? {}) as Obj;
+    for (const k of (schema['x-kubernetes-list-map-keys'] ?? []) as string[]) {
+      if (!(k in props)) out.push(`CRD ${where}: list-map key ${k} is not a property of ${path}[]`);
+    }
+  }
+  for (const [k, sub] of Object.entries((schema.properties ?? {}) as Obj)) {
+    out.push(...listMapProblems(sub as Obj, where, `${path}.${k}`));
+  }
+  if (schema.items) out.push(...listMapProblems(schema.items as Obj, where, `${path}[]`));
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+    out.push(...listMapProblems(schema.additionalProperties as Obj, where, `${path}.*`));
+  }
+  return out;
 }

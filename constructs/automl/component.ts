@@ -15,7 +15,7 @@ import { KatibCrds } from '../katib/crds';
 import { KatibDbManager } from '../katib/db-manager';
 import { Experiment } from '../katib/experiment';
 import { KatibKubeflowRoles } from '../katib/kubeflow-roles';
-import { KATIB_PORTS } from '../katib/names';
+import { KATIB_METRICS_COLLECTOR_INJECTION_LABEL, KATIB_PORTS } from '../katib/names';
 import { KATIB_UI_MENU_ITEM, KatibUi } from '../katib/ui';
 import { KatibTrialTemplates } from '../katib/trial-templates';
 import { KATIB_VERSION } from '../katib/versions';
@@ -80,8 +80,14 @@ export const automlComponent = defineComponent({
       namespace,
       database,
       databaseName: KATIB_DATABASE_NAME,
-      clientNamespaceLabels: profiles.namespaceLabels,
+      // Where Katib's pod webhook injects metrics collectors: the namespaces that run trials.
+      clientNamespaceLabels: KATIB_METRICS_COLLECTOR_INJECTION_LABEL,
     });
+    // As upstream, the DB manager runs without a sidecar (trials' collectors, outside the mesh,
+    // call it in plain text), so an in-mesh database must take its plain connection.
+    database.acceptClientsWithoutMesh?.(
+      "Katib's DB manager runs without an Istio sidecar, as upstream's (trial pods' metrics collectors, outside the mesh, call it in plain text).",
+    );
     const training = ctx.tryGet(Contracts.trainingRuntimes);
     const trialResources = training ? [...JOB_TRIALS, ...TRAINJOB_TRIALS] : JOB_TRIALS;
     const controller = new KatibController(scope, 'KatibController', {

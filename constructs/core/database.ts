@@ -42,4 +42,10 @@ export interface IDatabase {
    * Declaring one twice is harmless.
    */
   addDatabase(name: string): void;
+  /**
+   * Lets clients without a mesh sidecar connect (an in-cluster database in the mesh accepts plain
+   * connections on its port, port-level PERMISSIVE), with the reason; network policy still decides
+   * who connects. Nothing to do for a database outside the mesh.
+   */
+  acceptClientsWithoutMesh?(reason: string): void;
 }

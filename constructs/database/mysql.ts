@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { DatabaseTls, IDatabase } from '../core/database';
 import { ImageRef, resolveImage } from '../core/images';
 import { ComponentLabelOptions, selectorLabels, standardLabels } from '../core/labels';
+import { PlaintextClientsPort } from '../core/mesh-policy';
 import { INamespace, NetworkPeer } from '../core/network';
 import { ResourceSpec, toResourceRequirements } from '../core/resources';
 import { SecretBinding, SecretSource } from '../core/secrets';
@@ -169,6 +170,7 @@ export class ManagedMysql extends Construct implements IDatabase {
 
   private readonly namespace: INamespace;
   private readonly databaseList: string[];
+  private plaintextPort?: PlaintextClientsPort;
 
   public constructor(scope: Construct, id: string, props: ManagedMysqlProps) {
     super(scope, id);
@@ -439,6 +441,17 @@ export class ManagedMysql extends Construct implements IDatabase {
       databaseNameProblems('databases', [...this.databaseList, name]),
     );
     this.databaseList.push(name);
+  }
+
+  public acceptClientsWithoutMesh(reason: string): void {
+    this.plaintextPort ??= new PlaintextClientsPort(this, {
+      name: 'mysql-clients-without-mesh',
+      namespace: this.namespaceName,
+      labels: standardLabels({ name: 'mysql', component: 'mesh-policy' }),
+      selector: this.serverSelector,
+      port: MYSQL_NAMES.port,
+    });
+    this.plaintextPort.accept(reason);
   }
 
   public grantAccess(id: string, peer: NetworkPeer): void {

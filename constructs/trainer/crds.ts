@@ -37,9 +37,15 @@ const templateMeta = (): Props =>
 
 /** A list keyed by `name` whose items are kept whole but must have a name. */
 const namedList = (maxItems?: number, item: Props = Schema.preserve()): Props => ({
-  ...Schema.listMap({ ...item, required: [...new Set(['name', ...(item.required ?? [])])] }, [
-    'name',
-  ]),
+  // The API server refuses a list-map whose key is not a property of its items.
+  ...Schema.listMap(
+    {
+      ...item,
+      properties: { name: { type: 'string' }, ...(item.properties ?? {}) },
+      required: [...new Set(['name', ...(item.required ?? [])])],
+    },
+    ['name'],
+  ),
   ...(maxItems !== undefined ? { maxItems } : {}),
 });
 

@@ -66,6 +66,11 @@ export const trainingComponent = defineComponent({
     });
     const runtimes = new ClusterTrainingRuntimes(scope, 'ClusterTrainingRuntimes', {
       ...(settings.runtimes ? { runtimes: settings.runtimes } : {}),
+      // Training pods find each other through JobSet's headless Service, which names no port:
+      // with sidecars, a node's plain rendezvous (torch 29500, NCCL, MPI's ssh) would meet the
+      // other node's STRICT mTLS. They stay outside the mesh, as Katib's trials do; the tenant's
+      // network policies still apply.
+      sidecarInjection: 'disabled',
     });
     new KubeflowTrainerRoles(scope, 'KubeflowTrainerRoles');
     ctx.offer(Contracts.trainingRuntimes, {

@@ -35,8 +35,10 @@ describe('pipeline steps reach what they need without a mesh identity', () => {
       expect.arrayContaining([expect.arrayContaining([expect.stringMatching(/ml-pipeline/)])]),
     );
     expect(permissive.flatMap(([, ports]) => ports as string[]).sort()).toEqual(
-      ['8080', '8443', '8887', '8888'].sort(),
+      // MySQL's 3306 is Katib's DB manager's, which runs without a sidecar (test/integration/training.test.ts)
+      ['3306', '8080', '8443', '8887', '8888'].sort(),
     );
+    expect(permissive).toContainEqual(['mysql-clients-without-mesh', ['3306']]);
   });
 
   test('without Pipelines, MinIO requires mutual TLS from every client', () => {

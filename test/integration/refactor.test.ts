@@ -34,7 +34,9 @@ import { REPO_ROOT, allObjects, readEnvironment, renderEnv } from '../helpers';
  *   KServe Endpoints). The tenants' object-store keys are shared with Pipelines (one identity).
  * - Training and AutoML (issue 14) added Katib, Kubeflow Trainer, JobSet and their runtimes; of
  *   the objects before, `dashboard-config` changed (Katib Experiments on the menu), and MySQL's
- *   init script and backup gained Katib's database `katib` (declared with `addDatabase`).
+ *   init script and backup gained Katib's database `katib` (declared with `addDatabase`), and MySQL
+ *   accepts Katib's DB manager, which runs without a sidecar, in plain text on 3306
+ *   (`mysql-clients-without-mesh`).
  */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);

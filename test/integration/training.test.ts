@@ -174,9 +174,7 @@ describe('training and AutoML in a tenant (test/fixtures/config/valid/training-e
         from: [
           {
             namespaceSelector: {
-              matchLabels: expect.objectContaining({
-                'app.kubernetes.io/part-of': 'kubeflow-profile',
-              }),
+              matchLabels: { 'katib.kubeflow.org/metrics-collector-injection': 'enabled' },
             },
           },
         ],
@@ -215,6 +213,34 @@ describe('training and AutoML in a tenant (test/fixtures/config/valid/training-e
       expect(ns.metadata.labels?.['katib.kubeflow.org/metrics-collector-injection']).toBe(
         'enabled',
       );
+    }
+  });
+
+  test("MySQL takes the DB manager's plain connection on 3306 only; training pods stay outside the mesh", () => {
+    const peer = findObject(
+      objects,
+      'PeerAuthentication',
+      'kubeflow',
+      'mysql-clients-without-mesh',
+    );
+    expect(peer.spec.portLevelMtls).toEqual({ '3306': { mode: 'PERMISSIVE' } });
+    expect(peer.spec.mtls).toBeUndefined();
+    expect(peer.spec.selector.matchLabels).toEqual(
+      findObject(objects, 'StatefulSet', 'kubeflow', 'mysql').spec.selector.matchLabels,
+    );
+    expect(peer.metadata.annotations['mlops-blueprint.dev/reason']).toMatch(/Katib's DB manager/);
+    const dbManager = findObject(objects, 'Deployment', 'kubeflow', 'katib-db-manager');
+    expect(dbManager.spec.template.metadata.labels['sidecar.istio.io/inject']).toBe('false');
+    for (const runtime of objects.filter((o) => o.kind === 'ClusterTrainingRuntime')) {
+      const jobs = runtime.spec.template.spec.replicatedJobs as Obj[];
+      for (const job of jobs) {
+        const meta = job.template.spec.template.metadata ?? {};
+        expect([
+          runtime.metadata.name,
+          job.name,
+          meta.annotations?.['sidecar.istio.io/inject'],
+        ]).toEqual([runtime.metadata.name, job.name, 'false']);
+      }
     }
   });
 
