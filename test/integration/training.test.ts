@@ -228,7 +228,7 @@ describe('training and AutoML in a tenant (test/fixtures/config/valid/training-e
     expect(peer.spec.selector.matchLabels).toEqual(
       findObject(objects, 'StatefulSet', 'kubeflow', 'mysql').spec.selector.matchLabels,
     );
-    expect(peer.metadata.annotations['mlops-blueprint.dev/reason']).toMatch(/Katib's DB manager/);
+    expect(peer.metadata.annotations?.['mlops-blueprint.dev/reason']).toMatch(/Katib's DB manager/);
     const dbManager = findObject(objects, 'Deployment', 'kubeflow', 'katib-db-manager');
     expect(dbManager.spec.template.metadata.labels['sidecar.istio.io/inject']).toBe('false');
     for (const runtime of objects.filter((o) => o.kind === 'ClusterTrainingRuntime')) {
