@@ -161,6 +161,26 @@ const installed = (config: Slice): readonly string[] =>
 
 export const SERVING_RULES: readonly ConfigRule<Slice>[] = [
   {
+    id: 'SERVING-OFF',
+    description: 'A tenant declares models only when serving is on.',
+    check: (config) =>
+      config.serving.enabled
+        ? []
+        : config.tenants.flatMap((t, i) =>
+            t.models.length === 0
+              ? []
+              : [
+                  problem(
+                    `tenants[${i}].models`,
+                    'declares models, but serving is off (serving.enabled: false), so nothing would serve them',
+                    t.models,
+                    'Turn serving on, or remove the models.',
+                    'SERVING-OFF',
+                  ),
+                ],
+          ),
+  },
+  {
     id: 'SERVING-MODEL-NAMES',
     description: "A tenant's models have distinct names.",
     check: (config) =>

@@ -464,7 +464,7 @@ describe('serving settings are checked with paths', () => {
     );
   });
 
-  test('serving.enabled: false builds no serving object and no model key', () => {
+  test('serving.enabled: false builds no serving object', () => {
     const objects = allObjects(
       renderEnv({
         ...readEnvironment('stacks/dev.yaml'),
@@ -476,6 +476,11 @@ describe('serving settings are checked with paths', () => {
         .filter((o) => /kserve|knative|model-serving/.test(JSON.stringify(o.metadata.labels ?? {})))
         .map(key),
     ).toEqual([]);
-    expect(problemsOf({ ...FIXTURE, serving: { enabled: false } }).map((p) => p.path)).toEqual([]);
   });
+});
+
+test('models declared while serving is off are an error at the tenant (SERVING-OFF)', () => {
+  expect(problemsOf(withServing({ enabled: false })).map((p) => [p.path, p.rule])).toEqual([
+    ['tenants[0].models', 'SERVING-OFF'],
+  ]);
 });
