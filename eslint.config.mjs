@@ -36,6 +36,12 @@ const ALLOWED = [
   // The training component composes Kubeflow Trainer and the JobSet it runs on.
   { from: 'constructs/training', to: 'constructs/trainer' },
   { from: 'constructs/training', to: 'constructs/jobset' },
+  // The tracking component composes MLflow and shares the external database settings.
+  { from: 'constructs/tracking', to: 'constructs/mlflow' },
+  { from: 'constructs/tracking', to: 'constructs/database' },
+  // The registry component composes Kubeflow Hub and shares the external database settings.
+  { from: 'constructs/registry', to: 'constructs/model-registry' },
+  { from: 'constructs/registry', to: 'constructs/database' },
   // A Tenant creates its namespace as a PlatformNamespace (tenant.ts).
   { from: 'constructs/tenant', to: 'constructs/namespaces' },
   // core/policy.ts writes the suppression annotation in the format policies/ reads.

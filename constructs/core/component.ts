@@ -6,6 +6,7 @@ import { IDatabase } from './database';
 import { ITrainingRuntimes } from './training';
 import { IMachineTokenIssuer, IOidcProvider } from './identity';
 import { IKubeflowProfiles, IPodDefaults } from './kubeflow';
+import { IModelRegistry } from './model-registry';
 import { Layer } from './layers';
 import { ComponentVersion } from './release-set';
 import { IGateway, IMesh } from './mesh';
@@ -62,6 +63,10 @@ export const Contracts = {
   trainingRuntimes: new Contract<ITrainingRuntimes>(
     'ITrainingRuntimes',
     'Kubeflow Trainer: TrainJobs and the ClusterTrainingRuntimes they run on',
+  ),
+  modelRegistry: new Contract<IModelRegistry>(
+    'IModelRegistry',
+    'Kubeflow Hub: registered model versions that serving resolves by reference',
   ),
 } as const;
 

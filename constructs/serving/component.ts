@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Contracts, defineComponent } from '../core/component';
 import { IGateway } from '../core/mesh';
+import { IModelRegistry, MODEL_REGISTRY_URI_SCHEME } from '../core/model-registry';
 import { Layer } from '../core/layers';
 import { INamespace, NetworkPeer } from '../core/network';
 import { SCOPED_CREDENTIAL_KEYS } from '../core/object-store';
@@ -65,6 +66,8 @@ export const servingComponent = defineComponent({
     Contracts.serviceIssuer,
     Contracts.kubeflowProfiles,
   ],
+  // Registered model versions are served by reference when the model registry is installed.
+  uses: [Contracts.modelRegistry],
   versions: (config) => [
     { project: 'kserve', version: KSERVE_VERSION },
     { project: 'models-web-app', version: MODELS_WEB_APP_VERSION },
@@ -175,6 +178,8 @@ export const servingComponent = defineComponent({
     new ClusterServingRuntimes(ctx.chart(Layer.PLATFORM_RESOURCES), 'ServingRuntimes', {
       ...(settings.runtimes ? { runtimes: settings.runtimes } : {}),
     });
+    const registry = ctx.tryGet(Contracts.modelRegistry);
+    registry?.addStorageContainer(ctx.chart(Layer.PLATFORM_RESOURCES));
     new KServeKubeflowRoles(controllers, 'KServeKubeflowRoles');
     if (settings.modelsWebApp.enabled) {
       new KServeModelsWebApp(controllers, 'ModelsWebApp', {
@@ -215,6 +220,7 @@ export const servingComponent = defineComponent({
         const tenant = declared.get(namespace);
         for (const model of tenant?.models ?? []) {
           tenantModel(scope, namespace, model, {
+            registry,
             sink: tenant?.payloadLogging?.url,
             mode: settings.deploymentMode,
             access,
@@ -227,12 +233,42 @@ export const servingComponent = defineComponent({
   },
 });
 
+/**
+ * Where a model of the environment file is: its `storageUri`, or its registered version as the
+ * tenant's registry names it. A reference to the registry needs the registry installed.
+ */
+function modelStorageUri(
+  namespace: string,
+  model: ModelConfig,
+  registry: IModelRegistry | undefined,
+): string {
+  const byReference =
+    model.registeredModel !== undefined ||
+    model.storageUri?.startsWith(MODEL_REGISTRY_URI_SCHEME) === true ||
+    model.canary?.storageUri.startsWith(MODEL_REGISTRY_URI_SCHEME) === true;
+  if (byReference && !registry) {
+    throw new Error(
+      `model "${namespace}/${model.name}" is served by reference to the model registry, which is not installed. Turn it on (registry.hub.enabled: true), or give the model's storageUri in the object store.`,
+    );
+  }
+  if (model.registeredModel && registry) {
+    return registry.storageUri(
+      namespace,
+      model.registeredModel.name,
+      model.registeredModel.version,
+    );
+  }
+  // SERVING-MODEL-SOURCE: one of the two is there.
+  return model.storageUri ?? '';
+}
+
 /** A model of the environment file: its InferenceService, its route and who else may call it. */
 function tenantModel(
   scope: Construct,
   namespace: string,
   model: ModelConfig,
   ctx: {
+    readonly registry: IModelRegistry | undefined;
     readonly sink: string | undefined;
     readonly mode: ServingMode;
     readonly access: ServingAccessContext;
@@ -241,6 +277,7 @@ function tenantModel(
   },
 ): void {
   const modelScope = new Construct(scope, `Model-${model.name}`);
+  const storageUri = modelStorageUri(namespace, model, ctx.registry);
   new InferenceService(modelScope, 'InferenceService', {
     namespace,
     name: model.name,
@@ -248,7 +285,7 @@ function tenantModel(
       format: model.format,
       ...(model.runtime ? { runtime: model.runtime } : {}),
       ...(model.protocolVersion ? { protocolVersion: model.protocolVersion } : {}),
-      storageUri: model.storageUri,
+      storageUri,
     },
     serviceAccountName: MODEL_SERVICE_ACCOUNT,
     deploymentMode: ctx.mode,

@@ -77,6 +77,11 @@ const servingSchema = (preset: PresetName) =>
 /** The key `serving` of the environment file. */
 export const servingShape = (preset: PresetName) => ({ serving: servingSchema(preset) });
 
+/** The storage URIs KServe's storage initializers read (the registry's initializer included). */
+const STORAGE_URI_PATTERN = /^(s3|gs|hf|oci|https|pvc|model-registry):\/\/\S+$/;
+const STORAGE_URI_MESSAGE =
+  'is not a storage URI|Give s3://bucket/key (in the tenant prefix), model-registry://model/version, gs://, hf://, oci://, pvc:// or https://.';
+
 const modelSchema = z.strictObject({
   /** The InferenceService's name; its URL is `/serving/<tenant>/<name>/` on the gateway. */
   name: dnsLabel().max(
@@ -89,15 +94,18 @@ const modelSchema = z.strictObject({
   protocolVersion: z.enum(KSERVE_PROTOCOL_VERSIONS as [string, ...string[]]).optional(),
   /**
    * Where the model is: `s3://<bucket>/<key>` under the tenant's own prefixes
-   * (`private/<tenant>/` or `private-artifacts/<tenant>/`), read with the tenant's keys; or a
-   * public `https://`, `hf://`, `oci://` or `gs://` location.
+   * (`private/<tenant>/` or `private-artifacts/<tenant>/`), read with the tenant's keys; a
+   * registered version as `model-registry://<model>/<version>`; or a public `https://`, `hf://`,
+   * `oci://` or `gs://` location. Give this or `registeredModel`.
    */
-  storageUri: z
-    .string()
-    .regex(
-      /^(s3|gs|hf|oci|https|pvc):\/\/\S+$/,
-      'is not a storage URI|Give s3://bucket/key (in the tenant prefix), gs://, hf://, oci://, pvc:// or https://.',
-    ),
+  storageUri: z.string().regex(STORAGE_URI_PATTERN, STORAGE_URI_MESSAGE).optional(),
+  /**
+   * A version registered in the tenant's model registry (Kubeflow Hub), served by reference: KServe's
+   * storage initializer asks the registry where its artifact is. Give this or `storageUri`.
+   */
+  registeredModel: z
+    .strictObject({ name: z.string().min(1), version: z.string().min(1) })
+    .optional(),
   resources: resources().optional(),
   replicas: z
     .strictObject({
@@ -114,7 +122,7 @@ const modelSchema = z.strictObject({
    */
   canary: z
     .strictObject({
-      storageUri: z.string().regex(/^(s3|gs|hf|oci|https|pvc):\/\/\S+$/, 'is not a storage URI'),
+      storageUri: z.string().regex(STORAGE_URI_PATTERN, STORAGE_URI_MESSAGE),
       trafficPercent: z.number().int().min(1).max(99),
     })
     .optional(),
@@ -411,6 +419,37 @@ export const SERVING_RULES: readonly ConfigRule<Slice>[] = [
               ];
         }),
       ),
+  },
+  {
+    id: 'SERVING-MODEL-SOURCE',
+    description:
+      'A model names where it is in one way: a storageUri or a registeredModel of the model registry.',
+    check: (config) =>
+      models(config).flatMap(({ model, path }) => {
+        if (model.storageUri !== undefined && model.registeredModel !== undefined) {
+          return [
+            problem(
+              `${path}.registeredModel`,
+              'is given next to storageUri; the two name where the model is in two ways',
+              model.registeredModel,
+              'Keep one: registeredModel to serve a registered version by reference, or storageUri.',
+              'SERVING-MODEL-SOURCE',
+            ),
+          ];
+        }
+        if (model.storageUri === undefined && model.registeredModel === undefined) {
+          return [
+            problem(
+              `${path}.storageUri`,
+              'is missing, and so is registeredModel: nothing says where the model is',
+              undefined,
+              'Give storageUri (e.g. s3://mlpipeline/private-artifacts/<tenant>/models/iris/1/) or registeredModel { name, version }.',
+              'SERVING-MODEL-SOURCE',
+            ),
+          ];
+        }
+        return [];
+      }),
   },
   {
     id: 'SERVING-PAYLOAD-LOGGING',

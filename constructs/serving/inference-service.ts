@@ -31,7 +31,10 @@ export interface InferenceServiceModel {
   readonly runtime?: string;
   /** `v1`, `v2` or `grpc-v2`. @default - the runtime's */
   readonly protocolVersion?: string;
-  /** Where the model is, e.g. `s3://mlpipeline/private/team-a/models/iris/1/`. */
+  /**
+   * Where the model is, e.g. `s3://mlpipeline/private/team-a/models/iris/1/`, or a registered
+   * version by reference, `model-registry://iris/1` (see `IModelRegistry.storageUri`).
+   */
   readonly storageUri: string;
 }
 
@@ -180,7 +183,7 @@ function transformerImage(image: ImageRef | string): ImageRef {
   return ref;
 }
 
-const STORAGE_URI = /^(s3|gs|hf|oci|https|pvc):\/\/\S+$/;
+const STORAGE_URI = /^(s3|gs|hf|oci|https|pvc|model-registry):\/\/\S+$/;
 
 function validate(props: InferenceServiceProps): void {
   const problems: string[] = [];
@@ -205,7 +208,7 @@ function validate(props: InferenceServiceProps): void {
           field,
           'is not a storage URI',
           `"${uri}"`,
-          'Give s3://bucket/key, gs://, hf://, oci://, pvc:// or https://.',
+          'Give s3://bucket/key, model-registry://model/version, gs://, hf://, oci://, pvc:// or https://.',
         ),
       );
     }

@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { problem } from '../../constructs/core/config/problems';
 import { dnsLabel, hostname, registry } from '../../constructs/core/config/patterns';
-import {
-  ConfigRule,
-  PresetName,
-  configGroup,
-  presetDefault,
-} from '../../constructs/core/config/rules';
+import { ConfigRule, PresetName, presetDefault } from '../../constructs/core/config/rules';
 
 /** One JSON Patch operation (RFC 6902) on an object's manifest. */
 const patchOperation = z.discriminatedUnion('op', [
@@ -40,8 +35,6 @@ export const overrideSchema = z.strictObject({
 
 export type OverrideConfig = z.output<typeof overrideSchema>;
 
-const toggle = z.strictObject({ enabled: z.boolean() });
-
 /** The keys that belong to the platform as a whole rather than to one component. */
 export const platformShape = (preset: PresetName) => ({
   /** The environment's name, e.g. dev, staging, prod. */
@@ -71,15 +64,10 @@ export const platformShape = (preset: PresetName) => ({
 });
 
 /**
- * Settings of the components the next releases add (the model registry).
- * They are validated and filled by the preset today so that environment files keep one shape;
- * nothing is built from them yet (see the README's status table).
+ * Settings of components a next release adds, validated and filled by the preset before anything
+ * is built from them, so that environment files keep one shape. None are pending now.
  */
-export const plannedShape = (_preset?: PresetName) => ({
-  kubeflow: configGroup({
-    modelRegistry: toggle.default({ enabled: false }),
-  }),
-});
+export const plannedShape = (_preset?: PresetName) => ({});
 
 type PlatformSlice = z.output<z.ZodObject<ReturnType<typeof platformShape>>>;
 

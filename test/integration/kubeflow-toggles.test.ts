@@ -601,7 +601,7 @@ describe('config groups of team components', () => {
 
   test('without the component, `kubeflow.myApp` is an unknown key', () => {
     expect(problemsOf({ myApp: {} }).map((p) => p.message)).toEqual([
-      '`kubeflow.myApp` is not a known setting. Remove it; known keys here: modelRegistry, dashboard, podDefaults, notebooks, training, katib.',
+      '`kubeflow.myApp` is not a known setting. Remove it; known keys here: dashboard, podDefaults, notebooks, training, katib.',
     ]);
   });
 
