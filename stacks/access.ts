@@ -23,10 +23,28 @@ export interface AccessReach {
   readonly ports: readonly string[];
 }
 
+/**
+ * What a grant lets its subject do in a platform service that authorizes with Kubernetes RBAC on
+ * an API group of its own (MLflow's workspaces, `mlflow.kubeflow.org`), or a service a tenant
+ * has for itself (its model registry).
+ */
+export interface ServiceAccess {
+  /** e.g. `MLflow workspace team-a`. */
+  readonly service: string;
+  /** Who: a subject of a grant, or the pods and services that reach it. */
+  readonly who: string;
+  /** e.g. `read and write: experiments, registeredmodels`. */
+  readonly access: string;
+  /** The role (and its aggregated rules) or the policy it follows from. */
+  readonly via: string;
+}
+
 export interface TenantAccess {
   readonly tenant: string;
   readonly grants: readonly AccessGrant[];
   readonly reaches: readonly AccessReach[];
+  /** Tracking and registry access, read from the roles and policies that decide it. */
+  readonly services: readonly ServiceAccess[];
 }
 
 /** Who may do what in each tenant, and what each tenant's pods may reach: the access report. */
@@ -112,6 +130,7 @@ export function accessReport(rendered: RenderedPlatform): AccessReport {
       if (typeof n === 'string') naming.set(n, (naming.get(n) ?? new Set()).add(o));
     }
   }
+  const rbac = rbacServices(objects);
   const policiesFor = (tenant: string): KubeObject[] => {
     const named = naming.get(tenant);
     return named ? [...new Set([...selecting, ...named])] : selecting;
@@ -119,24 +138,28 @@ export function accessReport(rendered: RenderedPlatform): AccessReport {
   return {
     environment: rendered.environment,
     tenants: tenants
-      .map((ns) => ({
-        tenant: ns.metadata.name,
-        grants: grantsIn(
+      .map((ns) => {
+        const grants = grantsIn(
           byNamespace.get(ns.metadata.name) ?? [],
           profiles.get(ns.metadata.name),
           ns.metadata.name,
-        ),
-        reaches: policiesFor(ns.metadata.name)
-          .filter((p) => p.metadata.namespace !== ns.metadata.name)
-          .filter((p) => ingressPeers(p).some((peer) => selects(peer, ns)))
-          .map((p) => ({
-            namespace: p.metadata.namespace ?? '',
-            policy: p.metadata.name,
-            description: p.metadata.annotations?.['mlops-blueprint.dev/description'] ?? '',
-            ports: ingressPorts(p),
-          }))
-          .sort((a, b) => byText(`${a.namespace}/${a.policy}`, `${b.namespace}/${b.policy}`)),
-      }))
+        );
+        return {
+          tenant: ns.metadata.name,
+          grants,
+          services: [...rbac(ns, grants), ...registryAccess(ns.metadata.name, byNamespace)],
+          reaches: policiesFor(ns.metadata.name)
+            .filter((p) => p.metadata.namespace !== ns.metadata.name)
+            .filter((p) => ingressPeers(p).some((peer) => selects(peer, ns)))
+            .map((p) => ({
+              namespace: p.metadata.namespace ?? '',
+              policy: p.metadata.name,
+              description: p.metadata.annotations?.['mlops-blueprint.dev/description'] ?? '',
+              ports: ingressPorts(p),
+            }))
+            .sort((a, b) => byText(`${a.namespace}/${a.policy}`, `${b.namespace}/${b.policy}`)),
+        };
+      })
       .sort((a, b) => byText(a.tenant, b.tenant)),
   };
 }
@@ -188,6 +211,155 @@ function grantsIn(
       `${b.subject.kind}/${b.subject.name}/${b.role}`,
     ),
   );
+}
+
+interface Rule {
+  apiGroups?: string[];
+  resources?: string[];
+  verbs?: string[];
+}
+
+/** The API groups of platform services that authorize with Kubernetes RBAC, by workspace. */
+const RBAC_SERVICES = [
+  {
+    group: 'mlflow.kubeflow.org',
+    /** A tenant has a workspace when a tracking server lists its namespace. */
+    name: (tenant: string) => `MLflow workspace ${tenant}`,
+    servers: (o: KubeObject): string | undefined => {
+      if (o.kind !== 'Deployment') return undefined;
+      const containers = ((o.spec as { template?: { spec?: { containers?: unknown[] } } })?.template
+        ?.spec?.containers ?? []) as {
+        args?: string[];
+        env?: { name: string; value?: string }[];
+      }[];
+      const server = containers.find((c) =>
+        (c.args ?? []).some((a) => a.includes('--enable-workspaces')),
+      );
+      if (!server) return undefined;
+      return server.env?.find((e) => e.name === 'MLFLOW_K8S_WORKSPACE_LABEL_SELECTOR')?.value ?? '';
+    },
+  },
+];
+
+/**
+ * The access each tenant's grants give in the services of `RBAC_SERVICES`: the rules of the
+ * granted ClusterRole and of every ClusterRole it aggregates, on the service's API group.
+ */
+function rbacServices(
+  objects: readonly KubeObject[],
+): (ns: KubeObject, grants: readonly AccessGrant[]) => ServiceAccess[] {
+  const clusterRoles = objects.filter((o) => o.kind === 'ClusterRole');
+  const byName = new Map(clusterRoles.map((r) => [r.metadata.name, r]));
+  const memo = new Map<string, Rule[]>();
+  const rulesOf = (name: string, seen: Set<string> = new Set()): Rule[] => {
+    const cached = memo.get(name);
+    if (cached) return cached;
+    const role = byName.get(name);
+    if (!role || seen.has(name)) return [];
+    seen.add(name);
+    const own = ((role as { rules?: Rule[] }).rules ?? []) as Rule[];
+    const selectors =
+      (
+        role as {
+          aggregationRule?: { clusterRoleSelectors?: { matchLabels?: Record<string, string> }[] };
+        }
+      ).aggregationRule?.clusterRoleSelectors ?? [];
+    const aggregated = clusterRoles
+      .filter((r) =>
+        selectors.some((sel) =>
+          Object.entries(sel.matchLabels ?? {}).every(([k, v]) => r.metadata.labels?.[k] === v),
+        ),
+      )
+      .flatMap((r) => rulesOf(r.metadata.name, seen));
+    const rules = [...own, ...aggregated];
+    memo.set(name, rules);
+    return rules;
+  };
+  const services = RBAC_SERVICES.map((svc) => ({
+    svc,
+    selectors: objects.map(svc.servers).filter((s): s is string => s !== undefined),
+  })).filter((s) => s.selectors.length > 0);
+  return (ns, grants) =>
+    services.flatMap(({ svc, selectors }) => {
+      const listed = selectors.some((sel) =>
+        sel === ''
+          ? true
+          : sel.split(',').every((term) => {
+              const [k, v] = term.split('=');
+              return ns.metadata.labels?.[k.trim()] === v?.trim();
+            }),
+      );
+      if (!listed) return [];
+      return grants.flatMap((g) => {
+        const rules = rulesOf(g.role).filter((r) => (r.apiGroups ?? []).includes(svc.group));
+        if (rules.length === 0) return [];
+        const verbs = new Set(rules.flatMap((r) => r.verbs ?? []));
+        const resources = [
+          ...new Set(rules.flatMap((r) => (r.resources ?? []).filter((x) => !x.includes('/')))),
+        ].sort(byText);
+        const writes = ['create', 'update', 'delete', '*'].some((v) => verbs.has(v));
+        return [
+          {
+            service: svc.name(ns.metadata.name),
+            who: `${g.subject.kind} ${g.subject.name}`,
+            access: `${writes ? 'read and write' : 'read'}: ${resources.join(', ')}`,
+            via: `${g.role} (${g.via})`,
+          },
+        ];
+      });
+    });
+}
+
+/** A tenant's own model registry: who its AuthorizationPolicies let call it. */
+function registryAccess(
+  tenant: string,
+  byNamespace: ReadonlyMap<string, readonly KubeObject[]>,
+): ServiceAccess[] {
+  const inNamespace = byNamespace.get(tenant) ?? [];
+  const service = inNamespace.find(
+    (o) => o.kind === 'Service' && o.metadata.name === 'model-registry-service',
+  );
+  if (!service) return [];
+  const selector = (service.spec as { selector?: Record<string, string> })?.selector ?? {};
+  return inNamespace
+    .filter((o) => o.kind === 'AuthorizationPolicy')
+    .filter((p) => {
+      const spec = p.spec as {
+        action?: string;
+        selector?: { matchLabels?: Record<string, string> };
+      };
+      const labels = spec.selector?.matchLabels ?? {};
+      return (
+        (spec.action ?? 'ALLOW') === 'ALLOW' &&
+        Object.keys(labels).length > 0 &&
+        Object.entries(labels).every(([k, v]) => selector[k] === v)
+      );
+    })
+    .flatMap((p) => {
+      const rules =
+        (
+          p.spec as {
+            rules?: { from?: { source?: { principals?: string[]; namespaces?: string[] } }[] }[];
+          }
+        ).rules ?? [];
+      return rules.flatMap((r) =>
+        (r.from ?? []).map((f) => {
+          const src = f.source ?? {};
+          const who = [
+            ...(src.namespaces ?? []).map((n) => `pods of ${n}`),
+            ...(src.principals ?? []).map((pr) =>
+              pr.replace(/^[^/]+\/ns\//, '').replace('/sa/', '/'),
+            ),
+          ].join(', ');
+          return {
+            service: `Model registry of ${tenant}`,
+            who: who || 'any caller in the mesh',
+            access: 'read and write: registered models, versions, artifacts',
+            via: `AuthorizationPolicy ${p.metadata.name}`,
+          };
+        }),
+      );
+    });
 }
 
 /** What an AuthorizationPolicy of a contributor matches on, in a few words. */
@@ -261,6 +433,16 @@ export function accessMarkdown(report: AccessReport): string {
       lines.push(`- \`${r.namespace}\` (${r.ports.join(', ')}): ${r.description || r.policy}`);
     }
     lines.push('');
+    if (t.services.length > 0) {
+      lines.push(
+        'Tracking and registry:',
+        '',
+        '| service | who | access | by |',
+        '| --- | --- | --- | --- |',
+        ...t.services.map((a) => `| ${a.service} | ${a.who} | ${a.access} | ${a.via} |`),
+        '',
+      );
+    }
   }
   return lines.join('\n');
 }
@@ -280,6 +462,7 @@ export function accessDiff(before: AccessReport, after: AccessReport): string[] 
         `${t.tenant}: tenant exists`,
         ...t.grants.map((g) => grantKey(t.tenant, g)),
         ...t.reaches.map((r) => reachKey(t.tenant, r)),
+        ...t.services.map((a) => `${t.tenant}: ${a.who} may ${a.access} in ${a.service}`),
       ]),
     );
   const a = facts(before);
