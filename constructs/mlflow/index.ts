@@ -1,0 +1,5 @@
+export * from './db-upgrade';
+export * from './kubeflow-roles';
+export * from './rbac';
+export * from './server';
+export * from './versions';
