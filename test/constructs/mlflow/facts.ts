@@ -62,7 +62,7 @@ export const MLFLOW_FACTS = {
   },
   runAsUser: 1000,
   fsGroup: 1000,
-  /** `rbac.yaml` as rendered; we keep the first, second-to-last and last, not the secrets rule. */
+  /** `rbac.yaml` as rendered, without its `mlflow-artifact-connection` secrets rule (left out). */
   serverRules: [
     { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] },
     {
