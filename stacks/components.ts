@@ -11,6 +11,7 @@ import { podDefaultsComponent } from '../constructs/poddefaults/component';
 import { servingComponent } from '../constructs/serving/component';
 import { tenantsComponent } from '../constructs/tenant/component';
 import { trainingComponent } from '../constructs/training/component';
+import { trackingComponent } from '../constructs/tracking/component';
 
 /**
  * The platform's components, one line each. The order here is only the tie-breaker: the platform
@@ -29,5 +30,6 @@ export const BUILT_IN_COMPONENTS = [
   servingComponent,
   trainingComponent,
   automlComponent,
+  trackingComponent,
   tenantsComponent,
 ] as const;
