@@ -13,7 +13,10 @@ export enum Layer {
   IDENTITY = 'identity',
   /** Controllers and their webhooks, databases, object storage. */
   PLATFORM_CONTROLLERS = 'platform-controllers',
-  /** Custom resources that the platform controllers' webhooks admit. */
+  /**
+   * Custom resources that the platform controllers' webhooks admit, and services that start only
+   * on a migrated database (the migration Job completes in the layer before).
+   */
   PLATFORM_RESOURCES = 'platform-resources',
   TENANTS = 'tenants',
 }
@@ -36,7 +39,7 @@ const DESCRIPTIONS: Record<Layer, string> = {
   [Layer.PLATFORM_CONTROLLERS]:
     'Kubeflow, pipelines, serving and training controllers with their webhooks, databases, object storage',
   [Layer.PLATFORM_RESOURCES]:
-    'custom resources the platform webhooks admit: serving and training runtimes, platform configuration',
+    'custom resources the platform webhooks admit (serving and training runtimes, platform configuration); services that start on a migrated database (MLflow)',
   [Layer.TENANTS]: 'team namespaces and what each team gets',
 };
 

@@ -172,11 +172,8 @@ export const trackingComponent = defineComponent({
     new MlflowServerRbac(controllers, 'MlflowServerRbac', { servers: [people, workloads] });
     new MlflowKubeflowRoles(controllers, 'MlflowKubeflowRoles');
 
+    // Each server reaches the database by itself (`MlflowServer`); the object store it is granted.
     for (const server of [people, workloads]) {
-      database.grantAccess(
-        `${server.name}-database`,
-        NetworkPeer.namespace(MLFLOW_NAMESPACE, { ...server.podLabels }),
-      );
       store.grantAccess(
         `object-store-from-${server.name}`,
         NetworkPeer.namespace(MLFLOW_NAMESPACE, { ...server.podLabels }),

@@ -19,7 +19,13 @@ const externalTrackingDatabase = externalDatabaseSchema.extend({
 const mlflowSchema = (preset: PresetName) =>
   z
     .strictObject({
-      enabled: z.boolean().default(true),
+      /**
+       * Off by default: the only published kubeflow/mlflow-integration image (v1.6.0, which
+       * Kubeflow's integration names) does not become ready, as Kubeflow's own notes say
+       * (`applications/mlflow/README.md`, "Release blocker"). Turn it on to render and review
+       * it, and to install once a corrected release is pinned.
+       */
+      enabled: z.boolean().default(false),
       /**
        * Where runs, metrics and registered models are kept: `platform` is the platform's database
        * (the managed MySQL of Pipelines, or Pipelines' external one), `external` a MySQL or
