@@ -57,6 +57,18 @@ export const MODEL_REGISTRY_UI_RULES: Readonly<
   },
 };
 
+/**
+ * What a tenant member needs for the UI to show and use the registry of a namespace: the BFF's
+ * SubjectAccessReviews for the user (`internal_k8s_client.go`) ask for `get` and `list` on
+ * `services` in that namespace (the registry list) and `get` on the registry's Service (every
+ * registry call). Kubeflow's `kubeflow-view` (through `kubeflow-kubernetes-view`) grants both, so
+ * neither upstream nor Kubeflow adds a role for the hub, and every member of a profile, viewers
+ * included, can read and write its registry through the UI: the registry itself checks nothing.
+ */
+export const MODEL_REGISTRY_UI_TENANT_ACCESS: readonly k8s.PolicyRule[] = [
+  { apiGroups: [''], resources: ['services'], verbs: ['get', 'list'] },
+];
+
 export interface ModelRegistryUiProps {
   /**
    * Where the UI runs: Kubeflow's namespace. Kubeflow 26.03.1's example installs it with each

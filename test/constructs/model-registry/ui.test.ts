@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import {
   MODEL_REGISTRY_UI_DEFAULT_RESOURCES,
+  MODEL_REGISTRY_UI_TENANT_ACCESS,
   ModelRegistryUi,
 } from '../../../constructs/model-registry';
 import { Manifest, Objects } from '../../helpers';
@@ -93,4 +94,10 @@ describe('ModelRegistryUi', () => {
       objects.find('ClusterRole', undefined, 'model-registry-ui-services-reader').rules[0].verbs,
     ).toEqual(['get', 'list']);
   });
+});
+
+test("a tenant member needs services get and list in the namespace, which kubeflow-view's rules give", () => {
+  expect(MODEL_REGISTRY_UI_TENANT_ACCESS).toEqual([
+    { apiGroups: [''], resources: ['services'], verbs: ['get', 'list'] },
+  ]);
 });
