@@ -347,9 +347,14 @@ function registryAccess(
           const src = f.source ?? {};
           const who = [
             ...(src.namespaces ?? []).map((n) => `pods of ${n}`),
-            ...(src.principals ?? []).map((pr) =>
-              pr.replace(/^[^/]+\/ns\//, '').replace('/sa/', '/'),
-            ),
+            ...(src.principals ?? []).map((pr) => {
+              const account = pr.replace(/^[^/]+\/ns\//, '').replace('/sa/', '/');
+              // The UI's backend calls on behalf of a user it has checked with a
+              // SubjectAccessReview (get and list services in the namespace).
+              return account.endsWith('/model-registry-ui')
+                ? `users RBAC lets read Services in ${tenant}, through the registry UI (${account})`
+                : account;
+            }),
           ].join(', ');
           return {
             service: `Model registry of ${tenant}`,

@@ -12,6 +12,7 @@ import { servingComponent } from '../constructs/serving/component';
 import { tenantsComponent } from '../constructs/tenant/component';
 import { trainingComponent } from '../constructs/training/component';
 import { trackingComponent } from '../constructs/tracking/component';
+import { registryComponent } from '../constructs/registry/component';
 
 /**
  * The platform's components, one line each. The order here is only the tie-breaker: the platform
@@ -27,9 +28,10 @@ export const BUILT_IN_COMPONENTS = [
   podDefaultsComponent,
   kubeflowNotebooksComponent,
   kubeflowPipelinesComponent,
+  trackingComponent,
+  registryComponent,
   servingComponent,
   trainingComponent,
   automlComponent,
-  trackingComponent,
   tenantsComponent,
 ] as const;

@@ -2,6 +2,7 @@ import { KubeObject, RenderedPlatform } from '../../stacks/render';
 import { accessMarkdown, accessReport } from '../../stacks/access';
 import { installScript } from './install-script';
 import { smokeScript } from './smoke-script';
+import { smokeRegistryScript } from './smoke-registry';
 import { smokeServingScript } from './smoke-serving';
 import { smokeTrainingScript } from './smoke-training';
 import { versionsDoc } from './versions-doc';
@@ -55,6 +56,11 @@ export function outputFiles(rendered: RenderedPlatform): OutputFile[] {
   const trainingSmoke = smokeTrainingScript(rendered);
   if (trainingSmoke !== undefined) {
     files.push({ name: 'smoke-training.sh', content: trainingSmoke, mode: 0o755 });
+  }
+  // Opt-in: log a run to MLflow and register a model version, when either is rendered.
+  const registrySmoke = smokeRegistryScript(rendered);
+  if (registrySmoke !== undefined) {
+    files.push({ name: 'smoke-registry.sh', content: registrySmoke, mode: 0o755 });
   }
 
   files.push({

@@ -120,6 +120,12 @@ def say(message):
 
 
 def track():
+    # The token also as MLFLOW_TRACKING_TOKEN, which every MLflow client sends as a bearer token:
+    # the check does not depend on the client registering its Kubernetes auth provider.
+    token_file = "/var/run/secrets/kubernetes.io/serviceaccount/token"
+    if not os.environ.get("MLFLOW_TRACKING_TOKEN") and os.path.exists(token_file):
+        with open(token_file) as f:
+            os.environ["MLFLOW_TRACKING_TOKEN"] = f.read().strip()
     import mlflow
     from mlflow import MlflowClient
 

@@ -11,6 +11,12 @@ export interface ScopedCredentialsRequest {
   readonly prefixes: readonly string[];
   /** @default 'mlpipeline-minio-artifact' (what Kubeflow Pipelines reads) */
   readonly secretName?: string;
+  /**
+   * The name of the store identity (user and its provisioning objects), for a second identity in a
+   * namespace that already has one, e.g. `kubeflow-mlflow` next to Pipelines' `kubeflow`. A DNS
+   * label. @default - the namespace
+   */
+  readonly identity?: string;
 }
 
 /**

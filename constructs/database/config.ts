@@ -35,16 +35,28 @@ export const externalDatabaseSchema = z.strictObject({
 
 export type ExternalDatabaseConfig = z.output<typeof externalDatabaseSchema>;
 
+/**
+ * An external database of a client that speaks MySQL or PostgreSQL (MLflow, Kubeflow Hub): the
+ * same settings with an `engine`, and the port defaulting to the engine's.
+ */
+export const externalAnyEngineDatabaseSchema = externalDatabaseSchema.extend({
+  engine: z.enum(['mysql', 'postgresql']).default('mysql'),
+  port: positiveInt(65535, 'port').optional(),
+});
+
+export type ExternalAnyEngineDatabaseConfig = z.output<typeof externalAnyEngineDatabaseSchema>;
+
 /** The `ExternalDatabase` an environment file's `type: external` database describes. */
 export function externalDatabaseFrom(
   scope: Construct,
   id: string,
-  db: ExternalDatabaseConfig,
+  db: ExternalDatabaseConfig | ExternalAnyEngineDatabaseConfig,
 ): ExternalDatabase {
   return new ExternalDatabase(scope, id, {
+    ...('engine' in db ? { engine: db.engine } : {}),
     version: db.version,
     host: db.host,
-    port: db.port,
+    ...(db.port !== undefined ? { port: db.port } : {}),
     tls: {
       required: db.tls.required,
       ...(db.tls.caSecret ? { caSecret: db.tls.caSecret } : {}),

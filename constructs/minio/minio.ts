@@ -280,14 +280,19 @@ export class Minio extends Construct implements IObjectStore {
     return this.scoped.getOrCreate(
       request,
       () =>
-        new TenantObjectStoreAccess(scope, `ObjectStoreAccess-${request.namespace}`, {
-          minio: this,
-          tenantNamespace: request.namespace,
-          ...(request.bucket ? { bucket: request.bucket } : {}),
-          prefixes: request.prefixes,
-          ...(request.secretName ? { secretName: request.secretName } : {}),
-          clientImage: this.clientImage,
-        }).credentials,
+        new TenantObjectStoreAccess(
+          scope,
+          `ObjectStoreAccess-${request.identity ?? request.namespace}`,
+          {
+            minio: this,
+            tenantNamespace: request.namespace,
+            ...(request.bucket ? { bucket: request.bucket } : {}),
+            prefixes: request.prefixes,
+            ...(request.secretName ? { secretName: request.secretName } : {}),
+            ...(request.identity ? { identity: request.identity } : {}),
+            clientImage: this.clientImage,
+          },
+        ).credentials,
     );
   }
 

@@ -142,6 +142,11 @@ export interface TenantObjectStoreAccessProps {
   /** @default 'mlpipeline-minio-artifact' */
   readonly secretName?: string;
   /**
+   * Names the MinIO user and the Job, ServiceAccount, Role and RoleBinding that provision it, for a
+   * second identity in a namespace that has one. @default - the tenant namespace
+   */
+  readonly identity?: string;
+  /**
    * The `mc` image. Pass the one `Minio` was given (`images.client`) if it was overridden.
    * @default MINIO_VERSIONS.client
    */
@@ -326,7 +331,8 @@ export class TenantObjectStoreAccess extends Construct {
     this.bucket = bucket;
     this.prefixes = [...prefixes];
     if (datasets !== undefined) this.datasetsBucket = datasets;
-    this.accessKey = tenantAccessKey(ns);
+    const identity = props.identity ?? ns;
+    this.accessKey = tenantAccessKey(identity);
     this.policyName = this.accessKey;
     this.policy = tenantPolicy({
       bucket,
@@ -342,7 +348,7 @@ export class TenantObjectStoreAccess extends Construct {
 
     const minioNs = props.minio.credentials.namespace;
     const clientImage = props.clientImage ?? MINIO_VERSIONS.client;
-    const name = boundedName(['tenant-access', ns], { max: MAX_LABEL_NAME });
+    const name = boundedName(['tenant-access', identity], { max: MAX_LABEL_NAME });
     this.jobName = name;
     const jobLabels: ComponentLabelOptions = {
       name: 'minio',

@@ -252,8 +252,12 @@ export class MlflowServer extends Construct {
     ];
     this.artifactsDestination = `s3://${art.bucket}/${art.prefix.replace(/\/$/, '')}`;
 
-    const labels = MLFLOW_LABELS.labels('server');
-    const selector = MLFLOW_LABELS.selector('server');
+    // Each server its own instance, as upstream's chart selects by release: two servers in one
+    // namespace (one trusting the gateway's headers, one tokens) must never share a Service,
+    // network allow or mesh policy.
+    const instance = { 'app.kubernetes.io/instance': name };
+    const labels = { ...MLFLOW_LABELS.labels('server'), ...instance };
+    const selector = { ...MLFLOW_LABELS.selector('server'), ...instance };
     this.podLabels = selector;
     const metadata = { name, namespace: ns, labels };
 

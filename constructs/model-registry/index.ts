@@ -1,6 +1,5 @@
 export * from './catalog';
 export * from './catalog-sources';
-export * from './client';
 export * from './database';
 export * from './names';
 export * from './registry';

@@ -2,19 +2,10 @@ import { z } from 'zod';
 import { dnsLabel, positiveInt } from '../core/config/patterns';
 import { problem } from '../core/config/problems';
 import { ConfigRule, PresetName, configGroup } from '../core/config/rules';
-import { externalDatabaseSchema } from '../database/config';
+import { externalAnyEngineDatabaseSchema } from '../database/config';
 
 /** The shared registry's database (schema) on the platform's or an external server. */
 export const HUB_DATABASE_NAME = 'model_registry';
-
-/**
- * An external database of the shared registry: MySQL or PostgreSQL (Kubeflow Hub's embedded
- * metadata store takes either); the port defaults to the engine's.
- */
-const externalRegistryDatabase = externalDatabaseSchema.extend({
-  engine: z.enum(['mysql', 'postgresql']).default('mysql'),
-  port: positiveInt(65535, 'port').optional(),
-});
 
 /** A PostgreSQL of the registry's own, in each tenant's namespace (per-tenant mode). */
 const tenantDatabaseSchema = z.strictObject({
@@ -39,7 +30,8 @@ const hubSchema = (preset: PresetName) =>
       database: z
         .discriminatedUnion('type', [
           z.strictObject({ type: z.literal('platform') }),
-          externalRegistryDatabase,
+          // MySQL or PostgreSQL: Kubeflow Hub's embedded metadata store takes either.
+          externalAnyEngineDatabaseSchema,
         ])
         .optional(),
       /** The registry UI at `/model-registry/`, on the dashboard's menu. */

@@ -316,13 +316,18 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
     return this.scoped.getOrCreate(
       request,
       () =>
-        new SeaweedFsTenantAccess(scope, `ObjectStoreAccess-${request.namespace}`, {
-          store: this,
-          tenantNamespace: request.namespace,
-          ...(request.bucket ? { bucket: request.bucket } : {}),
-          prefixes: request.prefixes,
-          ...(request.secretName ? { secretName: request.secretName } : {}),
-        }).credentials,
+        new SeaweedFsTenantAccess(
+          scope,
+          `ObjectStoreAccess-${request.identity ?? request.namespace}`,
+          {
+            store: this,
+            tenantNamespace: request.namespace,
+            ...(request.bucket ? { bucket: request.bucket } : {}),
+            prefixes: request.prefixes,
+            ...(request.secretName ? { secretName: request.secretName } : {}),
+            ...(request.identity ? { identity: request.identity } : {}),
+          },
+        ).credentials,
     );
   }
 

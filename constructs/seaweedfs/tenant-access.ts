@@ -210,6 +210,11 @@ export interface SeaweedFsTenantAccessProps {
   readonly prefixes?: readonly string[];
   /** @default 'mlpipeline-minio-artifact' */
   readonly secretName?: string;
+  /**
+   * Names the SeaweedFS identity and the Job, ServiceAccount, Role and RoleBinding that provision
+   * it, for a second identity in a namespace that has one. @default - the tenant namespace
+   */
+  readonly identity?: string;
 }
 
 const PREFIX = /^[A-Za-z0-9!_.()'-][A-Za-z0-9!_.()'/-]*\/$/;
@@ -247,7 +252,8 @@ export class SeaweedFsTenantAccess extends Construct {
 
     this.bucket = bucket;
     this.prefixes = [...prefixes];
-    this.user = seaweedFsTenantUser(ns);
+    const identity = props.identity ?? ns;
+    this.user = seaweedFsTenantUser(identity);
     this.actions = seaweedFsTenantActions(bucket, prefixes);
     this.credentials = {
       secretName,
@@ -258,7 +264,7 @@ export class SeaweedFsTenantAccess extends Construct {
 
     const storeNs = props.store.namespaceName;
     const image = props.store.serverImage;
-    const name = boundedName(['seaweedfs-tenant', ns], { max: MAX_LABEL_NAME });
+    const name = boundedName(['seaweedfs-tenant', identity], { max: MAX_LABEL_NAME });
     this.jobName = name;
     const jobLabels: ComponentLabelOptions = {
       name: 'seaweedfs',

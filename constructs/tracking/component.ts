@@ -1,19 +1,17 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
 import { Contracts, defineComponent } from '../core/component';
-import { IDatabase } from '../core/database';
 import { exposeThroughGateway } from '../core/gateway-exposure';
 import { standardLabels } from '../core/labels';
 import { Layer } from '../core/layers';
 import { ISTIO_SECURITY_API_VERSION, PlaintextClientsPort } from '../core/mesh-policy';
 import { NetworkPeer } from '../core/network';
-import { ExternalDatabase } from '../database/external';
+import { externalDatabaseFrom } from '../database/config';
 import { MlflowDbUpgrade, mlflowDbUpgradeJobName } from '../mlflow/db-upgrade';
 import { MlflowKubeflowRoles } from '../mlflow/kubeflow-roles';
 import { MlflowServerRbac } from '../mlflow/rbac';
 import { MlflowServer } from '../mlflow/server';
 import { MLFLOW_INTEGRATION_VERSION, MLFLOW_VERSION } from '../mlflow/versions';
-import { MLFLOW_DATABASE_NAME, TRACKING_RULES, TrackingConfig, trackingShape } from './config';
+import { MLFLOW_DATABASE_NAME, TRACKING_RULES, trackingShape } from './config';
 import {
   ACCESS_MLFLOW,
   MLFLOW_NAMESPACE,
@@ -35,31 +33,6 @@ const GROUPS_HEADER = 'kubeflow-groups';
 
 /** The label the workspace provider selects workspaces by: Kubeflow's profile namespaces. */
 const PROFILE_PART_OF = 'app.kubernetes.io/part-of';
-
-/** The database `tracking.mlflow.database` names. */
-function trackingDatabase(
-  scope: Construct,
-  settings: TrackingConfig,
-  platform: () => IDatabase,
-): IDatabase {
-  const db = settings.database;
-  if (db.type === 'platform') return platform();
-  return new ExternalDatabase(scope, 'MlflowDatabase', {
-    engine: db.engine,
-    version: db.version,
-    host: db.host,
-    ...(db.port !== undefined ? { port: db.port } : {}),
-    tls: {
-      required: db.tls.required,
-      ...(db.tls.caSecret ? { caSecret: db.tls.caSecret } : {}),
-    },
-    credentials: {
-      secretName: db.credentials.secretName,
-      usernameKey: db.credentials.usernameKey,
-      passwordKey: db.credentials.passwordKey,
-    },
-  });
-}
 
 /**
  * Experiment tracking with MLflow 3 as Kubeflow integrates it (kubeflow/mlflow-integration): every
@@ -126,14 +99,19 @@ export const trackingComponent = defineComponent({
       );
     }
 
-    const database = trackingDatabase(controllers, settings, () => ctx.get(Contracts.database));
+    const database =
+      settings.database.type === 'platform'
+        ? ctx.get(Contracts.database)
+        : externalDatabaseFrom(controllers, 'MlflowDatabase', settings.database);
     database.addDatabase(MLFLOW_DATABASE_NAME);
     const mlflowDatabase = { database, name: MLFLOW_DATABASE_NAME };
-    const credentials = store.scopedCredentials(new Construct(controllers, 'MlflowArtifacts'), {
+    const credentials = store.scopedCredentials(controllers, {
       namespace: MLFLOW_NAMESPACE,
       bucket,
       prefixes: [settings.artifacts.prefix],
       secretName: 'mlflow-artifact-store',
+      // Pipelines' services have the store identity of `kubeflow`; MLflow's is its own.
+      identity: 'kubeflow-mlflow',
     });
     const artifacts = {
       endpointUrl: store.endpointUrl,

@@ -2,19 +2,10 @@ import { z } from 'zod';
 import { bucketName, positiveInt } from '../core/config/patterns';
 import { problem } from '../core/config/problems';
 import { ConfigRule, PresetName, configGroup } from '../core/config/rules';
-import { externalDatabaseSchema } from '../database/config';
+import { externalAnyEngineDatabaseSchema } from '../database/config';
 
 /** MLflow's database (schema) on the platform's or an external server. */
 export const MLFLOW_DATABASE_NAME = 'mlflow';
-
-/**
- * An external database of MLflow's own: MySQL or PostgreSQL (MLflow's SQLAlchemy store takes
- * either); the port defaults to the engine's.
- */
-const externalTrackingDatabase = externalDatabaseSchema.extend({
-  engine: z.enum(['mysql', 'postgresql']).default('mysql'),
-  port: positiveInt(65535, 'port').optional(),
-});
 
 const mlflowSchema = (preset: PresetName) =>
   z
@@ -34,7 +25,8 @@ const mlflowSchema = (preset: PresetName) =>
       database: z
         .discriminatedUnion('type', [
           z.strictObject({ type: z.literal('platform') }),
-          externalTrackingDatabase,
+          // MySQL or PostgreSQL: MLflow's SQLAlchemy store takes either.
+          externalAnyEngineDatabaseSchema,
         ])
         .prefault({ type: 'platform' }),
       /**

@@ -17,6 +17,8 @@ describe('the access report', () => {
       'Group vision-reviewers: kubeflow-view',
       // the platform's job that writes the tenant's object-store keys, and nothing more
       'ServiceAccount minio/tenant-access-vision: Role tenant-access-vision',
+      // the job that generates the password of the tenant's own registry database
+      'ServiceAccount vision/model-registry-db-generator: Role model-registry-db-generator',
       'User ana@example.com: kubeflow-edit',
       'User bo@example.com: kubeflow-view',
       'User lead@example.com: kubeflow-admin',
@@ -113,6 +115,7 @@ describe('the access report', () => {
 describe('the access diff of two environment files', () => {
   const expected = [
     '- nlp: ServiceAccount minio/tenant-access-nlp has Role tenant-access-nlp',
+    '- nlp: ServiceAccount nlp/model-registry-db-generator has Role model-registry-db-generator',
     '- nlp: User nlp-lead@example.com has kubeflow-admin',
     '- nlp: pods may reach istio-system on 15012/TCP',
     '- nlp: pods may reach knative-serving on 8081/TCP',
@@ -120,8 +123,11 @@ describe('the access diff of two environment files', () => {
     '- nlp: pods may reach kubeflow on 8080/TCP',
     '- nlp: pods may reach kubeflow on 8888/TCP, 8887/TCP',
     '- nlp: pods may reach minio on 9000/TCP',
+    '- nlp: pods of nlp may read and write: registered models, versions, artifacts in Model registry of nlp',
     '- nlp: tenant exists',
+    '- nlp: users RBAC lets read Services in nlp, through the registry UI (kubeflow/model-registry-ui) may read and write: registered models, versions, artifacts in Model registry of nlp',
     '+ speech: ServiceAccount minio/tenant-access-speech has Role tenant-access-speech',
+    '+ speech: ServiceAccount speech/model-registry-db-generator has Role model-registry-db-generator',
     '+ speech: User speech-lead@example.com has kubeflow-admin',
     '+ speech: pods may reach istio-system on 15012/TCP',
     '+ speech: pods may reach knative-serving on 8081/TCP',
@@ -129,7 +135,9 @@ describe('the access diff of two environment files', () => {
     '+ speech: pods may reach kubeflow on 8080/TCP',
     '+ speech: pods may reach kubeflow on 8888/TCP, 8887/TCP',
     '+ speech: pods may reach minio on 9000/TCP',
+    '+ speech: pods of speech may read and write: registered models, versions, artifacts in Model registry of speech',
     '+ speech: tenant exists',
+    '+ speech: users RBAC lets read Services in speech, through the registry UI (kubeflow/model-registry-ui) may read and write: registered models, versions, artifacts in Model registry of speech',
     '+ vision: Group ml-platform has kubeflow-admin',
     '+ vision: User ana@example.com has kubeflow-admin',
     '- vision: User ana@example.com has kubeflow-edit',

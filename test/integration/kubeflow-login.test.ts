@@ -34,6 +34,7 @@ const WEB_APPS = [
   'ml-pipeline-ui',
   'kserve-models-web-application',
   'katib-ui',
+  'model-registry-ui',
 ];
 /** Pipelines' policies, each asserted by its construct's tests (test/constructs/kubeflow-pipelines). */
 const PIPELINES_POLICIES = [
@@ -44,6 +45,8 @@ const PIPELINES_POLICIES = [
 ];
 /** The Katib UI refuses requests without the user header (test/constructs/katib/ui.test.ts). */
 const KATIB_POLICIES = ['katib-ui-require-user'];
+/** The registry UI's DENY for requests without the user, the catalog's (gateway and the UI), its database's. */
+const HUB_POLICIES = ['model-registry-ui-require-user', 'model-catalog', 'model-catalog-postgres'];
 
 const matches = (selector: Record<string, string>, labels: Record<string, string> | undefined) =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
@@ -253,12 +256,13 @@ describe.each([
         (page) =>
           `/pipeline/#/${page} -> kubeflow/ml-pipeline-ui:80 -> Deployment ml-pipeline-ui:3000`,
       ),
+      '/model-registry/ -> kubeflow/model-registry-ui-service:80 -> Deployment model-registry-ui:8080',
       '/kserve-endpoints/ -> kubeflow/kserve-models-web-application:80 -> Deployment kserve-models-web-application:5000',
       '/katib/ -> kubeflow/katib-ui:80 -> Deployment katib-ui:8080',
     ]);
   });
 
-  test('the menu lists exactly Notebooks, Volumes, TensorBoards, the Pipelines pages, KServe Endpoints and Katib Experiments', () => {
+  test('the menu lists exactly Notebooks, Volumes, TensorBoards, the Pipelines pages, Model Registry, KServe Endpoints and Katib Experiments', () => {
     expect(menuOf(objects)).toEqual([
       { type: 'item', link: '/jupyter/', text: 'Notebooks', icon: 'book' },
       { type: 'item', link: '/volumes/', text: 'Volumes', icon: 'device:storage' },
@@ -276,6 +280,7 @@ describe.each([
           ['executions', 'Executions'],
         ].map(([page, text]) => ({ type: 'item', link: `/pipeline/#/${page}`, text })),
       },
+      { type: 'item', link: '/model-registry/', text: 'Model Registry', icon: 'assignment' },
       {
         type: 'item',
         link: '/kserve-endpoints/',
@@ -286,13 +291,21 @@ describe.each([
     ]);
   });
 
-  test('the AuthorizationPolicies in kubeflow are the web apps’, KFAM’s, Pipelines’ and Katib’s, nothing else', () => {
+  test('the AuthorizationPolicies in kubeflow are the web apps’, KFAM’s, Pipelines’, Katib’s and the Hub’s, nothing else', () => {
     expect(
       objectsOfKind(objects, 'AuthorizationPolicy')
         .filter((p) => p.metadata.namespace === 'kubeflow')
         .map((p) => p.metadata.name as string)
         .sort(),
-    ).toEqual([...WEB_APPS, 'profiles-kfam', ...PIPELINES_POLICIES, ...KATIB_POLICIES].sort());
+    ).toEqual(
+      [
+        ...WEB_APPS,
+        'profiles-kfam',
+        ...PIPELINES_POLICIES,
+        ...KATIB_POLICIES,
+        ...HUB_POLICIES,
+      ].sort(),
+    );
   });
 
   test.each(WEB_APPS)(

@@ -21,8 +21,9 @@ const PROD = readEnvironment('stacks/prod.yaml');
 
 type Kubeflow = Record<string, unknown>;
 /**
- * `env` with these Kubeflow switches. Pipelines, serving, training and AutoML need the dashboard
- * too (asserted on their own below), so they are switched off with the dashboard here.
+ * `env` with these Kubeflow switches. Pipelines, serving, training, AutoML and the model registry
+ * need the dashboard too (asserted on their own below), so they are switched off with the
+ * dashboard here.
  */
 const withKubeflow = (env: EnvironmentConfig, kubeflow: Kubeflow): EnvironmentConfig =>
   ({
@@ -32,6 +33,7 @@ const withKubeflow = (env: EnvironmentConfig, kubeflow: Kubeflow): EnvironmentCo
           kubeflow: { ...kubeflow, katib: { enabled: false }, training: { enabled: false } },
           pipelines: { enabled: false },
           serving: { enabled: false },
+          registry: { hub: { enabled: false } },
         }
       : { kubeflow }),
   }) as EnvironmentConfig;
@@ -118,6 +120,7 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
       'Volumes',
       'TensorBoards',
       'Pipelines',
+      'Model Registry',
       'KServe Endpoints',
       'Katib Experiments',
     ]);
@@ -165,7 +168,12 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
     expect(
       objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/name'] === 'kubeflow-notebooks'),
     ).toEqual([]);
-    expect(menuTexts(objects)).toEqual(['Pipelines', 'KServe Endpoints', 'Katib Experiments']);
+    expect(menuTexts(objects)).toEqual([
+      'Pipelines',
+      'Model Registry',
+      'KServe Endpoints',
+      'Katib Experiments',
+    ]);
     expect(tenantAllows(objects, 'team-demo')).toEqual([]);
     // the dashboard, profiles and PodDefaults stay
     expect(keysOf(objects)).toEqual(
@@ -193,6 +201,7 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
       'Notebooks',
       'TensorBoards',
       'Pipelines',
+      'Model Registry',
       'KServe Endpoints',
       'Katib Experiments',
     ]);
@@ -215,6 +224,7 @@ describe('switching parts of Kubeflow off (stacks/dev.yaml)', () => {
       'Notebooks',
       'Volumes',
       'Pipelines',
+      'Model Registry',
       'KServe Endpoints',
       'Katib Experiments',
     ]);
@@ -630,7 +640,7 @@ describe('config groups of team components', () => {
   });
 });
 
-test('Pipelines, serving, training and AutoML need the dashboard: switching only the dashboard off is an error at its switch', () => {
+test('Pipelines, the model registry, serving, training and AutoML need the dashboard: switching only the dashboard off is an error at its switch', () => {
   let problems: { path: string; message: string; rule?: string }[] = [];
   try {
     validateEnvironment({
@@ -649,6 +659,12 @@ test('Pipelines, serving, training and AutoML need the dashboard: switching only
       path: 'kubeflow.dashboard.enabled',
       message:
         '`kubeflow.dashboard.enabled` is false, but kubeflow-pipelines (pipelines.enabled) is on and needs Kubeflow profiles, their roles and the central dashboard, which kubeflow-dashboard offers (got boolean false). Switch kubeflow-dashboard on, or set pipelines.enabled: false.',
+      rule: 'COMPONENT-TOGGLES',
+    },
+    {
+      path: 'kubeflow.dashboard.enabled',
+      message:
+        '`kubeflow.dashboard.enabled` is false, but model-registry (registry.hub.enabled) is on and needs Kubeflow profiles, their roles and the central dashboard, which kubeflow-dashboard offers (got boolean false). Switch kubeflow-dashboard on, or set registry.hub.enabled: false.',
       rule: 'COMPONENT-TOGGLES',
     },
     {

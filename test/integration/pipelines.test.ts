@@ -746,6 +746,7 @@ describe.each([
       'Notebooks',
       'Volumes',
       'TensorBoards',
+      'Model Registry',
       'KServe Endpoints',
     ]);
     expect(menuTexts(objectsOn())).toEqual([
@@ -753,6 +754,7 @@ describe.each([
       'Volumes',
       'TensorBoards',
       'Pipelines',
+      'Model Registry',
       'KServe Endpoints',
       'Katib Experiments',
     ]);

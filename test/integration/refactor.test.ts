@@ -37,6 +37,10 @@ import { REPO_ROOT, allObjects, readEnvironment, renderEnv } from '../helpers';
  *   init script and backup gained Katib's database `katib` (declared with `addDatabase`), and MySQL
  *   accepts Katib's DB manager, which runs without a sidecar, in plain text on 3306
  *   (`mysql-clients-without-mesh`).
+ * - Tracking and the model registry (issue 15) added Kubeflow Hub (the UI, the catalog with its
+ *   PostgreSQL, the storage initializer, and per tenant a registry with its own PostgreSQL); of the
+ *   objects before, `dashboard-config` changed (Model Registry on the menu). MLflow is off by
+ *   default and adds nothing here.
  */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);

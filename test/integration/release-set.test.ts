@@ -16,6 +16,8 @@ describe.each(['stacks/dev.yaml', 'stacks/prod.yaml'])('%s follows the release s
       'dashboard',
       'dashboard',
       'dex',
+      // Kubeflow Hub: the model registry, its UI and catalog
+      'hub',
       'istio',
       'jobset',
       'katib',

@@ -71,6 +71,7 @@ describe('components are wired by contract, in dependency order', () => {
       'poddefaults',
       'kubeflow-notebooks',
       'kubeflow-pipelines',
+      'model-registry',
       'serving',
       'training',
       'katib',

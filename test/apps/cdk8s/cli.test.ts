@@ -53,6 +53,7 @@ describe('npm run synth', () => {
       'kustomization.yaml',
       'policy-report.txt',
       'smoke-pipelines.sh',
+      'smoke-registry.sh',
       'smoke-serving.sh',
       'smoke-training.sh',
       'versions.md',

@@ -113,10 +113,4 @@ export const HUB_FACTS = {
     baseUrl: 'model-registry-service.kubeflow.svc.cluster.local:8080',
     prefix: 'model-registry://',
   },
-  // api/openapi/model-registry.yaml; tests/model_registry_test.sh
-  rest: {
-    registeredModels: '/api/model_registry/v1alpha3/registered_models',
-    versions: '/api/model_registry/v1alpha3/registered_models/7/versions',
-    artifacts: '/api/model_registry/v1alpha3/model_versions/9/artifacts',
-  },
 } as const;

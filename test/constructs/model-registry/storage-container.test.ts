@@ -1,8 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { BillOfMaterials } from '../../../constructs/core/images';
 import {
-  MODEL_ARTIFACT_TYPE,
-  MODEL_REGISTRY_REST_PATHS,
   ModelRegistryStorageContainer,
   modelRegistryStorageUri,
 } from '../../../constructs/model-registry';
@@ -64,11 +62,4 @@ test('storage URIs address a tenant registry with ?namespace=', () => {
   expect(modelRegistryStorageUri('iris')).toBe('model-registry://iris');
   expect(() => modelRegistryStorageUri('a/b', 'v1')).toThrow('cannot be a path segment');
   expect(() => modelRegistryStorageUri('iris', 'v1', 'team.a')).toThrow('namespace "team.a"');
-});
-
-test('REST paths of a smoke test, as Kubeflow tests them', () => {
-  expect(MODEL_REGISTRY_REST_PATHS.registeredModels).toBe(HUB_FACTS.rest.registeredModels);
-  expect(MODEL_REGISTRY_REST_PATHS.modelVersions('7')).toBe(HUB_FACTS.rest.versions);
-  expect(MODEL_REGISTRY_REST_PATHS.modelArtifacts('9')).toBe(HUB_FACTS.rest.artifacts);
-  expect(MODEL_ARTIFACT_TYPE).toBe('model-artifact');
 });
