@@ -7,6 +7,14 @@ import { Construct } from 'constructs';
 import { ICertificateIssuer } from '../constructs/core/certificates';
 import { IOidcProvider, OidcClient, OidcClientRequest } from '../constructs/core/identity';
 import { ExtAuthzHttpProvider, GatewayRoute, IGateway, IMesh } from '../constructs/core/mesh';
+import {
+  Alert,
+  AlertGroup,
+  Dashboard,
+  IMonitoring,
+  ScrapeJob,
+  ScrapeTarget,
+} from '../constructs/core/monitoring';
 import { INamespace, IngressAllow, NetworkPeer } from '../constructs/core/network';
 import {
   IObjectStore,
@@ -151,5 +159,39 @@ export class FakeNamespace implements INamespace {
 
   public allowIngress(id: string, allow: IngressAllow): void {
     this.allows.push({ id, allow });
+  }
+}
+
+/** Where the fake cluster Prometheus runs. */
+export const PROMETHEUS_NS = 'monitoring';
+
+/**
+ * A stand-in for the cluster's monitoring: it records scrape targets, alert groups and dashboards
+ * and creates nothing, so a component's test can assert what it asks for.
+ */
+export class FakeMonitoring implements IMonitoring {
+  public readonly prometheusPeer = NetworkPeer.namespace(PROMETHEUS_NS, {
+    'app.kubernetes.io/name': 'prometheus',
+  });
+  public readonly targets: ScrapeTarget[] = [];
+  public readonly alertGroups: AlertGroup[] = [];
+  public readonly dashboards: Dashboard[] = [];
+
+  public scrape(_scope: Construct, target: ScrapeTarget): ScrapeJob {
+    this.targets.push(target);
+    return { job: target.id, selector: `job="${target.id}",namespace="${target.namespace.name}"` };
+  }
+
+  public addAlerts(_scope: Construct, group: AlertGroup): void {
+    this.alertGroups.push(group);
+  }
+
+  public addDashboard(_scope: Construct, dashboard: Dashboard): void {
+    this.dashboards.push(dashboard);
+  }
+
+  /** Every alert asked for, by name. */
+  public alert(name: string): Alert | undefined {
+    return this.alertGroups.flatMap((g) => g.alerts).find((a) => a.name === name);
   }
 }

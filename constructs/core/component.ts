@@ -7,6 +7,7 @@ import { ITrainingRuntimes } from './training';
 import { IMachineTokenIssuer, IOidcProvider } from './identity';
 import { IKubeflowProfiles, IPodDefaults } from './kubeflow';
 import { IModelRegistry } from './model-registry';
+import { IMonitoring } from './monitoring';
 import { Layer } from './layers';
 import { ComponentVersion } from './release-set';
 import { IGateway, IMesh } from './mesh';
@@ -67,6 +68,10 @@ export const Contracts = {
   modelRegistry: new Contract<IModelRegistry>(
     'IModelRegistry',
     'Kubeflow Hub: registered model versions that serving resolves by reference',
+  ),
+  monitoring: new Contract<IMonitoring>(
+    'IMonitoring',
+    "the cluster's Prometheus and Grafana: scrape targets, alerts and dashboards",
   ),
 } as const;
 

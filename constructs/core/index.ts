@@ -29,3 +29,4 @@ export * from './config/secrets';
 export * from './database';
 export * from './release-set';
 export * from './names';
+export * from './monitoring';

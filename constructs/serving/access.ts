@@ -13,6 +13,7 @@ import {
   revisionIngressAllows,
 } from '../knative-serving/net-istio-tenant';
 import { KSERVE_KEYS, KSERVE_MODEL_PORTS } from '../kserve/names';
+import { ISTIO_MERGED_METRICS_PORT } from '../core/monitoring';
 
 /** The service account a tenant's models run as: it carries the tenant's object-store keys. */
 export const MODEL_SERVICE_ACCOUNT = 'kserve-models';
@@ -20,12 +21,6 @@ export const MODEL_SERVICE_ACCOUNT = 'kserve-models';
 /** The path prefix of a model on the gateway (`pathTemplate` of KServe's ingress config). */
 export const modelPath = (namespace: string, name: string): string =>
   `/serving/${namespace}/${name}`;
-
-/**
- * Istio's merged metrics port on every meshed pod: the sidecar agent serves the model server's and
- * queue-proxy's metrics there, outside mutual TLS, so a scraper without a sidecar can read them.
- */
-export const ISTIO_MERGED_METRICS_PORT = 15020;
 
 /** Ports of a model pod in Standard mode: the model server and, with a logger, KServe's agent. */
 const STANDARD_PORTS = [KSERVE_MODEL_PORTS.predictorHttp, KSERVE_MODEL_PORTS.agent];
