@@ -19,6 +19,7 @@ import { KATIB_METRICS_COLLECTOR_INJECTION_LABEL, KATIB_PORTS } from '../katib/n
 import { KATIB_UI_MENU_ITEM, KatibUi } from '../katib/ui';
 import { KatibTrialTemplates } from '../katib/trial-templates';
 import { KATIB_VERSION } from '../katib/versions';
+import { monitorKatib } from './monitoring';
 import {
   AUTOML_RULES,
   ExperimentConfig,
@@ -60,7 +61,7 @@ export const automlComponent = defineComponent({
     ...(config.kubeflow.katib.database.type === 'platform' ? [Contracts.database] : []),
   ],
   // Trials of kind TrainJob run when Kubeflow Trainer is installed.
-  uses: [Contracts.trainingRuntimes],
+  uses: [Contracts.trainingRuntimes, Contracts.monitoring],
   versions: () => [{ project: 'katib', version: KATIB_VERSION }],
   enabled: (config) => config.kubeflow.katib.enabled,
   build(ctx) {
@@ -102,6 +103,15 @@ export const automlComponent = defineComponent({
         restrictedSuggestions: true,
       },
     });
+    const monitoring = ctx.tryGet(Contracts.monitoring);
+    if (monitoring) {
+      monitorKatib(scope, {
+        monitoring,
+        namespace,
+        controllerPods: controller.podSelector,
+        metricsPort: KATIB_PORTS.metrics,
+      });
+    }
     // The controller calls the suggestion (and early-stopping) services it creates in each
     // tenant's namespace.
     profiles.allowIntoProfiles({

@@ -89,6 +89,8 @@ export class KubeflowTrainer extends Construct {
   public readonly image: string;
   public readonly crds?: TrainerCrds;
   public readonly deployment: k8s.KubeDeployment;
+  /** Labels of the manager's pods. */
+  public readonly podSelector: Readonly<Record<string, string>>;
   public readonly service: k8s.KubeService;
   public readonly configMap: k8s.KubeConfigMap;
   public readonly certificate: ApiObject;
@@ -113,6 +115,7 @@ export class KubeflowTrainer extends Construct {
 
     const labels = TRAINER_LABELS.labels('manager');
     const selector = TRAINER_LABELS.selector('manager');
+    this.podSelector = selector;
     const rbacLabels = TRAINER_LABELS.labels('rbac');
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {

@@ -10,6 +10,9 @@ import { TRAINER_API_VERSION } from '../trainer/crds';
 import { KubeflowTrainer } from '../trainer/kubeflow-trainer';
 import { TrainJob } from '../trainer/train-job';
 import { TRAINER_VERSION } from '../trainer/versions';
+import { JOBSET_PORTS } from '../jobset/names';
+import { TRAINER_PORTS } from '../trainer/names';
+import { monitorTraining } from './monitoring';
 import {
   TRAINING_RULES,
   TrainJobConfig,
@@ -35,6 +38,7 @@ export const trainingComponent = defineComponent({
   namespaces: [TRAINING_NAMESPACE],
   needs: [Contracts.serviceIssuer, Contracts.kubeflowProfiles],
   offers: [Contracts.trainingRuntimes],
+  uses: [Contracts.monitoring],
   // JobSet first: its upgrade step compares with the recorded JobSet version.
   versions: () => [
     { project: 'jobset', version: JOBSET_VERSION },
@@ -54,16 +58,27 @@ export const trainingComponent = defineComponent({
     const profiles = ctx.get(Contracts.kubeflowProfiles);
 
     // Each creates its CRDs in the CRD layer.
-    new JobSet(scope, 'JobSet', {
+    const jobSet = new JobSet(scope, 'JobSet', {
       namespace,
       issuer,
       replicas: settings.replicas,
     });
-    new KubeflowTrainer(scope, 'KubeflowTrainer', {
+    const trainer = new KubeflowTrainer(scope, 'KubeflowTrainer', {
       namespace,
       issuer,
       replicas: settings.replicas,
     });
+    const monitoring = ctx.tryGet(Contracts.monitoring);
+    if (monitoring) {
+      monitorTraining(scope, {
+        monitoring,
+        namespace,
+        jobSetPods: jobSet.podSelector,
+        trainerPods: trainer.podSelector,
+        jobSetPort: JOBSET_PORTS.metrics,
+        trainerPort: TRAINER_PORTS.metrics,
+      });
+    }
     const runtimes = new ClusterTrainingRuntimes(scope, 'ClusterTrainingRuntimes', {
       ...(settings.runtimes ? { runtimes: settings.runtimes } : {}),
       // Training pods find each other through JobSet's headless Service, which names no port:

@@ -1,0 +1,137 @@
+import { Chart, Testing } from 'cdk8s';
+import { monitorKatib, KATIB_JOB } from '../../../constructs/automl/monitoring';
+import { monitorTraining, TRAINING_JOBS } from '../../../constructs/training/monitoring';
+import { FakeMonitoring, FakeNamespace } from '../../fakes';
+
+/**
+ * Metric names each upstream exports at the pinned tag, read there:
+ * - JobSet v0.11.0 `pkg/metrics/metrics.go` (subsystem `jobset`, `pkg/constants/constants.go`);
+ * - Katib v0.19.0 `pkg/controller.v1beta1/{experiment,trial}/util/prometheus_metrics.go`;
+ * - controller-runtime (every manager): `pkg/internal/controller/metrics/metrics.go`.
+ * `up` is Prometheus's own series for every target.
+ */
+const EXPORTED = new Set([
+  'up',
+  'jobset_failed_total',
+  'jobset_completed_total',
+  'controller_runtime_reconcile_errors_total',
+  'controller_runtime_reconcile_total',
+  'katib_experiment_failed_total',
+  'katib_experiment_succeeded_total',
+  'katib_trial_failed_total',
+  'katib_trial_succeeded_total',
+  'katib_trial_metrics_unavailable_total',
+  'katib_experiments_current',
+  'katib_trials_current',
+]);
+
+const PROMQL_WORDS = new Set([
+  'sum',
+  'by',
+  'rate',
+  'increase',
+  'or',
+  'vector',
+  'and',
+  'unless',
+  'on',
+  'job',
+  'namespace',
+  'controller',
+]);
+
+/** Metric names in a PromQL expression: identifiers before a selector or a range. */
+function metricsIn(expr: string): string[] {
+  const names = expr.replace(/"[^"]*"/g, '""').match(/[a-zA-Z_:][a-zA-Z0-9_:]*(?=\s*[{[])/g);
+  return [...new Set((names ?? []).filter((n) => !PROMQL_WORDS.has(n)))];
+}
+
+function setup() {
+  const chart = new Chart(Testing.app(), 'test');
+  const monitoring = new FakeMonitoring();
+  return { chart, monitoring };
+}
+
+describe('training monitoring', () => {
+  const { chart, monitoring } = setup();
+  const namespace = new FakeNamespace('kubeflow-system');
+  monitorTraining(chart, {
+    monitoring,
+    namespace,
+    jobSetPods: { 'app.kubernetes.io/name': 'jobset' },
+    trainerPods: { 'app.kubernetes.io/name': 'trainer' },
+    jobSetPort: 8443,
+    trainerPort: 8443,
+  });
+
+  test('scrapes both managers over HTTPS with the token, on their metrics ports', () => {
+    expect(monitoring.targets.map((t) => t.id)).toEqual([
+      TRAINING_JOBS.jobSet,
+      TRAINING_JOBS.trainer,
+    ]);
+    for (const t of monitoring.targets) {
+      expect(t.port).toEqual({ name: 'metrics', number: 8443 });
+      expect(t.scheme).toBe('https');
+      expect(t.bearerToken).toBe(true);
+      expect(t.insecureTlsReason).toMatch(/in-cluster CA/);
+      expect(t.meshed).toBeUndefined();
+      expect(t.namespace.name).toBe('kubeflow-system');
+    }
+  });
+
+  test('alerts read only metrics the managers export, and say which', () => {
+    const alerts = monitoring.alertGroups.flatMap((g) => g.alerts);
+    expect(alerts.map((a) => a.name)).toEqual([
+      'JobSetControllerDown',
+      'KubeflowTrainerControllerDown',
+      'KubeflowTrainerReconcileErrors',
+      'JobSetFailureRateHigh',
+    ]);
+    for (const a of alerts) {
+      expect(metricsIn(a.expr).sort()).toEqual([...a.metrics].sort());
+      for (const m of a.metrics) expect(EXPORTED).toContain(m);
+      expect(a.runbook.length).toBeGreaterThan(80);
+    }
+    expect(monitoring.alert('JobSetControllerDown')?.expr).toBe(
+      '(sum(up{job="jobset-controller-manager",namespace="kubeflow-system"}) or vector(0)) == 0',
+    );
+  });
+});
+
+describe('Katib monitoring', () => {
+  const { chart, monitoring } = setup();
+  monitorKatib(chart, {
+    monitoring,
+    namespace: new FakeNamespace('kubeflow'),
+    controllerPods: { 'katib.kubeflow.org/component': 'controller' },
+    metricsPort: 8080,
+  });
+
+  test('scrapes the controller on its plain metrics port', () => {
+    expect(monitoring.targets).toHaveLength(1);
+    const [t] = monitoring.targets;
+    expect(t.id).toBe(KATIB_JOB);
+    expect(t.port).toEqual({ name: 'metrics', number: 8080 });
+    expect(t.scheme).toBeUndefined();
+    expect(t.podLabels).toEqual({ 'katib.kubeflow.org/component': 'controller' });
+  });
+
+  test('alerts read only metrics Katib exports', () => {
+    const alerts = monitoring.alertGroups.flatMap((g) => g.alerts);
+    expect(alerts.map((a) => a.name)).toEqual([
+      'KatibControllerDown',
+      'KatibTrialsFailing',
+      'KatibTrialMetricsUnavailable',
+    ]);
+    for (const a of alerts) {
+      expect(metricsIn(a.expr).sort()).toEqual([...a.metrics].sort());
+      for (const m of a.metrics) expect(EXPORTED).toContain(m);
+    }
+  });
+});
+
+test('the expression reader finds metric names and skips functions and label values', () => {
+  expect(
+    metricsIn('sum by (job) (rate(a_total{job="x{y}"}[5m])) / sum(b[5m]) or vector(0)'),
+  ).toEqual(['a_total', 'b']);
+});
