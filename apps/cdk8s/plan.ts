@@ -1,0 +1,826 @@
+import { LAYERS, LayerInfo } from '../../constructs/core/layers';
+import { accessDiff, accessReport } from '../../stacks/access';
+import {
+  ComponentUpgrades,
+  KubeObject,
+  RenderedLayer,
+  RenderedPlatform,
+} from '../../stacks/render';
+
+/**
+ * `plan`: what applying a new render over a previous output directory would do, as pure
+ * functions over plain objects. Reading the directory and the command line live in plan-cli.ts.
+ */
+
+/** What a previous `synth` output directory holds, read back. */
+export interface PreviousOutput {
+  /** The environment name in the directory's marker. */
+  readonly environment?: string;
+  /** The layer files' objects, by file stem (`06-platform-controllers`), in install order. */
+  readonly layers: readonly { readonly id: string; readonly objects: readonly KubeObject[] }[];
+  /** images.txt, when the directory has it. */
+  readonly images?: readonly string[];
+  /** versions.md, when the directory has it. */
+  readonly versionsMarkdown?: string;
+}
+
+/** What the new render offers the comparison: a rendered platform, and its versions.md. */
+export interface NextRender {
+  readonly rendered: RenderedPlatform;
+  readonly versionsMarkdown?: string;
+}
+
+/** One field that differs; values are for display, with secrets masked. */
+export interface FieldChange {
+  /** JSON-pointer-like: `/spec/template/spec/containers[name=manager]/image`. */
+  readonly path: string;
+  /** `undefined`: the field is added. */
+  readonly before?: string;
+  /** `undefined`: the field is removed. */
+  readonly after?: string;
+  /** For multi-line text: the lines removed (`- `) and added (`+ `), in order. */
+  readonly lines?: readonly string[];
+}
+
+/** A change the API server rejects in place: the object must be deleted and created again. */
+export interface Recreate {
+  /** The immutable fields that differ. */
+  readonly fields: readonly string[];
+  /** What to do, in one sentence. */
+  readonly action: string;
+  /** Upgrade steps of the new render that delete the object before the apply. */
+  readonly coveredBy: readonly string[];
+  /** No recorded step covers it: the apply fails until someone deletes the object. */
+  readonly blocking: boolean;
+}
+
+export interface ObjectChange {
+  /** `Deployment.apps kubeflow/ml-pipeline`. */
+  readonly object: string;
+  readonly fields: readonly FieldChange[];
+  readonly recreate?: Recreate;
+}
+
+export interface RemovedObject {
+  readonly object: string;
+  /** Why removing it loses data or access that a user must keep; `undefined` when it does not. */
+  readonly protected?: string;
+}
+
+export interface LayerPlan {
+  readonly id: string;
+  readonly added: readonly string[];
+  readonly removed: readonly RemovedObject[];
+  readonly changed: readonly ObjectChange[];
+}
+
+export interface VersionChange {
+  readonly component: string;
+  readonly before?: string;
+  readonly after?: string;
+}
+
+export interface Plan {
+  readonly environment: string;
+  readonly previousEnvironment?: string;
+  /** Layers with at least one difference, in install order. */
+  readonly layers: readonly LayerPlan[];
+  /** `accessDiff` lines: `+` gained, `-` lost. */
+  readonly access: readonly string[];
+  /** `undefined` when the previous directory has no images.txt. */
+  readonly images?: { readonly added: readonly string[]; readonly removed: readonly string[] };
+  /** `undefined` when either side has no parseable versions.md. */
+  readonly versions?: readonly VersionChange[];
+  readonly summary: {
+    readonly added: number;
+    readonly removed: number;
+    readonly changed: number;
+    readonly recreate: number;
+    readonly blocking: number;
+    readonly protectedRemovals: number;
+  };
+}
+
+/** Exit codes of `plan`, for a CI job to gate on. */
+export const PLAN_EXIT = {
+  /** Nothing changes. */
+  NO_CHANGES: 0,
+  /** Invalid input: the environment, or a previous directory that is not an output directory. */
+  INVALID: 1,
+  /** Changes that apply in place. */
+  CHANGES: 2,
+  /** Changes that need a delete and re-create, or remove objects a user must keep. */
+  DISRUPTIVE: 3,
+  /** Usage error (sysexits EX_USAGE), apart from the codes above. */
+  USAGE: 64,
+} as const;
+
+export function planExitCode(plan: Plan): number {
+  const s = plan.summary;
+  if (s.recreate > 0 || s.protectedRemovals > 0) return PLAN_EXIT.DISRUPTIVE;
+  if (s.added + s.removed + s.changed > 0) return PLAN_EXIT.CHANGES;
+  return PLAN_EXIT.NO_CHANGES;
+}
+
+/** Code-point order: the same on every machine, whatever its locale. */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The API group of an apiVersion: `apps/v1` -> `apps`, `v1` -> `` (core). */
+export function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/**
+ * An object's identity across releases: group, kind, namespace and name. The version is left out,
+ * so that `v1beta1` -> `v1` of the same group shows as a change of `/apiVersion`.
+ */
+export function objectLabel(o: KubeObject): string {
+  const group = apiGroup(o.apiVersion);
+  const kind = group === '' ? o.kind : `${o.kind}.${group}`;
+  const ns = o.metadata.namespace;
+  return `${kind} ${ns ? `${ns}/` : ''}${o.metadata.name}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Masking
+
+export const MASKED = '(masked)';
+
+/** Field names whose values are credentials (Secret-like keys, env vars, config keys). */
+const SENSITIVE = /passw(or)?d|passwd|secret|token|credential|api[-_]?key|private[-_]?key/i;
+/** ...unless the field only names or selects one (`secretKeyRef`, `secretName`, `tokenPath`). */
+const REFERENCE = /(Ref|Refs|Name|Names|Selector|Path|Key)$/;
+
+function sensitiveSegment(segment: string): boolean {
+  return SENSITIVE.test(segment) && !REFERENCE.test(segment);
+}
+
+/**
+ * Whether the value at `path` (segments, from the object's root) is masked: every value under a
+ * Secret's `data` and `stringData`, and any value whose key or list-item name looks like a
+ * credential (`[name=DB_PASSWORD]`, a ConfigMap key `client-secret`).
+ */
+function masked(kind: string, path: readonly string[]): boolean {
+  if (kind === 'Secret' && (path[0] === 'data' || path[0] === 'stringData') && path.length > 1) {
+    return true;
+  }
+  return path.some(sensitiveSegment);
+}
+
+/** A value for display, with masked leaves (keys stay visible). */
+function maskedCopy(kind: string, path: readonly string[], value: unknown): unknown {
+  if (masked(kind, path)) return isRecord(value) || Array.isArray(value) ? value : MASKED;
+  if (Array.isArray(value)) {
+    const keyed = namedItems(value);
+    return value.map((v, i) => maskedCopy(kind, [...path, keyed ? segmentOf(v) : String(i)], v));
+  }
+  if (isRecord(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, maskedCopy(kind, [...path, k], v)]),
+    );
+  }
+  return value;
+}
+
+const MAX_SHOWN = 200;
+
+function display(kind: string, path: readonly string[], value: unknown): string {
+  if (masked(kind, path) && !isRecord(value) && !Array.isArray(value)) return MASKED;
+  const text = JSON.stringify(maskedCopy(kind, path, value)) ?? 'null';
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field diff
+
+/** A list whose items all carry a distinct string `name` is compared by name, not position. */
+function namedItems(list: readonly unknown[]): boolean {
+  if (list.length === 0) return false;
+  const names = list.map((v) => (isRecord(v) && typeof v.name === 'string' ? v.name : undefined));
+  return names.every((n) => n !== undefined) && new Set(names).size === names.length;
+}
+
+function segmentOf(item: unknown): string {
+  return `[name=${(item as { name: string }).name}]`;
+}
+
+function pointer(path: readonly string[]): string {
+  return path
+    .map((s) => (s.startsWith('[') ? s : `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`))
+    .join('');
+}
+
+/** Lines removed and added between two texts (longest common subsequence), or `undefined`. */
+function lineDiff(before: string, after: string): string[] | undefined {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  if (a.length * b.length > 1_000_000) return undefined;
+  const lcs: number[][] = Array.from({ length: a.length + 1 }, () =>
+    new Array<number>(b.length + 1).fill(0),
+  );
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
+  }
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      i++;
+      j++;
+    } else if (j < b.length && (i === a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
+      out.push(`+ ${b[j++]}`);
+    } else {
+      out.push(`- ${a[i++]}`);
+    }
+  }
+  return out;
+}
+
+function diffValue(
+  kind: string,
+  path: string[],
+  before: unknown,
+  after: unknown,
+  out: FieldChange[],
+): void {
+  if (before === undefined && after === undefined) return;
+  if (before === undefined) {
+    out.push({ path: pointer(path), after: display(kind, path, after) });
+    return;
+  }
+  if (after === undefined) {
+    out.push({ path: pointer(path), before: display(kind, path, before) });
+    return;
+  }
+  if (isRecord(before) && isRecord(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(byText);
+    for (const k of keys) diffValue(kind, [...path, k], before[k], after[k], out);
+    return;
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    if (namedItems(before) && namedItems(after)) {
+      const byName = (list: unknown[]) =>
+        new Map(list.map((v) => [(v as { name: string }).name, v]));
+      const a = byName(before);
+      const b = byName(after);
+      // Kept items in the new order, then those removed; a pure reorder is a change of order.
+      const names = [...b.keys(), ...[...a.keys()].filter((n) => !b.has(n))];
+      for (const n of names) diffValue(kind, [...path, `[name=${n}]`], a.get(n), b.get(n), out);
+      const kept = [...a.keys()].filter((n) => b.has(n));
+      const keptAfter = [...b.keys()].filter((n) => a.has(n));
+      if (kept.join('\u0000') !== keptAfter.join('\u0000')) {
+        out.push({
+          path: `${pointer(path)} (order)`,
+          before: JSON.stringify(kept),
+          after: JSON.stringify(keptAfter),
+        });
+      }
+      return;
+    }
+    const n = Math.max(before.length, after.length);
+    for (let i = 0; i < n; i++) diffValue(kind, [...path, String(i)], before[i], after[i], out);
+    return;
+  }
+  if (JSON.stringify(before) === JSON.stringify(after)) return;
+  if (
+    typeof before === 'string' &&
+    typeof after === 'string' &&
+    (before.includes('\n') || after.includes('\n')) &&
+    !masked(kind, path)
+  ) {
+    const lines = lineDiff(before, after);
+    if (lines) {
+      out.push({ path: pointer(path), lines });
+      return;
+    }
+  }
+  out.push({
+    path: pointer(path),
+    before: display(kind, path, before),
+    after: display(kind, path, after),
+  });
+}
+
+/** The fields that differ between two versions of one object, in path order. */
+export function diffObject(before: KubeObject, after: KubeObject): FieldChange[] {
+  const out: FieldChange[] = [];
+  diffValue(after.kind, [], before, after, out);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Immutable fields
+//
+// Where the API server refuses an update (kubernetes/kubernetes at v1.32):
+// - Deployment, ReplicaSet, DaemonSet (apps/v1): spec.selector. The registry strategies
+//   (pkg/registry/apps/{deployment,replicaset,daemonset}/strategy.go) hold it immutable for
+//   every version after the v1beta1 ones.
+// - StatefulSet: all of spec except replicas, template, updateStrategy, minReadySeconds, ordinals
+//   and persistentVolumeClaimRetentionPolicy (pkg/apis/apps/validation, ValidateStatefulSetUpdate
+//   compares the rest). Newer servers also accept revisionHistoryLimit; we still flag it.
+// - Job: selector, completions (outside elastic indexed jobs), completionMode, podFailurePolicy,
+//   backoffLimitPerIndex, successPolicy, managedBy and the pod template (scheduling directives
+//   of a suspended job aside) (pkg/apis/batch/validation, ValidateJobSpecUpdate).
+// - Service: clusterIP and clusterIPs once allocated, and the primary IP family
+//   (pkg/apis/core/validation, ValidateServiceUpdate).
+// - PersistentVolumeClaim: spec except resources.requests and volumeAttributesClassName
+//   (ValidatePersistentVolumeClaimUpdate). PersistentVolume: its volume source, volumeMode and
+//   node affinity (ValidatePersistentVolumeUpdate); other spec fields we treat as mutable.
+// - Secret and ConfigMap: data (and binaryData/stringData) once `immutable: true`, and the flag
+//   itself; a Secret's type always (ValidateSecretUpdate, ValidateConfigMapUpdate).
+// - RoleBinding, ClusterRoleBinding: roleRef (pkg/apis/rbac/validation, "cannot change roleRef").
+// - CustomResourceDefinition: spec.scope and spec.names.kind once established; group and
+//   names.plural make its name, so they are a different object here
+//   (staging/src/k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation).
+
+type Spec = Record<string, unknown>;
+
+function at(o: KubeObject, ...path: string[]): unknown {
+  let v: unknown = o;
+  for (const p of path) v = isRecord(v) ? v[p] : undefined;
+  return v;
+}
+
+function differs(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) !== JSON.stringify(b);
+}
+
+/** Paths under `field` whose values differ, but for the keys listed as mutable. */
+function keysExcept(
+  before: KubeObject,
+  after: KubeObject,
+  field: string,
+  mutable: readonly string[],
+): string[] {
+  const a = (at(before, field) ?? {}) as Spec;
+  const b = (at(after, field) ?? {}) as Spec;
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    .filter((k) => !mutable.includes(k) && differs(a[k], b[k]))
+    .sort(byText)
+    .map((k) => `/${field}/${k}`);
+}
+
+function pathsThatDiffer(before: KubeObject, after: KubeObject, paths: string[][]): string[] {
+  return paths
+    .filter((p) => differs(at(before, ...p), at(after, ...p)))
+    .map((p) => `/${p.join('/')}`);
+}
+
+const STATEFULSET_MUTABLE = [
+  'replicas',
+  'template',
+  'updateStrategy',
+  'minReadySeconds',
+  'ordinals',
+  'persistentVolumeClaimRetentionPolicy',
+];
+const PV_MUTABLE = [
+  'capacity',
+  'accessModes',
+  'claimRef',
+  'mountOptions',
+  'persistentVolumeReclaimPolicy',
+  'storageClassName',
+  'volumeAttributesClassName',
+];
+
+/** The immutable fields that differ between `before` and `after` (same identity). */
+export function immutableChanges(before: KubeObject, after: KubeObject): string[] {
+  const group = apiGroup(after.apiVersion);
+  const key = `${after.kind}.${group}`;
+  switch (key) {
+    case 'Deployment.apps':
+    case 'ReplicaSet.apps':
+    case 'DaemonSet.apps':
+      return pathsThatDiffer(before, after, [['spec', 'selector']]);
+    case 'StatefulSet.apps':
+      return keysExcept(before, after, 'spec', STATEFULSET_MUTABLE);
+    case 'Job.batch':
+      return pathsThatDiffer(
+        before,
+        after,
+        [
+          'selector',
+          'template',
+          'completions',
+          'completionMode',
+          'podFailurePolicy',
+          'backoffLimitPerIndex',
+          'successPolicy',
+          'managedBy',
+        ].map((f) => ['spec', f]),
+      );
+    case 'Service.': {
+      const was = (p: string) => at(before, 'spec', p);
+      const out: string[] = [];
+      for (const f of ['clusterIP', 'clusterIPs']) {
+        const old = was(f);
+        if (old !== undefined && old !== '' && differs(old, at(after, 'spec', f))) {
+          out.push(`/spec/${f}`);
+        }
+      }
+      const families = (o: KubeObject) =>
+        (at(o, 'spec', 'ipFamilies') as unknown[] | undefined)?.[0];
+      if (families(before) !== undefined && differs(families(before), families(after))) {
+        out.push('/spec/ipFamilies/0');
+      }
+      return out;
+    }
+    case 'PersistentVolumeClaim.': {
+      const out = keysExcept(before, after, 'spec', ['resources', 'volumeAttributesClassName']);
+      const rest = (o: KubeObject) => ({
+        ...((at(o, 'spec', 'resources') ?? {}) as Spec),
+        requests: undefined,
+      });
+      if (differs(rest(before), rest(after))) out.push('/spec/resources');
+      return out.sort(byText);
+    }
+    case 'PersistentVolume.':
+      return keysExcept(before, after, 'spec', PV_MUTABLE);
+    case 'Secret.':
+    case 'ConfigMap.': {
+      const out = key === 'Secret.' ? pathsThatDiffer(before, after, [['type']]) : [];
+      if (at(before, 'immutable') === true) {
+        out.push(
+          ...pathsThatDiffer(before, after, [
+            ['immutable'],
+            ['data'],
+            ['binaryData'],
+            ['stringData'],
+          ]),
+        );
+      }
+      return out;
+    }
+    case 'RoleBinding.rbac.authorization.k8s.io':
+    case 'ClusterRoleBinding.rbac.authorization.k8s.io':
+      return pathsThatDiffer(before, after, [['roleRef']]);
+    case 'CustomResourceDefinition.apiextensions.k8s.io':
+      return pathsThatDiffer(before, after, [
+        ['spec', 'scope'],
+        ['spec', 'names', 'kind'],
+      ]);
+    default:
+      return [];
+  }
+}
+
+/** What to do about an object whose immutable fields change. */
+function recreateAction(o: KubeObject): string {
+  const ref = kubectlRef(o);
+  switch (o.kind) {
+    case 'StatefulSet':
+      return `delete it keeping its pods and claims (kubectl delete ${ref} --cascade=orphan), then apply; the claims of volumeClaimTemplates do not change`;
+    case 'Job':
+      return `delete it (kubectl delete ${ref}); the apply creates it again and it runs again`;
+    case 'Service':
+      return `delete it (kubectl delete ${ref}) before the apply; its cluster IP changes and clients resolve it again`;
+    case 'PersistentVolumeClaim':
+    case 'PersistentVolume':
+      return `back up its data, delete it (kubectl delete ${ref}) and let the apply create it again: its data is lost`;
+    case 'RoleBinding':
+    case 'ClusterRoleBinding':
+      return `delete it (kubectl delete ${ref}) before the apply; the grant is missing until the apply`;
+    case 'Secret':
+    case 'ConfigMap':
+      return `delete it (kubectl delete ${ref}) before the apply, then restart the pods that read it`;
+    case 'CustomResourceDefinition':
+      return `cannot change in place: deleting it (kubectl delete ${ref}) deletes every resource of it; export them first`;
+    default:
+      return `delete it (kubectl delete ${ref}) before the apply; its pods are replaced`;
+  }
+}
+
+function kubectlResource(o: KubeObject): string {
+  const group = apiGroup(o.apiVersion);
+  return `${o.kind.toLowerCase()}${group ? `.${group}` : ''}`;
+}
+
+function kubectlRef(o: KubeObject): string {
+  const ns = o.metadata.namespace;
+  return `${kubectlResource(o)} ${ns ? `-n ${ns} ` : ''}${o.metadata.name}`;
+}
+
+/**
+ * Whether an upgrade step's ObjectRef names `o`: `resource` as kubectl takes it (`deployment`,
+ * `job.batch`, `virtualservice.networking.istio.io`; the plural too), namespace and name.
+ */
+function refersTo(
+  ref: { resource: string; namespace?: string; name: string },
+  o: KubeObject,
+): boolean {
+  if (ref.name !== o.metadata.name || (ref.namespace ?? '') !== (o.metadata.namespace ?? '')) {
+    return false;
+  }
+  const [type, ...rest] = ref.resource.toLowerCase().split('.');
+  const kind = o.kind.toLowerCase();
+  if (type !== kind && type !== `${kind}s` && type !== `${kind}es`) return false;
+  return rest.length === 0 || rest.join('.') === apiGroup(o.apiVersion);
+}
+
+function coveringSteps(upgrades: readonly ComponentUpgrades[], o: KubeObject): string[] {
+  return upgrades.flatMap((u) =>
+    u.steps
+      .filter((s) => (s.deleteBeforeApply ?? []).some((r) => refersTo(r, o)))
+      .map((s) => `${u.component} ${s.version}: ${s.description}`),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Removals a user must keep
+
+const PROFILE_CRD = 'profiles.kubeflow.org';
+
+/** Why removing `o` loses what a user must keep; `undefined` when it does not. */
+export function protectedRemoval(o: KubeObject): string | undefined {
+  const group = apiGroup(o.apiVersion);
+  if (o.kind === 'CustomResourceDefinition' && group === 'apiextensions.k8s.io') {
+    return o.metadata.name === PROFILE_CRD
+      ? 'the Profile CRD: deleting it deletes every Profile and, through the profile controller, every tenant namespace'
+      : 'a CRD: deleting it deletes every resource of it';
+  }
+  if (group === '' && o.kind === 'PersistentVolumeClaim') return 'a volume claim: its data is lost';
+  if (group === '' && o.kind === 'PersistentVolume') return 'a persistent volume';
+  if (group === '' && o.kind === 'Namespace')
+    return 'a namespace: deleting it deletes everything in it';
+  if (group === 'kubeflow.org' && o.kind === 'Profile') {
+    return 'a tenant: the profile controller deletes its namespace and everything in it';
+  }
+  if (group === 'apps' && o.kind === 'StatefulSet' && at(o, 'spec', 'volumeClaimTemplates')) {
+    return 'a stateful workload with volume claims (a database or store)';
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan
+
+interface Located {
+  readonly layer: string;
+  readonly object: KubeObject;
+}
+
+function index(
+  layers: readonly { id: string; objects: readonly KubeObject[] }[],
+): Map<string, Located> {
+  const out = new Map<string, Located>();
+  for (const l of layers)
+    for (const o of l.objects) out.set(objectLabel(o), { layer: l.id, object: o });
+  return out;
+}
+
+/** The access report needs a rendered platform; the previous side is built from its objects. */
+export function renderedFromObjects(
+  environment: string,
+  layers: readonly { readonly id: string; readonly objects: readonly KubeObject[] }[],
+): RenderedPlatform {
+  const rendered: RenderedLayer[] = layers.map((l) => ({
+    info: LAYERS.find((i) => i.id === l.id) ?? unknownLayer(l.id),
+    objects: l.objects,
+  }));
+  return {
+    environment,
+    production: false,
+    layers: rendered,
+    images: [],
+    requiredNamespaces: [],
+    requiredSecrets: [],
+    requiredCrds: [],
+    requiredMeshProviders: [],
+    readiness: [],
+    overrides: [],
+    versions: [],
+    upgrades: [],
+  };
+}
+
+/** A layer file of another release, whose stem this release does not know. */
+function unknownLayer(id: string): LayerInfo {
+  const order = Number.parseInt(id, 10);
+  return {
+    layer: id.replace(/^\d+-/, '') as LayerInfo['layer'],
+    order: Number.isNaN(order) ? 0 : order,
+    id,
+    description: 'a layer of another release',
+  };
+}
+
+/** Component versions from a versions.md (its first table), by component. */
+export function parseVersions(markdown: string): Map<string, string> | undefined {
+  const out = new Map<string, string>();
+  let inTable = false;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('## ')) break;
+    const row = /^\| (.+?) \| `([^`]+)` \|/.exec(line);
+    if (row) {
+      inTable = true;
+      out.set(row[1].replace(/ \(.*\)$/, ''), row[2]);
+    }
+  }
+  return inTable ? out : undefined;
+}
+
+/** Layer ids of both sides, in install order (by number, then stem). */
+function layerOrder(ids: Iterable<string>): string[] {
+  return [...new Set(ids)].sort((a, b) => {
+    const d = (Number.parseInt(a, 10) || 0) - (Number.parseInt(b, 10) || 0);
+    return d !== 0 ? d : byText(a, b);
+  });
+}
+
+/** What applying `next` over `previous` changes. */
+export function plan(previous: PreviousOutput, next: NextRender): Plan {
+  const rendered = next.rendered;
+  const before = index(previous.layers);
+  const after = index(rendered.layers.map((l) => ({ id: l.info.id, objects: l.objects })));
+  const layers = new Map<
+    string,
+    { added: string[]; removed: RemovedObject[]; changed: ObjectChange[] }
+  >();
+  const layer = (id: string) => {
+    let l = layers.get(id);
+    if (!l) layers.set(id, (l = { added: [], removed: [], changed: [] }));
+    return l;
+  };
+  for (const [label, now] of after) {
+    const was = before.get(label);
+    if (!was) {
+      layer(now.layer).added.push(label);
+      continue;
+    }
+    const fields = diffObject(was.object, now.object);
+    if (was.layer !== now.layer) {
+      fields.unshift({ path: '(layer)', before: was.layer, after: now.layer });
+    }
+    if (fields.length === 0) continue;
+    const immutable = immutableChanges(was.object, now.object);
+    let recreate: Recreate | undefined;
+    if (immutable.length > 0) {
+      const coveredBy = coveringSteps(rendered.upgrades, now.object);
+      recreate = {
+        fields: immutable,
+        action: recreateAction(now.object),
+        coveredBy,
+        blocking: coveredBy.length === 0,
+      };
+    }
+    layer(now.layer).changed.push({ object: label, fields, ...(recreate ? { recreate } : {}) });
+  }
+  for (const [label, was] of before) {
+    if (after.has(label)) continue;
+    const why = protectedRemoval(was.object);
+    layer(was.layer).removed.push({ object: label, ...(why ? { protected: why } : {}) });
+  }
+  const ordered: LayerPlan[] = layerOrder(layers.keys()).map((id) => {
+    const l = layer(id);
+    return {
+      id,
+      added: l.added.sort(byText),
+      removed: l.removed.sort((a, b) => byText(a.object, b.object)),
+      changed: l.changed.sort((a, b) => byText(a.object, b.object)),
+    };
+  });
+
+  const previousEnvironment = previous.environment ?? rendered.environment;
+  const access = accessDiff(
+    accessReport(renderedFromObjects(previousEnvironment, previous.layers)),
+    accessReport(rendered),
+  );
+
+  let images: Plan['images'];
+  if (previous.images) {
+    const was = new Set(previous.images);
+    const now = new Set(rendered.images);
+    images = {
+      added: [...now].filter((i) => !was.has(i)).sort(byText),
+      removed: [...was].filter((i) => !now.has(i)).sort(byText),
+    };
+  }
+
+  let versions: VersionChange[] | undefined;
+  const wasVersions = previous.versionsMarkdown
+    ? parseVersions(previous.versionsMarkdown)
+    : undefined;
+  const nowVersions = next.versionsMarkdown ? parseVersions(next.versionsMarkdown) : undefined;
+  if (wasVersions && nowVersions) {
+    versions = [...new Set([...wasVersions.keys(), ...nowVersions.keys()])]
+      .sort(byText)
+      .filter((c) => wasVersions.get(c) !== nowVersions.get(c))
+      .map((c) => ({
+        component: c,
+        ...(wasVersions.has(c) ? { before: wasVersions.get(c) } : {}),
+        ...(nowVersions.has(c) ? { after: nowVersions.get(c) } : {}),
+      }));
+  }
+
+  const all = ordered.flatMap((l) => l.changed);
+  const recreates = all.filter((c) => c.recreate);
+  return {
+    environment: rendered.environment,
+    ...(previous.environment !== undefined ? { previousEnvironment: previous.environment } : {}),
+    layers: ordered,
+    access,
+    ...(images ? { images } : {}),
+    ...(versions ? { versions } : {}),
+    summary: {
+      added: ordered.reduce((n, l) => n + l.added.length, 0),
+      removed: ordered.reduce((n, l) => n + l.removed.length, 0),
+      changed: all.length,
+      recreate: recreates.length,
+      blocking: recreates.filter((c) => c.recreate?.blocking).length,
+      protectedRemovals: ordered.reduce(
+        (n, l) => n + l.removed.filter((r) => r.protected).length,
+        0,
+      ),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+function fieldLines(f: FieldChange): string[] {
+  if (f.lines) return [`    ${f.path}:`, ...f.lines.map((l) => `      ${l}`)];
+  if (f.before === undefined) return [`    ${f.path}: added ${f.after ?? ''}`];
+  if (f.after === undefined) return [`    ${f.path}: removed ${f.before}`];
+  return [`    ${f.path}: ${f.before} → ${f.after}`];
+}
+
+/** The plan as text: a summary, then each layer's objects, access, images and versions. */
+export function planText(p: Plan): string {
+  const s = p.summary;
+  const lines = [
+    `Plan for environment ${p.environment}${
+      p.previousEnvironment !== undefined && p.previousEnvironment !== p.environment
+        ? ` (previous output: environment ${p.previousEnvironment})`
+        : ''
+    }`,
+  ];
+  if (s.added + s.removed + s.changed === 0) {
+    lines.push('', 'No changes: the previous output already holds every object as rendered.');
+    return lines.join('\n');
+  }
+  lines.push(
+    '',
+    `Objects: ${s.added} added, ${s.changed} changed, ${s.removed} removed.`,
+    ...(s.recreate > 0
+      ? [
+          `Delete and re-create: ${s.recreate} (${s.blocking} not covered by an upgrade step: the apply fails until they are deleted).`,
+        ]
+      : []),
+    ...(s.protectedRemovals > 0
+      ? [`Removed objects a user must keep: ${s.protectedRemovals}.`]
+      : []),
+  );
+  for (const l of p.layers) {
+    lines.push('', `${l.id}:`);
+    for (const a of l.added) lines.push(`  + ${a}`);
+    for (const c of l.changed) {
+      lines.push(`  ~ ${c.object}`);
+      for (const f of c.fields) lines.push(...fieldLines(f));
+      if (c.recreate) {
+        const r = c.recreate;
+        lines.push(
+          `    ! immutable: ${r.fields.join(', ')}; needs delete and re-create: ${r.action}`,
+          ...(r.blocking
+            ? ['    ! BLOCKING: no upgrade step of the new release deletes it']
+            : r.coveredBy.map((step) => `    ! covered by upgrade step ${step}`)),
+        );
+      }
+    }
+    for (const r of l.removed) {
+      lines.push(`  - ${r.object}${r.protected ? `  (PROTECTED: ${r.protected})` : ''}`);
+    }
+  }
+  lines.push('', 'Access:');
+  lines.push(...(p.access.length === 0 ? ['  no change'] : p.access.map((a) => `  ${a}`)));
+  lines.push('', 'Images:');
+  if (!p.images) lines.push('  unknown: the previous output has no images.txt');
+  else if (p.images.added.length + p.images.removed.length === 0) lines.push('  no change');
+  else {
+    lines.push(
+      ...p.images.added.map((i) => `  + ${i}`),
+      ...p.images.removed.map((i) => `  - ${i}`),
+    );
+  }
+  if (p.versions && p.versions.length > 0) {
+    lines.push(
+      '',
+      'Versions:',
+      ...p.versions.map(
+        (v) => `  ${v.component}: ${v.before ?? '(none)'} → ${v.after ?? '(none)'}`,
+      ),
+    );
+  }
+  return lines.join('\n');
+}
