@@ -174,6 +174,17 @@ function masked(kind: string, path: readonly string[]): boolean {
   return path.some(sensitiveSegment);
 }
 
+/**
+ * Credentials written inside text (a config file in a ConfigMap): the value after a
+ * credential-like key and `:` or `=` is masked, e.g. `password: x` -> `password: (masked)`.
+ */
+const IN_TEXT =
+  /((?:passw(?:or)?d|passwd|secret|token|credential|api[-_]?key|private[-_]?key|hash)[\w.-]*["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,}]+)/gi;
+
+export function maskText(text: string): string {
+  return text.replace(IN_TEXT, `$1${MASKED}`);
+}
+
 /** A value for display, with masked leaves (keys stay visible). */
 function maskedCopy(kind: string, path: readonly string[], value: unknown): unknown {
   if (masked(kind, path)) return isRecord(value) || Array.isArray(value) ? value : MASKED;
@@ -186,7 +197,7 @@ function maskedCopy(kind: string, path: readonly string[], value: unknown): unkn
       Object.entries(value).map(([k, v]) => [k, maskedCopy(kind, [...path, k], v)]),
     );
   }
-  return value;
+  return typeof value === 'string' ? maskText(value) : value;
 }
 
 const MAX_SHOWN = 200;
@@ -237,10 +248,10 @@ function lineDiff(before: string, after: string): string[] | undefined {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       i++;
       j++;
-    } else if (j < b.length && (i === a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out.push(`+ ${b[j++]}`);
-    } else {
+    } else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
       out.push(`- ${a[i++]}`);
+    } else {
+      out.push(`+ ${b[j++]}`);
     }
   }
   return out;
@@ -298,9 +309,10 @@ function diffValue(
     (before.includes('\n') || after.includes('\n')) &&
     !masked(kind, path)
   ) {
-    const lines = lineDiff(before, after);
+    const lines = lineDiff(maskText(before), maskText(after));
     if (lines) {
-      out.push({ path: pointer(path), lines });
+      // Only masked values differ: say so, without them.
+      out.push({ path: pointer(path), lines: lines.length > 0 ? lines : ['~ a masked value'] });
       return;
     }
   }

@@ -495,6 +495,20 @@ describe('the comparison', () => {
     expect(text).toContain(
       '    /spec/template/spec/containers[name=main]/env[name=DB]/valueFrom/secretKeyRef/name: "db" → "db2"',
     );
+    // Credentials inside a config file: the line shows, its value does not.
+    const file = (password: string, level: string): KubeObject =>
+      obj('v1', 'ConfigMap', {
+        data: { 'app.yaml': `db:\n  password: ${password}\nlog: ${level}\n` },
+      });
+    expect(diffObject(file('s3cret', 'info'), file('n3w', 'debug'))).toEqual([
+      {
+        path: '/data/app.yaml',
+        lines: ['- log: info', '+ log: debug'],
+      },
+    ]);
+    expect(diffObject(file('s3cret', 'info'), file('n3w', 'info'))).toEqual([
+      { path: '/data/app.yaml', lines: ['~ a masked value'] },
+    ]);
     // A whole Secret data map added keeps its keys and masks its values.
     const added = diffObject(
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } },
