@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { DNS_LABEL, throwIfProblems } from '../core/validation';
 import { CertManagerStartupCheck } from './startup-check';
 import { Layer, scopeInLayer } from '../core/layers';
+import { IMonitoring } from '../core/monitoring';
 import { INamespace, NetworkPeer } from '../core/network';
 import { ResourceSpec } from '../core/resources';
 import { CertManagerCainjector } from './cainjector';
@@ -12,6 +13,7 @@ import { CERT_MANAGER_NAMES, CERT_MANAGER_PORTS } from './names';
 import { partSelector } from './private/labels';
 import { ComponentOptions } from './private/options';
 import { aggregatedRoles } from './rbac';
+import { CERT_MANAGER_DEFAULT_EXPIRY_WARNING_DAYS, addCertManagerMonitoring } from './monitoring';
 import { CertManagerWebhook } from './webhook';
 
 /** A setting per cert-manager component. */
@@ -75,6 +77,18 @@ export interface CertManagerProps {
    * @default [] - metrics are not reachable from outside the pods
    */
   readonly metricsScrapers?: readonly NetworkPeer[];
+  /**
+   * The cluster's monitoring: it scrapes the controller, cainjector and webhook metrics and gets
+   * cert-manager's alerts (a part down, certificates not Ready or close to expiry).
+   * @default - no scrape targets and no alerts
+   */
+  readonly monitoring?: IMonitoring;
+  /**
+   * Days before a certificate expires at which `CertManagerCertificateExpiringSoon` fires (with
+   * `monitoring`).
+   * @default CERT_MANAGER_DEFAULT_EXPIRY_WARNING_DAYS (14)
+   */
+  readonly expiryWarningDays?: number;
 }
 
 const PER_COMPONENT = ['controller', 'webhook', 'cainjector'] as const;
@@ -163,6 +177,14 @@ export class CertManager extends Construct implements IssuerBindContext {
       }
     }
 
+    if (props.monitoring) {
+      addCertManagerMonitoring(this, {
+        monitoring: props.monitoring,
+        namespace: props.namespace,
+        expiryWarningDays: props.expiryWarningDays ?? CERT_MANAGER_DEFAULT_EXPIRY_WARNING_DAYS,
+      });
+    }
+
     this.startupCheck = new CertManagerStartupCheck(this, 'StartupCheck', { namespace });
 
     this.workloads = [
@@ -216,6 +238,12 @@ function validate(props: CertManagerProps): void {
   if (props.dns01RecursiveNameserversOnly && !props.dns01RecursiveNameservers?.length) {
     problems.push(
       '`dns01RecursiveNameserversOnly` is true without nameservers (got dns01RecursiveNameservers: []). Name the nameservers to ask, or leave it false.',
+    );
+  }
+  const days = props.expiryWarningDays;
+  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 365)) {
+    problems.push(
+      `\`expiryWarningDays\` is not a whole number of days from 1 to 365 (got ${days}). Use 14, or more for certificates with long lifetimes.`,
     );
   }
   throwIfProblems('CertManager', problems);

@@ -117,6 +117,7 @@ export const certManagerComponent = defineComponent({
   },
   namespaces: [CERT_MANAGER_NAMESPACE],
   offers: [Contracts.certificateIssuer, Contracts.serviceIssuer],
+  uses: [Contracts.monitoring],
   versions: (config) =>
     config.certManager.mode === 'managed'
       ? [{ project: 'cert-manager', version: CERT_MANAGER_VERSION }]
@@ -128,6 +129,11 @@ export const certManagerComponent = defineComponent({
   build(ctx) {
     const { tls, certManager: settings } = ctx.config;
     const infrastructure = ctx.chart(Layer.INFRASTRUCTURE);
+    // Only the cert-manager the platform installs is scraped; an external one is the cluster's.
+    const monitoring = ctx.tryGet(Contracts.monitoring);
+    const monitoringProps = monitoring
+      ? { monitoring, expiryWarningDays: settings.alerts.expiryWarningDays }
+      : {};
     const certManager =
       settings.mode === 'managed'
         ? new CertManager(infrastructure, 'CertManager', {
@@ -136,6 +142,7 @@ export const certManagerComponent = defineComponent({
               owner: 'cert-manager',
               mesh: false,
             }),
+            ...monitoringProps,
           })
         : undefined;
     const clusterResourceNamespace =

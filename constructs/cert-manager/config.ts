@@ -80,7 +80,16 @@ export const certManagerShape = (preset: PresetName) => ({
     .prefault({}),
   /** `managed`: installed here; `external`: the cluster's own cert-manager. */
   certManager: z
-    .strictObject({ mode: z.enum(['managed', 'external']).default('managed') })
+    .strictObject({
+      mode: z.enum(['managed', 'external']).default('managed'),
+      /** Alerts on the platform's certificates, when the platform has monitoring. */
+      alerts: z
+        .strictObject({
+          /** Days before a certificate expires at which it alerts (cert-manager renews at 2/3 of its life). */
+          expiryWarningDays: z.number().int().min(1).max(365).default(14),
+        })
+        .prefault({}),
+    })
     .prefault({}),
 });
 

@@ -3,6 +3,7 @@ export * from './cert-manager';
 export * from './certificate';
 export * from './crds';
 export * from './issuers';
+export * from './monitoring';
 export * from './names';
 export * from './startup-check';
 export * from './versions';

@@ -33,6 +33,7 @@ export const istioComponent = defineComponent({
   namespaces: [ISTIO_NAMESPACE, ISTIO_CNI_NAMESPACE],
   needs: (config) => (config.mesh.istio.mode === 'managed' ? [Contracts.certificateIssuer] : []),
   offers: [Contracts.mesh, Contracts.gateway],
+  uses: [Contracts.monitoring],
   versions: (config) =>
     config.mesh.istio.mode === 'managed' ? [{ project: 'istio', version: ISTIO_VERSION }] : [],
   build(ctx) {
@@ -67,7 +68,10 @@ export const istioComponent = defineComponent({
       return;
     }
     const issuer = ctx.get(Contracts.certificateIssuer);
+    // Only the Istio the platform installs is scraped; an external mesh is the cluster's.
+    const monitoring = ctx.tryGet(Contracts.monitoring);
     const istio = new Istio(infrastructure, 'Istio', {
+      ...(monitoring ? { monitoring } : {}),
       // The control plane is not meshed itself; it stays restricted.
       namespace: ctx.namespace(ISTIO_NAMESPACE, { owner: 'istio', mesh: false }),
       cniNamespace: ctx.namespace(ISTIO_CNI_NAMESPACE, {

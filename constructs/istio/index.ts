@@ -8,6 +8,7 @@ export * from './injector';
 export * from './istio';
 export * from './istiod';
 export * from './mesh-config';
+export * from './monitoring';
 export * from './names';
 export * from './policy';
 export * from './proxy';

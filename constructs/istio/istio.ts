@@ -1,3 +1,5 @@
+import { IMonitoring } from '../core/monitoring';
+import { addIstioMonitoring } from './monitoring';
 import { Construct } from 'constructs';
 import { IstioStartupCheck } from './startup-check';
 import { resolveImage } from '../core/images';
@@ -68,6 +70,12 @@ export interface IstioProps {
    * @default - every namespace (`kubernetes.io/metadata.name` exists on all of them)
    */
   readonly xdsClients?: readonly NetworkPeer[];
+  /**
+   * The cluster's monitoring: it scrapes istiod and the ingress gateway and gets Istio's alerts
+   * (istiod or the gateway down, rejected configuration, slow pushes, gateway 5xx).
+   * @default - no scrape targets and no alerts
+   */
+  readonly monitoring?: IMonitoring;
 }
 
 const TRUST_DOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -187,6 +195,21 @@ export class Istio extends Construct implements IMesh {
       namespace: props.gateway.namespace ?? props.namespace,
       mesh: { names, trustDomain: this.trustDomain, proxy },
     });
+
+    if (props.monitoring) {
+      addIstioMonitoring(this, {
+        monitoring: props.monitoring,
+        istiod: {
+          namespace: props.namespace,
+          name: names.istiod,
+          selector: this.istiod.selector,
+        },
+        gateway: {
+          namespace: props.gateway.namespace ?? props.namespace,
+          selector: this.gateway.selector,
+        },
+      });
+    }
 
     this.meshPolicy = new MeshPolicy(
       scopeInLayer(this, Layer.INFRASTRUCTURE_CONFIG),
