@@ -728,7 +728,7 @@ function gitopsReadme(rendered: RenderedPlatform, opts: Resolved): string {
     ...(steps.length > 0
       ? steps.map(
           ({ component, step }) =>
-            `- ${component} ${step.version}: ${step.description} Delete before: ${(step.deleteBeforeApply ?? []).map((r) => `\`${r.resource} ${r.namespace ? `${r.namespace}/` : ''}${r.name}\``).join(', ') || 'nothing'}; after: ${(step.pruneAfterApply ?? []).map((r) => `\`${r.resource} ${r.namespace ? `${r.namespace}/` : ''}${r.name}\``).join(', ') || 'nothing'}.`,
+            `- ${component} ${step.version}: ${step.description.replace(/\.?$/, '.')} Delete before: ${(step.deleteBeforeApply ?? []).map((r) => `\`${r.resource} ${r.namespace ? `${r.namespace}/` : ''}${r.name}\``).join(', ') || 'nothing'}; after: ${(step.pruneAfterApply ?? []).map((r) => `\`${r.resource} ${r.namespace ? `${r.namespace}/` : ''}${r.name}\``).join(', ') || 'nothing'}.`,
         )
       : ['- None recorded for this release.']),
     '',
