@@ -1,7 +1,7 @@
 import { ReadinessCheck } from '../../constructs/core/component';
 import { Layer } from '../../constructs/core/layers';
 import { KubeObject, RenderedPlatform } from '../../stacks/render';
-import { OPTIONS, pruneLines } from './inventory';
+import { OPTIONS, PRUNE_RUN, pruneLines } from './inventory';
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 const WEBHOOK_KINDS = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
@@ -246,6 +246,7 @@ export function installScript(rendered: RenderedPlatform): string {
     ...upgradeLines(rendered, 'after'),
     ...pruneLines(rendered),
     ...record,
+    ...PRUNE_RUN,
     `echo "Environment ${rendered.environment} is installed."`,
     '',
   ].join('\n');

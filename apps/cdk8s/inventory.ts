@@ -117,7 +117,7 @@ const CLASSIFY = [
 ];
 
 /**
- * The shell functions and the call that prune, placed after the last apply. The inventory is part
+ * The shell functions that prune, placed after the last apply and before the install record. The inventory is part
  * of the script, so the script and the layers it applies can never disagree.
  */
 export function pruneLines(rendered: RenderedPlatform): string[] {
@@ -145,7 +145,7 @@ export function pruneLines(rendered: RenderedPlatform): string[] {
     'prune_list() { if [ -n "$1" ]; then cut -f6 <<<"$1" | sed \'s/^/  /\'; fi; }',
     'prune() {',
     '  local recorded plan selected protected kept rank verdict resource ns name id',
-    '  recorded=$(installed environment)',
+    '  recorded=$1',
     `  if [ -n "$recorded" ] && [ "$recorded" != "${environment}" ]; then`,
     `    echo "==> prune skipped: this cluster's install record names the environment '$recorded', not '${environment}'. Pruning could delete objects of '$recorded'; if this cluster now runs '${environment}', run this script again (the record names it from now on)." >&2`,
     '    return 0',
@@ -185,10 +185,17 @@ export function pruneLines(rendered: RenderedPlatform): string[] {
     '  done <<<"$selected"',
     '  echo "Pruned $(prune_count "$selected") objects."',
     '}',
-    'if [ "$PRUNE" = 1 ]; then prune; fi',
+    '# The environment the cluster ran before this run records its own.',
+    'PREVIOUS_ENVIRONMENT=$(installed environment)',
     '',
   ];
 }
+
+/**
+ * The call, after the install record: a prune that fails (a finalizer that does not finish, a
+ * delete the caller may not do) leaves the record of what was applied intact.
+ */
+export const PRUNE_RUN = ['if [ "$PRUNE" = 1 ]; then prune "$PREVIOUS_ENVIRONMENT"; fi'];
 
 /** The options `install.sh` takes, parsed before anything runs. */
 export const OPTIONS = [

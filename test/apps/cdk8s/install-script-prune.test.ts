@@ -224,7 +224,7 @@ describe('install.sh prune with a fake kubectl', () => {
     expect(r.calls).toContain('api-resources --verbs=list,delete -o name');
   });
 
-  test('prunes after the last apply and before the install record', () => {
+  test('prunes after the last apply and the install record', () => {
     const r = run([]);
     const lastApply = r.calls.map((c) => /^apply .* -f \d\d-/.test(c)).lastIndexOf(true);
     const firstDelete = r.calls.findIndex((c) => / delete /.test(` ${c}`));
@@ -232,8 +232,8 @@ describe('install.sh prune with a fake kubectl', () => {
       c.includes('create configmap mlops-blueprint-installed'),
     );
     expect(lastApply).toBeGreaterThan(-1);
-    expect(firstDelete).toBeGreaterThan(lastApply);
-    expect(record).toBeGreaterThan(firstDelete);
+    expect(record).toBeGreaterThan(lastApply);
+    expect(firstDelete).toBeGreaterThan(record);
   });
 
   test('--prune-protected deletes the protected objects too, CRDs and namespaces last', () => {
@@ -358,14 +358,21 @@ describe('the inventory', () => {
       expect(unlabelled.map(inventoryEntry)).toEqual([]);
     });
 
-    test('every StatefulSet is protected, and so are the PVCs its claim templates label', () => {
-      for (const s of objects.filter((o) => o.kind === 'StatefulSet')) {
-        expect(PROTECTED_KINDS.map((k) => k.type)).toContain('StatefulSet.apps');
-        for (const t of s.spec.volumeClaimTemplates ?? []) {
-          // The controller copies these labels onto each PVC; they are not ours to prune.
-          expect(t.metadata.labels['app.kubernetes.io/managed-by']).toBe(MANAGED_BY);
-        }
+    test('the PVCs StatefulSets make carry our labels, and PVCs are protected', () => {
+      // The controller copies a claim template's labels onto each PVC it creates, without an
+      // owner; only the field-manager check and the protected kinds keep them from pruning.
+      const templates = objects
+        .filter((o) => o.kind === 'StatefulSet')
+        .flatMap(
+          (s) => (s.spec.volumeClaimTemplates ?? []) as { metadata: KubeObject['metadata'] }[],
+        );
+      expect(templates.length).toBeGreaterThan(0);
+      for (const t of templates) {
+        expect(t.metadata.labels?.['app.kubernetes.io/managed-by']).toBe(MANAGED_BY);
       }
+      expect(PROTECTED_KINDS.map((k) => k.type)).toEqual(
+        expect.arrayContaining(['PersistentVolumeClaim', 'StatefulSet.apps']),
+      );
     });
   });
 });
