@@ -93,6 +93,14 @@ export interface WorkflowControllerSettings {
   readonly parallelism?: number;
   readonly namespaceParallelism?: number;
   readonly resourceRateLimit?: ResourceRateLimit;
+  /**
+   * Serve the metrics over TLS with the controller's self-signed certificate
+   * (`metricsConfig.secure`, upstream's default true). Plain text where the mesh sidecar
+   * reads them on loopback (Istio's metrics merging speaks plain HTTP to the app) and mTLS
+   * carries them off the pod.
+   * @default true
+   */
+  readonly metricsSecure?: boolean;
 }
 
 /** A container as Go reads it (`apiv1.Container`): the JSON form of the cdk8s types. */
@@ -151,7 +159,7 @@ export function workflowControllerConfig(s: WorkflowControllerSettings): Record<
       enabled: true,
       path: '/metrics',
       port: ARGO_WORKFLOWS_PORTS.metrics,
-      secure: true,
+      secure: s.metricsSecure ?? true,
     },
     ...(s.instanceId !== undefined ? { instanceID: s.instanceId } : {}),
     ...(s.parallelism !== undefined ? { parallelism: s.parallelism } : {}),

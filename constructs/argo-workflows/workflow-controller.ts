@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { resolveImage } from '../core/images';
 import { Layer, scopeInLayer } from '../core/layers';
+import { IMonitoring, ScrapeJob } from '../core/monitoring';
 import { INamespace } from '../core/network';
 import { IObjectStore, S3CredentialsRef } from '../core/object-store';
 import { ResourceSpec, toResourceRequirements } from '../core/resources';
@@ -16,6 +17,7 @@ import {
   workflowControllerConfig,
 } from './config';
 import { ArgoWorkflowsCrds } from './crds';
+import { argoWorkflowsMonitoring } from './monitoring';
 import { ARGO_WORKFLOWS_NAMES, ARGO_WORKFLOWS_PORTS } from './names';
 import { ARGO_WORKFLOWS_LABELS } from './private/labels';
 import {
@@ -88,6 +90,13 @@ export interface ArgoWorkflowsProps {
    * @default true
    */
   readonly aggregatedRoles?: boolean;
+  /**
+   * The cluster's Prometheus: the controller is scraped through its sidecar (Istio's metrics
+   * merging, which reads the app in plain HTTP on loopback, so the metrics server drops its
+   * self-signed TLS: the sidecar's mTLS carries them off the pod) and its alerts are added.
+   * @default - no monitoring: metrics stay on TLS and nothing is scraped
+   */
+  readonly monitoring?: IMonitoring;
 }
 
 /**
@@ -127,6 +136,8 @@ export class ArgoWorkflows extends Construct {
   public readonly crds?: ArgoWorkflowsCrds;
   public readonly deployment: k8s.KubeDeployment;
   public readonly clusterRole: k8s.KubeClusterRole;
+  /** The `job` of the controller's series, when monitoring is on. */
+  public readonly metricsJob?: ScrapeJob;
 
   public constructor(scope: Construct, id: string, props: ArgoWorkflowsProps) {
     super(scope, id);
@@ -165,6 +176,7 @@ export class ArgoWorkflows extends Construct {
       parallelism: props.parallelism,
       namespaceParallelism: props.namespaceParallelism,
       resourceRateLimit: props.resourceRateLimit,
+      ...(props.monitoring ? { metricsSecure: false } : {}),
     });
 
     if (props.crds ?? true) {
@@ -232,7 +244,11 @@ export class ArgoWorkflows extends Construct {
         selector: { matchLabels: selector },
         template: {
           // Upstream's selector label, kept for its dashboards and docs.
-          metadata: { labels: { ...labels, app: 'workflow-controller' } },
+          metadata: {
+            labels: { ...labels, app: 'workflow-controller' },
+            // Monitoring writes the prometheus.io annotations the sidecar injector reads here.
+            ...(props.monitoring ? { annotations: {} } : {}),
+          },
           spec: {
             priorityClassName: N.priorityClass,
             serviceAccountName: N.serviceAccount,
@@ -283,7 +299,9 @@ export class ArgoWorkflows extends Construct {
       replicas: this.replicas,
     });
     // Upstream dropped this Service in v3.4 (each install scrapes as it likes); a stable name
-    // for the metrics port, served over TLS with the controller's self-signed certificate.
+    // for the metrics port, served over TLS with the controller's self-signed certificate
+    // (plain HTTP inside the mesh's mTLS when monitoring reads them through the sidecar).
+    const metricsTls = !props.monitoring;
     new k8s.KubeService(this, 'MetricsService', {
       metadata: metadata(N.metricsService),
       spec: {
@@ -291,15 +309,23 @@ export class ArgoWorkflows extends Construct {
         selector,
         ports: [
           {
-            name: 'https-metrics',
+            name: metricsTls ? 'https-metrics' : 'http-metrics',
             port: P.metrics,
             targetPort: k8s.IntOrString.fromString('metrics'),
             protocol: 'TCP',
-            appProtocol: 'https',
+            appProtocol: metricsTls ? 'https' : 'http',
           },
         ],
       },
     });
+
+    if (props.monitoring) {
+      this.metricsJob = argoWorkflowsMonitoring(this, props.monitoring, {
+        namespace: props.namespace,
+        workload: this.deployment,
+        podLabels: selector,
+      });
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { IDatabase } from '../core/database';
 import { ImageRef, resolveImage } from '../core/images';
 import { ComponentLabelOptions, selectorLabels, standardLabels } from '../core/labels';
 import { boundedName } from '../core/names';
+import { IMonitoring } from '../core/monitoring';
 import { INamespace, NetworkPeer } from '../core/network';
 import { IObjectStore, S3CredentialsRef } from '../core/object-store';
 import { Prerequisites } from '../core/prerequisites';
@@ -12,6 +13,7 @@ import { JOB_RESOURCES, ResourceSpec, toResourceRequirements } from '../core/res
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { DNS_LABEL, propProblem, throwIfProblems } from '../core/validation';
 import { cronScheduleProblems } from './cron';
+import { backupAlerts } from './monitoring';
 import { ManagedMysql, MYSQL_SOCKET, MYSQL_UID, databaseNameProblems } from './mysql';
 import { MYSQL_NAMES } from './names';
 import { DATABASE_VERSIONS } from './versions';
@@ -71,6 +73,13 @@ export interface DatabaseBackupProps {
   readonly activeDeadlineSeconds?: number;
   /** @default DATABASE_VERSIONS */
   readonly images?: { readonly mysql?: ImageRef; readonly mc?: ImageRef };
+  /**
+   * The cluster's Prometheus: `DatabaseBackupFailing` and `DatabaseBackupNotRun` are added, from
+   * kube-state-metrics' series of the CronJob and its Jobs (the CronJob exports nothing itself).
+   * "Not run" allows the schedule's longest interval plus the starting and active deadlines.
+   * @default - no alerts
+   */
+  readonly monitoring?: IMonitoring;
 }
 
 /** `mysqldump` and `gzip` stream; `mc pipe` holds a few upload parts in memory. */
@@ -130,6 +139,9 @@ const IN_CLUSTER_HOST =
  * pinned MinIO client image by an init container), then deletes dumps past retention. Runs are
  * never concurrent. `restoreCommand()` gives the way back; `README.md` explains it.
  */
+/** A run that cannot start within this many seconds of its schedule waits for the next one. */
+export const STARTING_DEADLINE_SECONDS = 3600;
+
 export class DatabaseBackup extends Construct {
   public readonly name: string;
   public readonly namespaceName: string;
@@ -297,7 +309,7 @@ export class DatabaseBackup extends Construct {
         timeZone: this.timeZone,
         concurrencyPolicy: 'Forbid',
         // A run missed by more than an hour (controller down) waits for the next schedule.
-        startingDeadlineSeconds: 3600,
+        startingDeadlineSeconds: STARTING_DEADLINE_SECONDS,
         successfulJobsHistoryLimit: 3,
         failedJobsHistoryLimit: 3,
         jobTemplate: {
@@ -401,6 +413,21 @@ export class DatabaseBackup extends Construct {
       boundedName(['object-store-from', ns, this.name], { max: 57 }),
       peer,
     );
+
+    if (props.monitoring) {
+      props.monitoring.addAlerts(this, {
+        id: boundedName([this.name, 'alerts'], { max: 63 }),
+        namespace: ns,
+        component: 'kubeflow-pipelines',
+        alerts: backupAlerts({
+          namespace: ns,
+          cronJob: this.name,
+          schedule: this.schedule,
+          startingDeadlineSeconds: STARTING_DEADLINE_SECONDS,
+          activeDeadlineSeconds,
+        }),
+      });
+    }
   }
 
   /** The databases to dump, as the script's `--databases` list; none is an error. */

@@ -116,3 +116,57 @@ export function cronScheduleProblems(path: string, schedule: string): string[] {
     );
   });
 }
+
+/** The values one field allows, and whether it is a bare `*` (robfig/cron's star bit). */
+function fieldValues(field: CronField, part: string): { values: Set<number>; star: boolean } {
+  const values = new Set<number>();
+  for (const element of part.split(',')) {
+    const [range, stepText] = element.split('/');
+    const step = stepText === undefined ? 1 : Number(stepText);
+    const [lo, hi] =
+      range === '*'
+        ? [field.min, field.max]
+        : ((b) => [b[0], b[1] ?? (stepText === undefined ? b[0] : field.max)])(
+            range.split('-').map((t) => value(field, t) as number),
+          );
+    for (let v = lo; v <= hi; v += step) values.add(v);
+  }
+  return { values, star: part === '*' };
+}
+
+/**
+ * The longest time between two runs of a valid five-field schedule, in seconds: the runs of two
+ * years from a Monday, 1 January 2024 (a leap year), in UTC, as robfig/cron (the CronJob
+ * controller's parser) matches them, a day matching when both day fields do, or either when
+ * neither is `*`. A schedule that runs less than twice in those two years has no interval
+ * (`undefined`). The time zone does not change the gaps, except around daylight-saving changes
+ * by an hour.
+ */
+export function cronMaxIntervalSeconds(schedule: string): number | undefined {
+  if (cronScheduleProblems('schedule', schedule).length > 0) {
+    throw new Error(`cronMaxIntervalSeconds: not a valid schedule (got "${schedule}")`);
+  }
+  const parts = schedule.trim().split(/\s+/);
+  const [minute, hour, dom, month, dow] = parts.map((p, i) => fieldValues(FIELDS[i], p));
+  const times: number[] = [];
+  for (const h of [...hour.values].sort((a, b) => a - b)) {
+    for (const m of [...minute.values].sort((a, b) => a - b)) times.push(h * 60 + m);
+  }
+  const start = Date.UTC(2024, 0, 1);
+  const dayMs = 86_400_000;
+  let previous: number | undefined;
+  let longest = 0;
+  for (let d = 0; d < 731; d++) {
+    const date = new Date(start + d * dayMs);
+    if (!month.values.has(date.getUTCMonth() + 1)) continue;
+    const domMatch = dom.values.has(date.getUTCDate());
+    const dowMatch = dow.values.has(date.getUTCDay());
+    if (!(dom.star || dow.star ? domMatch && dowMatch : domMatch || dowMatch)) continue;
+    for (const t of times) {
+      const at = d * 1440 + t;
+      if (previous !== undefined) longest = Math.max(longest, at - previous);
+      previous = at;
+    }
+  }
+  return longest > 0 ? longest * 60 : undefined;
+}

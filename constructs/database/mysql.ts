@@ -5,6 +5,7 @@ import { DatabaseTls, IDatabase } from '../core/database';
 import { ImageRef, resolveImage } from '../core/images';
 import { ComponentLabelOptions, selectorLabels, standardLabels } from '../core/labels';
 import { PlaintextClientsPort } from '../core/mesh-policy';
+import { IMonitoring, ScrapeJob } from '../core/monitoring';
 import { INamespace, NetworkPeer } from '../core/network';
 import { ResourceSpec, toResourceRequirements } from '../core/resources';
 import { SecretBinding, SecretSource } from '../core/secrets';
@@ -16,6 +17,7 @@ import {
   MYSQL_NAMES,
   MYSQL_ROOT_PASSWORD_KEY,
 } from './names';
+import { mysqlMonitoring } from './monitoring';
 import { DATABASE_VERSIONS, MYSQL_SERIES } from './versions';
 
 export interface ManagedMysqlProps {
@@ -52,7 +54,44 @@ export interface ManagedMysqlProps {
   readonly resources?: ResourceSpec;
   /** @default DATABASE_VERSIONS.mysql */
   readonly image?: ImageRef;
+  /**
+   * The cluster's Prometheus: a mysqld_exporter sidecar (see `MYSQL_EXPORTER_GRANTS`) is scraped
+   * and `DatabaseDown` added.
+   * @default - no exporter, nothing scraped
+   */
+  readonly monitoring?: IMonitoring;
+  /**
+   * The server pod carries a mesh sidecar (its namespace is meshed), so Prometheus reads the
+   * exporter through it; otherwise directly on the exporter's port.
+   * @default true
+   */
+  readonly meshed?: boolean;
 }
+
+/**
+ * What the exporter's account may do: `PROCESS` (InnoDB compression tables of
+ * `information_schema`) and `REPLICATION CLIENT` (replica status), the grants of mysqld_exporter's
+ * README for its default collectors, without its `SELECT ON *.*`: no default collector reads a
+ * table (`global_status` and `global_variables` need no privilege), and the account must not read
+ * the platform's data. At most three connections, from the socket only.
+ * @see https://github.com/prometheus/mysqld_exporter/blob/v0.20.0/README.md
+ */
+export const MYSQL_EXPORTER_GRANTS = 'PROCESS, REPLICATION CLIENT';
+
+/** The exporter account's SQL, for the init script and the README (password from `$var`). */
+export function mysqlExporterUserSql(passwordVariable: string): string {
+  const user = `'${MYSQL_NAMES.exporterUser}'@'localhost'`;
+  return `CREATE USER IF NOT EXISTS ${user} IDENTIFIED BY '$${passwordVariable}' WITH MAX_USER_CONNECTIONS 3; GRANT ${MYSQL_EXPORTER_GRANTS} ON *.* TO ${user};`;
+}
+
+/** mysqld_exporter's requests and limits: a few queries every scrape. */
+export const MYSQLD_EXPORTER_RESOURCES: ResourceSpec = {
+  cpu: { request: '10m', limit: '100m' },
+  memory: { request: '32Mi', limit: '64Mi' },
+};
+
+/** The exporter image's user (`USER nobody` of its Dockerfile). */
+export const MYSQLD_EXPORTER_UID = 65534;
 
 /** Upstream's requests (100m CPU, 800Mi memory) with limits, which upstream leaves out. */
 export const MYSQL_DEFAULT_RESOURCES: ResourceSpec = {
@@ -128,7 +167,7 @@ export function databaseNameProblems(path: string, databases: readonly string[])
  * privilege on it for the application user. `_` is escaped in `GRANT` because it is a wildcard
  * there.
  */
-export function mysqlInitScript(databases: readonly string[]): string {
+export function mysqlInitScript(databases: readonly string[], exporter = false): string {
   return [
     '# Sourced by the entrypoint of the official image on first start only (docker_process_sql',
     '# connects as root through the socket). Creates the databases of the platform and gives the',
@@ -137,6 +176,12 @@ export function mysqlInitScript(databases: readonly string[]): string {
       `mysql_note "Creating database ${db} for the application user"`,
       `docker_process_sql --database=mysql <<<"CREATE DATABASE IF NOT EXISTS \\\`${db}\\\`; GRANT ALL ON \\\`${db.replace(/_/g, '\\_')}\\\`.* TO '$MYSQL_USER'@'%';"`,
     ]),
+    ...(exporter
+      ? [
+          'mysql_note "Creating the metrics exporter\'s account"',
+          `docker_process_sql --database=mysql <<<"${mysqlExporterUserSql('MYSQL_EXPORTER_PASSWORD')}"`,
+        ]
+      : []),
     '',
   ].join('\n');
 }
@@ -167,6 +212,10 @@ export class ManagedMysql extends Construct implements IDatabase {
   public readonly userCredentials: SecretBinding;
   /** The server pods' labels, for peers and policies. */
   public readonly serverSelector: Record<string, string>;
+  /** The exporter's password (key `password`), with monitoring. */
+  public readonly exporterCredentials?: SecretBinding;
+  /** The `job` of the exporter's series, with monitoring. */
+  public readonly metricsJob?: ScrapeJob;
 
   private readonly namespace: INamespace;
   private readonly databaseList: string[];
@@ -240,6 +289,16 @@ export class ManagedMysql extends Construct implements IDatabase {
       },
     );
 
+    const monitoring = props.monitoring;
+    if (monitoring) {
+      this.exporterCredentials = SecretSource.generated().bind(this, 'ExporterCredentials', {
+        namespace: ns,
+        secretName: MYSQL_NAMES.exporterCredentialsSecret,
+        keys: ['password'],
+        labels: server,
+      });
+    }
+
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: MYSQL_NAMES.serviceAccount, namespace: ns, labels },
       automountServiceAccountToken: false,
@@ -248,7 +307,7 @@ export class ManagedMysql extends Construct implements IDatabase {
       metadata: { name: MYSQL_NAMES.initConfigMap, namespace: ns, labels },
       data: {
         'create-databases.sh': Lazy.any({
-          produce: () => mysqlInitScript(this.databases),
+          produce: () => mysqlInitScript(this.databases, monitoring !== undefined),
         }) as string,
       },
     });
@@ -301,7 +360,8 @@ export class ManagedMysql extends Construct implements IDatabase {
       },
     });
 
-    new k8s.KubeStatefulSet(this, 'StatefulSet', {
+    const exporter = this.exporterCredentials;
+    const statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
       metadata: { name: MYSQL_NAMES.statefulSet, namespace: ns, labels },
       spec: {
         serviceName: MYSQL_NAMES.headlessService,
@@ -309,7 +369,8 @@ export class ManagedMysql extends Construct implements IDatabase {
         selector: { matchLabels: this.serverSelector },
         updateStrategy: { type: 'RollingUpdate' },
         template: {
-          metadata: { labels },
+          // Monitoring writes the prometheus.io annotations the sidecar injector reads here.
+          metadata: { labels, ...(exporter ? { annotations: {} } : {}) },
           spec: {
             serviceAccountName: MYSQL_NAMES.serviceAccount,
             automountServiceAccountToken: false,
@@ -344,6 +405,10 @@ export class ManagedMysql extends Construct implements IDatabase {
                     this.userCredentials,
                     DATABASE_CREDENTIAL_KEYS.password,
                   ),
+                  // Read by the init script on first start (the exporter's account).
+                  ...(exporter
+                    ? [credentialEnv('MYSQL_EXPORTER_PASSWORD', exporter, 'password')]
+                    : []),
                 ],
                 ports: [{ name: 'mysql', containerPort: MYSQL_NAMES.port, protocol: 'TCP' }],
                 // The first start initialises the data directory before the server listens.
@@ -376,6 +441,7 @@ export class ManagedMysql extends Construct implements IDatabase {
                   { name: 'files', mountPath: '/var/lib/mysql-files' },
                 ],
               },
+              ...(exporter ? [this.exporterContainer(exporter)] : []),
             ],
             volumes: [
               {
@@ -403,6 +469,45 @@ export class ManagedMysql extends Construct implements IDatabase {
         ],
       },
     });
+
+    if (monitoring) {
+      this.metricsJob = mysqlMonitoring(this, monitoring, {
+        namespace: props.namespace,
+        podLabels: this.serverSelector,
+        ...((props.meshed ?? true) ? { workload: statefulSet } : {}),
+      });
+    }
+  }
+
+  /**
+   * mysqld_exporter next to the server: it logs in through the shared socket directory as
+   * `'exporter'@'localhost'` (no network path to the server, no credential that reads data) and
+   * has no probe, because an unready sidecar would take the database out of its Service.
+   */
+  private exporterContainer(credentials: SecretBinding): k8s.Container {
+    return {
+      name: MYSQL_NAMES.exporterContainer,
+      image: resolveImage(this, DATABASE_VERSIONS.mysqldExporter),
+      args: [
+        `--mysqld.address=unix://${MYSQL_SOCKET}`,
+        `--mysqld.username=${MYSQL_NAMES.exporterUser}`,
+        `--web.listen-address=:${MYSQL_NAMES.exporterPort}`,
+      ],
+      env: [
+        // The exporter reads the password from this variable (`config/config.go`).
+        {
+          name: 'MYSQLD_EXPORTER_PASSWORD',
+          valueFrom: { secretKeyRef: credentials.keyRef('password') },
+        },
+      ],
+      ports: [{ name: 'metrics', containerPort: MYSQL_NAMES.exporterPort, protocol: 'TCP' }],
+      resources: toResourceRequirements(MYSQLD_EXPORTER_RESOURCES),
+      securityContext: restrictedContainerSecurityContext({
+        runAsUser: MYSQLD_EXPORTER_UID,
+        runAsGroup: MYSQL_UID,
+      }),
+      volumeMounts: [{ name: 'run', mountPath: '/var/run/mysqld' }],
+    };
   }
 
   /**

@@ -17,6 +17,14 @@ export const MYSQL_NAMES = {
   /** The init script that creates the databases on first start. */
   initConfigMap: 'mysql-init',
   port: 3306,
+  /** With monitoring: the metrics sidecar (prometheus/mysqld_exporter). */
+  exporterContainer: 'mysqld-exporter',
+  /** Its MySQL account, `'exporter'@'localhost'`: socket connections from inside the pod only. */
+  exporterUser: 'exporter',
+  /** Its password (key `password`), read by the server's init script and the exporter. */
+  exporterCredentialsSecret: 'mysql-exporter-credentials',
+  /** mysqld_exporter's default listen port (`--web.listen-address`, `:9104`). */
+  exporterPort: 9104,
 } as const;
 
 /**

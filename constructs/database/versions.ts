@@ -24,6 +24,16 @@ export const DATABASE_VERSIONS = {
     tag: 'RELEASE.2025-08-13T08-35-41Z',
     digest: 'sha256:a7fe349ef4bd8521fb8497f55c6042871b2ae640607cf99d9bede5e9bdf11727',
   },
+  /**
+   * prometheus/mysqld_exporter's newest release (tag v0.20.0 of the repository), the image its
+   * README names on quay.io; runs only with monitoring on. No digest: none could be read
+   * without the registry.
+   */
+  mysqldExporter: {
+    registry: 'quay.io',
+    repository: 'prometheus/mysqld-exporter',
+    tag: 'v0.20.0',
+  },
 } as const satisfies Record<string, ImageRef>;
 
 /** The server version clients may rely on (`IDatabase.version`): the LTS series. */
@@ -32,6 +42,7 @@ export const MYSQL_SERIES = '8.4';
 const USED_BY: Record<keyof typeof DATABASE_VERSIONS, string> = {
   mysql: 'StatefulSet `mysql`; CronJob `<name>` of `DatabaseBackup` (`mysqldump`)',
   mc: 'CronJob `<name>` of `DatabaseBackup` (init container copying `mc`)',
+  mysqldExporter: 'StatefulSet `mysql`, container `mysqld-exporter` (with monitoring only)',
 };
 
 /** The README's version table (see `imageTable`). */

@@ -19,6 +19,7 @@ import { ArtifactMirror } from './artifact-mirror';
 import { CacheServer } from './cache-server';
 import { PIPELINES_RULES, pipelinesShape } from './config';
 import { Metadata } from './metadata';
+import { PipelinesMonitoring } from './monitoring';
 import { KFP_NAMES, KFP_PREFIX, KFP_TOKEN_AUDIENCE } from './names';
 import { PersistenceAgent } from './persistence-agent';
 import { KFP_LABELS } from './private/labels';
@@ -175,8 +176,9 @@ export const kubeflowPipelinesComponent = defineComponent({
     Contracts.serviceIssuer,
     Contracts.kubeflowProfiles,
   ],
-  // Tenants get the PodDefault that mounts a Pipelines token when PodDefaults are installed.
-  uses: [Contracts.podDefaults],
+  // Tenants get the PodDefault that mounts a Pipelines token when PodDefaults are installed;
+  // with monitoring, the API server, controllers and database are scraped and alerted on.
+  uses: [Contracts.podDefaults, Contracts.monitoring],
   offers: [Contracts.database],
   versions: (config) => [
     { project: 'pipelines', version: KFP_VERSION },
@@ -204,6 +206,8 @@ export const kubeflowPipelinesComponent = defineComponent({
     const profiles = ctx.get(Contracts.kubeflowProfiles);
     const store = ctx.get(Contracts.objectStore);
     const bucket = settings.artifacts.bucket ?? store.buckets[0];
+    const monitoring = ctx.tryGet(Contracts.monitoring);
+    const monitored = monitoring ? { monitoring } : {};
 
     const db = settings.database;
     const database: IDatabase =
@@ -214,6 +218,8 @@ export const kubeflowPipelinesComponent = defineComponent({
             ...(db.storageClassName ? { storageClassName: db.storageClassName } : {}),
             userCredentials: secretSourceFrom(db.credentials),
             ...(db.resources ? { resources: db.resources } : {}),
+            // The server pod joins the meshed namespace's mesh.
+            ...monitored,
           })
         : externalDatabaseFrom(scope, 'Database', db);
     // The pipelines, ML Metadata and cache databases; other clients (Katib) add theirs.
@@ -237,10 +243,11 @@ export const kubeflowPipelinesComponent = defineComponent({
       }),
     );
 
-    new ArgoWorkflows(scope, 'ArgoWorkflows', {
+    const argo = new ArgoWorkflows(scope, 'ArgoWorkflows', {
       namespace,
       objectStore: platformStore,
       artifactBucket: bucket,
+      ...monitored,
     });
     const apiServer = new PipelinesApiServer(scope, 'ApiServer', {
       namespace,
@@ -252,7 +259,18 @@ export const kubeflowPipelinesComponent = defineComponent({
       userIdPrefix: profiles.userIdPrefix,
     });
     new PersistenceAgent(scope, 'PersistenceAgent', { namespace });
-    new ScheduledWorkflowController(scope, 'ScheduledWorkflow', { namespace });
+    const scheduledWorkflow = new ScheduledWorkflowController(scope, 'ScheduledWorkflow', {
+      namespace,
+    });
+    if (monitoring && argo.metricsJob) {
+      new PipelinesMonitoring(scope, 'Monitoring', monitoring, {
+        namespace,
+        apiServer,
+        scheduledWorkflow,
+        argoJob: argo.metricsJob,
+        settings: settings.monitoring,
+      });
+    }
     new CacheServer(scope, 'CacheServer', {
       namespace,
       database,
@@ -285,6 +303,7 @@ export const kubeflowPipelinesComponent = defineComponent({
         retentionDays: settings.backup.retentionDays,
         bucket,
         prefix: 'database-backups/pipelines',
+        ...monitored,
       });
     }
 

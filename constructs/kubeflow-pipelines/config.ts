@@ -62,6 +62,30 @@ export const pipelinesShape = (preset: PresetName) => ({
             .optional(),
         })
         .prefault({}),
+      /** Alert thresholds, used when the platform's monitoring is on. */
+      monitoring: z
+        .strictObject({
+          /**
+           * `KubeflowPipelinesRunsFailing` fires when more than this fraction of the runs that
+           * finished within `failedRunsWindow` failed or errored.
+           */
+          failedRunsRatio: z
+            .number()
+            .gt(0, 'must be above 0|Give a fraction such as 0.2 for 20%.')
+            .max(1, 'must be at most 1|Give a fraction such as 0.2 for 20%.')
+            .default(0.2),
+          /** A Prometheus duration of whole minutes or hours, e.g. `1h` or `30m`. */
+          failedRunsWindow: z
+            .string()
+            .regex(
+              /^[1-9][0-9]*[mh]$/,
+              'is not a duration of whole minutes or hours|Write e.g. 1h or 30m.',
+            )
+            .default('1h'),
+          /** Fewer finished runs in the window never fire the alert (one failed test run). */
+          minFinishedRuns: positiveInt(100000, 'runs').default(5),
+        })
+        .prefault({}),
     })
     .prefault({}),
 });

@@ -1,0 +1,62 @@
+/**
+ * Metric names Kubeflow Pipelines 2.16.1 and Argo Workflows v3.7.3 export, read at the tags,
+ * with where each is defined.
+ */
+export const KFP_EXPORTED_METRICS: Readonly<Record<string, string>> = {
+  // backend/src/apiserver/server/run_server.go (promauto.NewCounter / NewGauge)
+  run_server_create_requests: 'backend/src/apiserver/server/run_server.go',
+  run_server_run_count: 'backend/src/apiserver/server/run_server.go',
+  // backend/src/apiserver/resource/resource_manager.go (NewGaugeVec with profile, workflow)
+  resource_manager_workflow_runs_success: 'backend/src/apiserver/resource/resource_manager.go',
+  resource_manager_workflow_runs_failed: 'backend/src/apiserver/resource/resource_manager.go',
+  resource_manager_recurring_run_report_gap: 'backend/src/apiserver/resource/resource_manager.go',
+  // backend/src/crd/controller/scheduledworkflow/controller.go
+  scheduled_workflow_queue_size: 'backend/src/crd/controller/scheduledworkflow/controller.go',
+};
+
+/**
+ * Argo v3.7.3: OpenTelemetry instruments (util/telemetry/metrics_list.go) exported with the
+ * Prometheus namespace `argo_workflows` (workflow/controller/controller.go) and without counter
+ * suffixes (util/telemetry/exporter_prometheus.go, WithoutCounterSuffixes).
+ */
+export const ARGO_EXPORTED_METRICS: Readonly<Record<string, string>> = {
+  argo_workflows_total_count: 'util/telemetry/metrics_list.go InstrumentTotalCount',
+  argo_workflows_gauge: 'util/telemetry/metrics_list.go InstrumentGauge',
+  argo_workflows_error_count: 'util/telemetry/metrics_list.go InstrumentErrorCount',
+  argo_workflows_is_leader: 'util/telemetry/metrics_list.go InstrumentIsLeader',
+};
+
+/** `phase` values of argo_workflows_total_count (workflow/metrics/counter_workflow_phase.go). */
+export const ARGO_PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error', 'Unknown', 'New'];
+
+/** Argo's metrics port and path defaults (util/telemetry/exporter_prometheus.go). */
+export const ARGO_METRICS_ENDPOINT = { port: 9090, path: '/metrics' };
+
+/** The API server serves /metrics on its HTTP port (backend/src/apiserver/main.go). */
+export const KFP_API_METRICS_PORT = 8888;
+/** The scheduled workflow controller's METRICS_PORT default (scheduledworkflow/main.go). */
+export const KFP_SWF_METRICS_PORT = 9090;
+
+const PROMQL_WORDS = new Set(['and', 'or', 'unless', 'offset', 'bool', 'up']);
+
+/**
+ * The metric names a PromQL expression reads: identifiers that are not functions, keywords,
+ * label matchers, range selectors, strings or grouping label lists. `up` is returned too.
+ */
+export function metricsIn(expr: string): string[] {
+  const stripped = expr
+    .replace(/"[^"]*"/g, '""')
+    .replace(/\{[^}]*\}/g, ' ')
+    .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/\b(on|by|without|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
+  const names = new Set<string>();
+  for (const m of stripped.matchAll(/\b[A-Za-z_:][A-Za-z0-9_:]*\b/g)) {
+    const word = m[0];
+    const after = stripped.slice((m.index ?? 0) + word.length).trimStart();
+    if (after.startsWith('(')) continue;
+    if (PROMQL_WORDS.has(word) && word !== 'up') continue;
+    if (/^\d/.test(word)) continue;
+    names.add(word);
+  }
+  return [...names];
+}
