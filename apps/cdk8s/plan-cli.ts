@@ -29,7 +29,7 @@ Exit codes, for a CI job to gate on:
   0   no changes
   2   changes that apply in place
   3   changes that need a delete and re-create (immutable fields), or removal of objects a user
-      must keep (CRDs such as the Profile CRD, namespaces, tenants, volumes, stateful stores)
+      must keep (CRDs, Profiles, namespaces, volumes, StatefulSets, Secrets)
   1   invalid input: the environment, or a previous directory that is not a synth output
   64  usage error`;
 

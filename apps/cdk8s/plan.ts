@@ -1,5 +1,6 @@
 import { LAYERS, LayerInfo } from '../../constructs/core/layers';
 import { accessDiff, accessReport } from '../../stacks/access';
+import { PROTECTED_KINDS } from './inventory';
 import {
   ComponentUpgrades,
   KubeObject,
@@ -553,25 +554,17 @@ function coveringSteps(upgrades: readonly ComponentUpgrades[], o: KubeObject): s
 
 const PROFILE_CRD = 'profiles.kubeflow.org';
 
-/** Why removing `o` loses what a user must keep; `undefined` when it does not. */
+/**
+ * Why removing `o` loses what a user must keep; `undefined` when it does not. The kinds are
+ * `install.sh`'s protected kinds, which it prunes only with `--prune-protected`.
+ */
 export function protectedRemoval(o: KubeObject): string | undefined {
   const group = apiGroup(o.apiVersion);
-  if (o.kind === 'CustomResourceDefinition' && group === 'apiextensions.k8s.io') {
-    return o.metadata.name === PROFILE_CRD
-      ? 'the Profile CRD: deleting it deletes every Profile and, through the profile controller, every tenant namespace'
-      : 'a CRD: deleting it deletes every resource of it';
+  if (o.kind === 'CustomResourceDefinition' && o.metadata.name === PROFILE_CRD) {
+    return 'the Profile CRD: deleting it deletes every Profile and, through the profile controller, every tenant namespace';
   }
-  if (group === '' && o.kind === 'PersistentVolumeClaim') return 'a volume claim: its data is lost';
-  if (group === '' && o.kind === 'PersistentVolume') return 'a persistent volume';
-  if (group === '' && o.kind === 'Namespace')
-    return 'a namespace: deleting it deletes everything in it';
-  if (group === 'kubeflow.org' && o.kind === 'Profile') {
-    return 'a tenant: the profile controller deletes its namespace and everything in it';
-  }
-  if (group === 'apps' && o.kind === 'StatefulSet' && at(o, 'spec', 'volumeClaimTemplates')) {
-    return 'a stateful workload with volume claims (a database or store)';
-  }
-  return undefined;
+  const type = group ? `${o.kind}.${group}` : o.kind;
+  return PROTECTED_KINDS.find((k) => k.type === type)?.reason;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -811,7 +804,9 @@ export function planText(p: Plan): string {
       }
     }
     for (const r of l.removed) {
-      lines.push(`  - ${r.object}${r.protected ? `  (PROTECTED: ${r.protected})` : ''}`);
+      lines.push(
+        `  - ${r.object}${r.protected ? `  (PROTECTED, install.sh keeps it without --prune-protected: ${r.protected})` : ''}`,
+      );
     }
   }
   lines.push('', 'Access:');

@@ -112,9 +112,9 @@ Objects: 0 added, 2 changed, 35 removed.
 Removed objects a user must keep: 3.
 
 01-crds:
-  - CustomResourceDefinition.apiextensions.k8s.io experiments.kubeflow.org  (PROTECTED: a CRD: deleting it deletes every resource of it)
-  - CustomResourceDefinition.apiextensions.k8s.io suggestions.kubeflow.org  (PROTECTED: a CRD: deleting it deletes every resource of it)
-  - CustomResourceDefinition.apiextensions.k8s.io trials.kubeflow.org  (PROTECTED: a CRD: deleting it deletes every resource of it)
+  - CustomResourceDefinition.apiextensions.k8s.io experiments.kubeflow.org  (PROTECTED, install.sh keeps it without --prune-protected: deleting a CRD deletes every object of its kind (the Profile CRD: every tenant))
+  - CustomResourceDefinition.apiextensions.k8s.io suggestions.kubeflow.org  (PROTECTED, install.sh keeps it without --prune-protected: deleting a CRD deletes every object of its kind (the Profile CRD: every tenant))
+  - CustomResourceDefinition.apiextensions.k8s.io trials.kubeflow.org  (PROTECTED, install.sh keeps it without --prune-protected: deleting a CRD deletes every object of its kind (the Profile CRD: every tenant))
 
 02-namespaces:
   - NetworkPolicy.networking.k8s.io kubeflow/allow-katib-controller
@@ -611,9 +611,9 @@ describe('the comparison', () => {
       },
       {
         object: 'Namespace team-a',
-        protected: 'a namespace: deleting it deletes everything in it',
+        protected: 'deleting a namespace deletes everything in it',
       },
-      { object: 'PersistentVolumeClaim ns/o', protected: 'a volume claim: its data is lost' },
+      { object: 'PersistentVolumeClaim ns/o', protected: 'data' },
     ]);
     expect(planExitCode(p)).toBe(PLAN_EXIT.DISRUPTIVE);
     // Removing a plain object applies in place.
