@@ -50,15 +50,15 @@ const UNLISTED_RESOURCES = [
 ];
 
 /** An object's kubectl type: `Kind.group`, or `Kind` in the core group. */
-export function kubectlType(apiVersion: string): (kind: string) => string {
+export function kubectlType(apiVersion: string, kind: string): string {
   const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-  return (kind) => (group ? `${kind}.${group}` : kind);
+  return group ? `${kind}.${group}` : kind;
 }
 
 /** One inventory line: `Kind.group namespace/name` (`Kind.group name` when cluster-scoped). */
 export function inventoryEntry(o: KubeObject): string {
   const id = o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
-  return `${kubectlType(o.apiVersion)(o.kind)} ${id}`;
+  return `${kubectlType(o.apiVersion, o.kind)} ${id}`;
 }
 
 /** The inventory of a rendered platform: every object it renders, sorted, once. */
