@@ -8,6 +8,7 @@ import { ResourceSpec, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { DNS_SUBDOMAIN, propProblem, throwIfProblems } from '../core/validation';
 import { Suppressions } from '../core/policy';
+import { IMonitoring, ScrapeJob } from '../core/monitoring';
 import { KnativeServingCrds } from './crds';
 import {
   KNATIVE_SERVING_CONTROLLER_AGGREGATION_LABEL,
@@ -79,7 +80,22 @@ export interface KnativeServingProps {
    * @default true
    */
   readonly aggregatedRoles?: boolean;
+  /**
+   * The cluster's Prometheus: each workload's metrics (port 9090, Prometheus format with
+   * `metrics-protocol: prometheus`) are scraped through its sidecar's merged endpoint, since the
+   * namespace is in the mesh. Needs `settings.metricsProtocol` `prometheus` (the default).
+   * @default - not monitored, nothing rendered for it
+   */
+  readonly monitoring?: IMonitoring;
 }
+
+/** The `job` label of each workload's series in Prometheus (the scrape target's id). */
+export const KNATIVE_SERVING_SCRAPE_JOBS = {
+  activator: 'knative-activator',
+  autoscaler: 'knative-autoscaler',
+  controller: 'knative-controller',
+  webhook: 'knative-webhook',
+} as const satisfies Record<KnativeServingWorkload, string>;
 
 const ACTIVATOR_MAX = 20;
 const WEBHOOK_MAX = 5;
@@ -105,12 +121,16 @@ export class KnativeServing extends Construct {
   public readonly config: Readonly<Record<string, Readonly<Record<string, string>>>>;
   public readonly crds?: KnativeServingCrds;
   public readonly deployments: Readonly<Record<KnativeServingWorkload, k8s.KubeDeployment>>;
+  /** How each workload's series are labelled in Prometheus, when monitored. */
+  public readonly scrapeJobs?: Readonly<Record<KnativeServingWorkload, ScrapeJob>>;
+  private readonly monitored: boolean;
 
   public constructor(scope: Construct, id: string, props: KnativeServingProps) {
     super(scope, id);
     validate(props);
     const ns = props.namespace.name;
     this.namespace = ns;
+    this.monitored = props.monitoring !== undefined;
     const settings = props.settings ?? {};
     this.domain = settings.domain ?? KNATIVE_SERVING_DEFAULTS.domain;
 
@@ -197,6 +217,9 @@ export class KnativeServing extends Construct {
         resources: webhook.resources ?? res.webhook,
       }),
     };
+    if (props.monitoring) {
+      this.scrapeJobs = this.monitor(props.monitoring, props.namespace);
+    }
     this.autoscale('activator', activator, ACTIVATOR_MAX);
     this.autoscale('webhook', webhook, WEBHOOK_MAX);
 
@@ -359,7 +382,11 @@ export class KnativeServing extends Construct {
         selector: { matchLabels: { ...selector } },
         ...(opts.strategy ? { strategy: opts.strategy } : {}),
         template: {
-          metadata: { labels: { ...KNATIVE_SERVING_LABELS.labels(part), ...selector } },
+          metadata: {
+            labels: { ...KNATIVE_SERVING_LABELS.labels(part), ...selector },
+            // Monitoring writes the `prometheus.io/*` annotations the sidecar injector reads.
+            ...(this.monitored ? { annotations: {} } : {}),
+          },
           spec: {
             affinity: {
               podAntiAffinity: {
@@ -399,6 +426,34 @@ export class KnativeServing extends Construct {
         },
       },
     });
+  }
+
+  /**
+   * Every workload serves its metrics on 9090 (container port `metrics`); the pods carry the
+   * mesh's sidecar, so Prometheus reads them merged into the sidecar's endpoint.
+   */
+  private monitor(
+    monitoring: IMonitoring,
+    namespace: INamespace,
+  ): Record<KnativeServingWorkload, ScrapeJob> {
+    const what: Record<KnativeServingWorkload, string> = {
+      activator: 'Knative activator: requests it buffers and proxies to revisions',
+      autoscaler: 'Knative autoscaler: desired and actual pods of each revision',
+      controller: 'Knative Serving controller: reconciles and client metrics',
+      webhook: 'Knative Serving webhook: admission requests',
+    };
+    const jobs = {} as Record<KnativeServingWorkload, ScrapeJob>;
+    for (const part of Object.keys(what) as KnativeServingWorkload[]) {
+      jobs[part] = monitoring.scrape(this, {
+        id: KNATIVE_SERVING_SCRAPE_JOBS[part],
+        namespace,
+        podLabels: { ...KNATIVE_SERVING_POD_LABELS[part] },
+        port: { name: 'metrics', number: KNATIVE_SERVING_PORTS[part].metrics },
+        meshed: { workload: this.deployments[part] },
+        description: what[part],
+      });
+    }
+    return jobs;
   }
 
   /** Upstream's HPA on CPU and, with more than one replica at least, its 80% disruption budget. */
@@ -614,6 +669,16 @@ function validate(props: KnativeServingProps): void {
         'is not a DNS domain',
         `"${s.domain}"`,
         'Use lower-case labels separated by dots, such as models.example.com.',
+      ),
+    );
+  }
+  if (props.monitoring && s.metricsProtocol === 'none') {
+    problems.push(
+      propProblem(
+        'settings.metricsProtocol',
+        'is none, so the workloads serve no metrics for the monitoring to scrape',
+        '"none"',
+        "Use 'prometheus', or leave monitoring out.",
       ),
     );
   }

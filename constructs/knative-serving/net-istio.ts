@@ -5,6 +5,7 @@ import { ImageRef, resolveImage } from '../core/images';
 import { standardLabels } from '../core/labels';
 import { IGateway } from '../core/mesh';
 import { HOLD_UNTIL_PROXY_STARTS, ISTIO_SECURITY_API_VERSION } from '../core/mesh-policy';
+import { IMonitoring, ScrapeJob } from '../core/monitoring';
 import { INamespace, NetworkPeer } from '../core/network';
 import { ResourceSpec, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
@@ -110,7 +111,20 @@ export interface NetIstioProps {
   readonly images?: NetIstioImages;
   /** @default upstream's requests and limits */
   readonly resources?: NetIstioResources;
+  /**
+   * The cluster's Prometheus: the controller (outside the mesh) is scraped on its metrics port,
+   * the webhook (in the mesh) through its sidecar's merged endpoint. Both serve Prometheus metrics
+   * when Knative's `config-observability` says `metrics-protocol: prometheus`.
+   * @default - not monitored, nothing rendered for it
+   */
+  readonly monitoring?: IMonitoring;
 }
+
+/** The `job` label of the two workloads' series in Prometheus. */
+export const NET_ISTIO_SCRAPE_JOBS = {
+  controller: 'net-istio-controller',
+  webhook: 'net-istio-webhook',
+} as const;
 
 /**
  * net-istio 1.22.0, Knative Serving's Istio networking layer (knative-extensions/net-istio
@@ -132,6 +146,8 @@ export class NetIstio extends Construct {
   public readonly localGateways: readonly GatewayEntry[];
   public readonly controller: k8s.KubeDeployment;
   public readonly webhook: k8s.KubeDeployment;
+  /** How the two workloads' series are labelled in Prometheus, when monitored. */
+  public readonly scrapeJobs?: Readonly<Record<'controller' | 'webhook', ScrapeJob>>;
   public readonly configMap: k8s.KubeConfigMap;
   public readonly clusterRole: k8s.KubeClusterRole;
   /** `net-istio-webhook.<namespace>.svc`. */
@@ -314,6 +330,27 @@ export class NetIstio extends Construct {
         },
       },
     });
+
+    if (props.monitoring) {
+      const metricsPort = { name: 'metrics', number: P.metrics };
+      this.scrapeJobs = {
+        controller: props.monitoring.scrape(this, {
+          id: NET_ISTIO_SCRAPE_JOBS.controller,
+          namespace: props.namespace,
+          podLabels: { ...NET_ISTIO_POD_LABELS.controller },
+          port: metricsPort,
+          description: 'net-istio controller: reconciles of Knative Ingresses into Istio routes',
+        }),
+        webhook: props.monitoring.scrape(this, {
+          id: NET_ISTIO_SCRAPE_JOBS.webhook,
+          namespace: props.namespace,
+          podLabels: { ...NET_ISTIO_POD_LABELS.webhook },
+          port: metricsPort,
+          meshed: { workload: this.webhook },
+          description: 'net-istio webhook: admission requests',
+        }),
+      };
+    }
 
     // The webhook fills this Secret with its key and certificate; it must exist beforehand.
     new k8s.KubeSecret(this, 'WebhookCerts', {

@@ -5,6 +5,7 @@ import { ICertificateIssuer } from '../core/certificates';
 import { resolveImage } from '../core/images';
 import { Layer, scopeInLayer } from '../core/layers';
 import { IGateway } from '../core/mesh';
+import { IMonitoring, ScrapeJob } from '../core/monitoring';
 import { INamespace, NetworkPeer } from '../core/network';
 import { IObjectStore } from '../core/object-store';
 import { ResourceSpec, resourceRequirementsJson, toResourceRequirements } from '../core/resources';
@@ -180,7 +181,17 @@ export interface KServeProps {
   readonly resources?: ResourceSpec;
   /** @default KSERVE_RBAC_PROXY_DEFAULT_RESOURCES */
   readonly rbacProxyResources?: ResourceSpec;
+  /**
+   * The cluster's Prometheus: it scrapes the manager's metrics through kube-rbac-proxy (HTTPS on
+   * 8443, with its service account token, which the proxy checks with a TokenReview and a
+   * SubjectAccessReview for `get` on `/metrics`). The controller's pod is outside the mesh.
+   * @default - not monitored, nothing rendered for it
+   */
+  readonly monitoring?: IMonitoring;
 }
+
+/** The `job` label of the controller's series in Prometheus (the scrape target's id). */
+export const KSERVE_SCRAPE_JOB = 'kserve-controller-manager';
 
 const INJECT_CA_FROM = 'cert-manager.io/inject-ca-from';
 
@@ -205,6 +216,8 @@ export class KServe extends Construct {
   public readonly images: Readonly<Record<keyof typeof KSERVE_IMAGES, string>>;
   public readonly crds?: KServeCrds;
   public readonly deployment: k8s.KubeDeployment;
+  /** How the controller's series are labelled in Prometheus, when monitored. */
+  public readonly scrapeJob?: ScrapeJob;
   public readonly configMap: k8s.KubeConfigMap;
   public readonly certificate: ApiObject;
   public readonly mutatingWebhook: k8s.KubeMutatingWebhookConfiguration;
@@ -377,6 +390,20 @@ export class KServe extends Construct {
         },
       },
     });
+    if (props.monitoring) {
+      this.scrapeJob = props.monitoring.scrape(this, {
+        id: KSERVE_SCRAPE_JOB,
+        namespace: props.namespace,
+        podLabels: selector,
+        port: { name: 'https', number: P.metrics },
+        scheme: 'https',
+        bearerToken: true,
+        insecureTlsReason:
+          'kube-rbac-proxy runs without --tls-cert-file and serves a self-signed certificate it generates at start',
+        description:
+          'KServe controller (manager behind kube-rbac-proxy): controller-runtime reconcile, work queue and webhook metrics',
+      });
+    }
     if (this.replicas > 1) {
       new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
         metadata: { name: N.deployment, namespace: ns, labels },

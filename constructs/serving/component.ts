@@ -38,6 +38,7 @@ import {
   servingTenantShape,
 } from './config';
 import { InferenceService } from './inference-service';
+import { monitorServingPlatform, monitorTenantModels } from './monitoring';
 
 /** Knative Serving's namespace (upstream's). */
 export const KNATIVE_SERVING_NAMESPACE = 'knative-serving';
@@ -66,8 +67,9 @@ export const servingComponent = defineComponent({
     Contracts.serviceIssuer,
     Contracts.kubeflowProfiles,
   ],
-  // Registered model versions are served by reference when the model registry is installed.
-  uses: [Contracts.modelRegistry],
+  // Registered model versions are served by reference when the model registry is installed; the
+  // cluster's Prometheus scrapes serving and pages on it when monitoring is on.
+  uses: [Contracts.modelRegistry, Contracts.monitoring],
   versions: (config) => [
     { project: 'kserve', version: KSERVE_VERSION },
     { project: 'models-web-app', version: MODELS_WEB_APP_VERSION },
@@ -96,7 +98,15 @@ export const servingComponent = defineComponent({
       owner: settings.namespace === 'kubeflow' ? 'kubeflow' : 'kserve',
       mesh: true,
     });
+    const monitoring = ctx.tryGet(Contracts.monitoring);
     const scraper = settings.metrics.scraper;
+    if (monitoring && scraper) {
+      // Two routes for one purpose: the scraper's allows admit a Prometheus inside the mesh to
+      // the application ports; the monitoring's Prometheus (outside the mesh) reads the sidecars.
+      throw new Error(
+        "`serving.metrics.scraper` admits a Prometheus of your own, but the platform's monitoring is on and already admits its Prometheus to serving's metrics. Remove serving.metrics.scraper, or turn the monitoring off.",
+      );
+    }
     const scraperPeer = scraper
       ? NetworkPeer.namespace(
           scraper.namespace,
@@ -105,13 +115,16 @@ export const servingComponent = defineComponent({
       : undefined;
 
     let local: KnativeLocalGateway | undefined;
+    let knative: KnativeServing | undefined;
+    let netIstio: NetIstio | undefined;
     if (serverless) {
       const knativeNamespace = ctx.namespace(KNATIVE_SERVING_NAMESPACE, {
         owner: 'knative-serving',
         mesh: true,
       });
-      new KnativeServing(controllers, 'KnativeServing', {
+      knative = new KnativeServing(controllers, 'KnativeServing', {
         namespace: knativeNamespace,
+        ...(monitoring ? { monitoring } : {}),
         // Tenants get Knative's kinds through KServe's kubeflow-kserve-* roles, which name them;
         // Knative's own namespaced roles grant every resource of its groups.
         aggregatedRoles: false,
@@ -132,10 +145,11 @@ export const servingComponent = defineComponent({
         // The platform gateway forwards users' requests for models; tenants call their own.
         clients: [gateway.peer, NetworkPeer.namespacesLabelled({ ...profiles.namespaceLabels })],
       });
-      new NetIstio(controllers, 'NetIstio', {
+      netIstio = new NetIstio(controllers, 'NetIstio', {
         namespace: knativeNamespace,
         gateway,
         localGateway: local,
+        ...(monitoring ? { monitoring } : {}),
       });
       if (scraperPeer) {
         knativeNamespace.allowIngress('knative-from-metrics-scraper', {
@@ -146,8 +160,9 @@ export const servingComponent = defineComponent({
       }
     }
 
-    new KServe(controllers, 'KServe', {
+    const kserve = new KServe(controllers, 'KServe', {
       namespace: kserveNamespace,
+      ...(monitoring ? { monitoring } : {}),
       issuer: ctx.get(Contracts.serviceIssuer),
       deploymentMode: serverless ? 'Knative' : 'Standard',
       ingress: {
@@ -173,6 +188,22 @@ export const servingComponent = defineComponent({
         podLabels: { ...KSERVE_CONTROLLER_POD_LABELS },
         from: [scraperPeer],
         ports: [{ port: KSERVE_PORTS.metrics }],
+      });
+    }
+    if (monitoring && kserve.scrapeJob) {
+      monitorServingPlatform(controllers, {
+        monitoring,
+        kserveNamespace: kserveNamespace.name,
+        kserve: kserve.scrapeJob,
+        ...(knative?.scrapeJobs && netIstio?.scrapeJobs
+          ? {
+              knative: {
+                namespace: knative.namespace,
+                serving: knative.scrapeJobs,
+                netIstio: netIstio.scrapeJobs,
+              },
+            }
+          : {}),
       });
     }
     new ClusterServingRuntimes(ctx.chart(Layer.PLATFORM_RESOURCES), 'ServingRuntimes', {
@@ -227,6 +258,18 @@ export const servingComponent = defineComponent({
             network: people.network,
             gateway,
           });
+        }
+        if (monitoring) {
+          monitorTenantModels(
+            scope,
+            monitoring,
+            people.network,
+            (tenant?.models ?? []).map((m) => ({
+              name: m.name,
+              transformer: m.transformer !== undefined,
+              ...m.alerts,
+            })),
+          );
         }
       },
     });

@@ -36,6 +36,9 @@ export const isServerless = (mode: ServingMode): boolean => mode === 'Serverless
  */
 export const MAX_MODEL_NAME = 40;
 
+/** The thresholds of a model's alerts unless its `alerts` says otherwise. */
+export const MODEL_ALERT_DEFAULTS = { errorRatePercent: 5, latencyP95Ms: 1000 } as const;
+
 const servingSchema = (preset: PresetName) =>
   z
     .strictObject({
@@ -58,8 +61,10 @@ const servingSchema = (preset: PresetName) =>
         .prefault({}),
       modelsWebApp: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
       /**
-       * A Prometheus in the cluster that scrapes model servers, KServe and Knative: its namespace
-       * (and pod labels) is admitted to their metrics ports.
+       * A Prometheus of your own in the cluster, inside the mesh, that scrapes model servers,
+       * KServe and Knative: its namespace (and pod labels) is admitted to their metrics ports.
+       * Leave it out when the platform's monitoring is on: that Prometheus is admitted by the
+       * monitoring component (both together are refused).
        */
       metrics: z
         .strictObject({
@@ -141,6 +146,22 @@ const modelSchema = z.strictObject({
     .optional(),
   /** Namespaces besides the tenant's own whose pods may call the model inside the cluster. */
   allowFrom: z.array(dnsLabel()).default([]),
+  /**
+   * When the platform's monitoring pages on this model (`InferenceServiceErrorRateHigh`,
+   * `InferenceServiceLatencyHigh`); read only when monitoring is on.
+   */
+  alerts: z
+    .strictObject({
+      /** Share of requests answered with a 5xx over 5 minutes, in percent. */
+      errorRatePercent: z
+        .number()
+        .gt(0, 'must be above 0|Give a percentage above 0 and at most 100, e.g. 5.')
+        .max(100, 'is above 100|Give a percentage above 0 and at most 100, e.g. 5.')
+        .default(MODEL_ALERT_DEFAULTS.errorRatePercent),
+      /** The 95th percentile of request latency over 5 minutes, in milliseconds. */
+      latencyP95Ms: positiveInt(600000, 'milliseconds').default(MODEL_ALERT_DEFAULTS.latencyP95Ms),
+    })
+    .prefault({}),
 });
 
 export type ModelConfig = z.output<typeof modelSchema>;

@@ -1,0 +1,408 @@
+import { Construct } from 'constructs';
+import { Alert, Dashboard, IMonitoring, ScrapeJob } from '../core/monitoring';
+import { INamespace } from '../core/network';
+import { KNATIVE_SERVING_SCRAPE_JOBS } from '../knative-serving/knative-serving';
+import { KNATIVE_SERVING_NAMES } from '../knative-serving/names';
+import { NET_ISTIO_SCRAPE_JOBS } from '../knative-serving/net-istio';
+import { NET_ISTIO_NAMES } from '../knative-serving/net-istio-names';
+import { KSERVE_SCRAPE_JOB } from '../kserve/kserve';
+import { KSERVE_KEYS, KSERVE_NAMES } from '../kserve/names';
+
+/**
+ * The metrics serving's alerts and dashboard read. Model traffic comes from the Envoy sidecar of
+ * each model pod (Istio's standard metrics: a counter and two histograms per request, labelled
+ * with `reporter`, `response_code`, `source_workload`, `destination_workload`,
+ * `destination_service`), the same for Knative and Standard mode and for every runtime; the
+ * controllers' from controller-runtime.
+ */
+export const SERVING_METRICS = {
+  requests: 'istio_requests_total',
+  latencyBuckets: 'istio_request_duration_milliseconds_bucket',
+  requestBytes: 'istio_request_bytes_sum',
+  reconcileErrors: 'controller_runtime_reconcile_errors_total',
+  reconcileTotal: 'controller_runtime_reconcile_total',
+  up: 'up',
+} as const;
+
+/**
+ * Envoy's own Prometheus endpoint in every sidecar (Istio's injection template declares it as
+ * container port `http-envoy-prom`; the sidecar does not capture it, so Prometheus outside the
+ * mesh reads it in plain HTTP).
+ */
+export const ENVOY_STATS_PORT = { name: 'http-envoy-prom', number: 15090 } as const;
+export const ENVOY_STATS_PATH = '/stats/prometheus';
+
+/** The `job` label of a model's series: one scrape target per model, in its tenant's namespace. */
+export const modelScrapeId = (model: string): string => `isvc-${model}`;
+
+/**
+ * Requests Knative's autoscaler makes to queue-proxy's metrics port pass the model pod's sidecar
+ * too: they are left out of what callers see.
+ */
+const NOT_AUTOSCALER = 'source_workload!="autoscaler"';
+
+const downAlert = (a: {
+  name: string;
+  job: ScrapeJob;
+  namespace: string;
+  deployment: string;
+  /** A label selector of its pods, for kubectl. */
+  pods: string;
+  severity: Alert['severity'];
+  summary: string;
+  description: string;
+  cause: string;
+}): Alert => ({
+  name: a.name,
+  expr: `(sum(up{${a.job.selector}}) or vector(0)) == 0`,
+  for: '5m',
+  severity: a.severity,
+  summary: a.summary,
+  description: a.description,
+  runbook: `Look at the pods: \`kubectl -n ${a.namespace} get deployment ${a.deployment}\` and \`kubectl -n ${a.namespace} describe pods -l ${a.pods}\`. A pod that restarts: \`kubectl -n ${a.namespace} logs deployment/${a.deployment} --previous\`. ${a.cause} Pods that run while the alert fires mean Prometheus cannot reach them: check the NetworkPolicies in ${a.namespace} (\`kubectl -n ${a.namespace} get networkpolicy\`) and the target's state on Prometheus's Targets page.`,
+  metrics: [SERVING_METRICS.up],
+});
+
+export interface ServingPlatformMonitoringProps {
+  readonly monitoring: IMonitoring;
+  /** Where KServe runs. */
+  readonly kserveNamespace: string;
+  readonly kserve: ScrapeJob;
+  /** Knative Serving and net-istio (Serverless mode). */
+  readonly knative?: {
+    readonly namespace: string;
+    readonly serving: Readonly<Record<keyof typeof KNATIVE_SERVING_SCRAPE_JOBS, ScrapeJob>>;
+    readonly netIstio: Readonly<Record<keyof typeof NET_ISTIO_SCRAPE_JOBS, ScrapeJob>>;
+  };
+}
+
+/** The alerts on KServe, Knative and net-istio, and the "Model serving" dashboard. */
+export function monitorServingPlatform(scope: Construct, props: ServingPlatformMonitoringProps) {
+  const ns = props.kserveNamespace;
+  const m = SERVING_METRICS;
+  const alerts: Alert[] = [
+    downAlert({
+      name: 'KServeControllerDown',
+      job: props.kserve,
+      namespace: ns,
+      deployment: KSERVE_NAMES.deployment,
+      pods: 'control-plane=kserve-controller-manager',
+      severity: 'critical',
+      summary: `The KServe controller in ${ns} is down.`,
+      description:
+        'No KServe controller answers. Its webhooks admit InferenceServices and the pods of models, so new and changed models are refused and model pods cannot start or scale up; nothing reconciles InferenceServices.',
+      cause:
+        'A webhook certificate that is not ready shows in `kubectl -n ' +
+        ns +
+        ' get certificate serving-cert`; kube-rbac-proxy failing alone leaves only the metrics gone.',
+    }),
+    {
+      name: 'KServeReconcileErrorsHigh',
+      expr: `sum by (controller) (rate(${m.reconcileErrors}{${props.kserve.selector}}[15m])) / sum by (controller) (rate(${m.reconcileTotal}{${props.kserve.selector}}[15m])) > 0.2`,
+      for: '15m',
+      severity: 'warning',
+      summary: 'More than 20% of KServe {{ $labels.controller }} reconciles fail.',
+      description:
+        'The KServe controller keeps failing to reconcile: InferenceServices stay not ready or keep an old version, and their status is stale.',
+      runbook: `Read the manager's log: \`kubectl -n ${ns} logs deployment/${KSERVE_NAMES.deployment} -c manager\` names the InferenceService and the error; \`kubectl get inferenceservices -A\` shows which are not ready. Usual causes: a runtime that no longer exists or does not serve the model's format, a storage URI the storage initializer cannot read, a tenant quota that refuses the pods, or (Serverless) a Knative Service the Knative webhook refuses.`,
+      metrics: [m.reconcileErrors, m.reconcileTotal],
+    },
+  ];
+  const k = props.knative;
+  if (k) {
+    const kn = k.namespace;
+    alerts.push(
+      downAlert({
+        name: 'KnativeActivatorDown',
+        job: k.serving.activator,
+        namespace: kn,
+        deployment: KNATIVE_SERVING_NAMES.activator.deployment,
+        pods: 'app=activator',
+        severity: 'critical',
+        summary: `Knative's activator in ${kn} is down.`,
+        description:
+          'Requests for models scaled to zero, or without spare capacity, pass the activator: they fail or hang, and models at zero never wake up.',
+        cause:
+          'An activator that is out of memory under a burst of buffered requests is OOMKilled (`kubectl -n ' +
+          kn +
+          ' get hpa activator` shows how far it scaled).',
+      }),
+      downAlert({
+        name: 'KnativeAutoscalerDown',
+        job: k.serving.autoscaler,
+        namespace: kn,
+        deployment: KNATIVE_SERVING_NAMES.autoscaler.deployment,
+        pods: 'app=autoscaler',
+        severity: 'critical',
+        summary: `Knative's autoscaler in ${kn} is down.`,
+        description:
+          'Models are not scaled: a model at zero is not started when a request comes, and busy models get no more pods.',
+        cause:
+          'The autoscaler elects a leader through Leases; `kubectl -n ' +
+          kn +
+          ' get lease` shows whether one holds them.',
+      }),
+      downAlert({
+        name: 'KnativeWebhookDown',
+        job: k.serving.webhook,
+        namespace: kn,
+        deployment: KNATIVE_SERVING_NAMES.webhook.deployment,
+        pods: 'app=webhook',
+        severity: 'critical',
+        summary: `Knative Serving's webhook in ${kn} is down.`,
+        description:
+          "The API server cannot admit Knative Services, Revisions or Knative's config maps: new and changed models (Serverless) are refused.",
+        cause:
+          'The webhook writes its own certificate into the Secret `webhook-certs`; a Secret it may not update, or a webhook configuration without a caBundle (`kubectl get validatingwebhookconfiguration validation.webhook.serving.knative.dev -o yaml`), shows in its log.',
+      }),
+      downAlert({
+        name: 'KnativeServingControllerDown',
+        job: k.serving.controller,
+        namespace: kn,
+        deployment: KNATIVE_SERVING_NAMES.controller.deployment,
+        pods: 'app=controller',
+        severity: 'warning',
+        summary: `Knative Serving's controller in ${kn} is down.`,
+        description:
+          'Knative Services are not reconciled: new model versions get no revision, and routes do not change. Running models keep serving.',
+        cause: 'Its log names the object it fails on.',
+      }),
+      downAlert({
+        name: 'NetIstioControllerDown',
+        job: k.netIstio.controller,
+        namespace: kn,
+        deployment: NET_ISTIO_NAMES.controller.deployment,
+        pods: 'app=net-istio-controller',
+        severity: 'warning',
+        summary: `net-istio's controller in ${kn} is down.`,
+        description:
+          'Knative Ingresses are not turned into Istio routes: new models are not reachable, and traffic splits (canaries) do not change. Existing routes keep working.',
+        cause: 'Its log names the Knative Ingress it fails on.',
+      }),
+    );
+  }
+  props.monitoring.addAlerts(scope, {
+    id: 'model-serving',
+    namespace: ns,
+    component: 'serving',
+    alerts,
+  });
+  props.monitoring.addDashboard(scope, modelServingDashboard(props));
+}
+
+/** The "Model serving" dashboard: every model's traffic, latency, errors and payload logs. */
+export function modelServingDashboard(props: ServingPlatformMonitoringProps): Dashboard {
+  const m = SERVING_METRICS;
+  const model = `namespace="$namespace",job="$model"`;
+  const inbound = `reporter="destination",${model},${NOT_AUTOSCALER}`;
+  const outbound = `reporter="source",${model}`;
+  const quantile = (q: number) => ({
+    expr: `histogram_quantile(${q}, sum by (le, destination_workload) (rate(${m.latencyBuckets}{${inbound}}[5m])))`,
+    legend: `p${Math.round(q * 100)} {{ destination_workload }}`,
+  });
+  const jobs = [
+    KSERVE_SCRAPE_JOB,
+    ...(props.knative
+      ? [...Object.values(KNATIVE_SERVING_SCRAPE_JOBS), ...Object.values(NET_ISTIO_SCRAPE_JOBS)]
+      : []),
+  ];
+  return {
+    uid: 'mlops-model-serving',
+    title: 'Model serving',
+    description:
+      "Requests, latency, errors and payload logs of each tenant's models (InferenceServices), as their pods' sidecars count them, and the serving controllers.",
+    variables: [
+      {
+        name: 'namespace',
+        label: 'Tenant',
+        query: `label_values(${m.requests}{reporter="destination",job=~"isvc-.+"}, namespace)`,
+      },
+      {
+        name: 'model',
+        label: 'Model',
+        query: `label_values(${m.requests}{reporter="destination",job=~"isvc-.+",namespace="$namespace"}, job)`,
+      },
+    ],
+    rows: [
+      {
+        title: 'Requests',
+        panels: [
+          {
+            title: 'Throughput',
+            unit: 'reqps',
+            description:
+              'Requests the model answers per second, per component (predictor, transformer) and revision.',
+            queries: [
+              {
+                expr: `sum by (destination_workload) (rate(${m.requests}{${inbound}}[5m]))`,
+                legend: '{{ destination_workload }}',
+              },
+            ],
+          },
+          {
+            title: 'Error ratio (5xx)',
+            unit: 'percentunit',
+            queries: [
+              {
+                expr: `sum by (destination_workload) (rate(${m.requests}{${inbound},response_code=~"5.."}[5m])) / sum by (destination_workload) (rate(${m.requests}{${inbound}}[5m]))`,
+                legend: '{{ destination_workload }}',
+              },
+            ],
+          },
+          {
+            title: 'Responses by code',
+            unit: 'reqps',
+            queries: [
+              {
+                expr: `sum by (response_code) (rate(${m.requests}{${inbound}}[5m]))`,
+                legend: '{{ response_code }}',
+              },
+            ],
+          },
+        ],
+      },
+      {
+        title: 'Latency',
+        panels: [
+          {
+            title: 'Latency p50 / p95 / p99',
+            unit: 'ms',
+            description: 'Time from the request reaching the pod to the last byte of the answer.',
+            queries: [quantile(0.5), quantile(0.95), quantile(0.99)],
+          },
+        ],
+      },
+      {
+        title: 'Payload logging',
+        panels: [
+          {
+            title: 'Requests the model sends',
+            unit: 'reqps',
+            description:
+              "Calls from the model's pods, by destination: the payload logs to the tenant's payloadLogging sink (one CloudEvent per logged request or response), and a transformer's calls to its predictor.",
+            queries: [
+              {
+                expr: `sum by (destination_service) (rate(${m.requests}{${outbound}}[5m]))`,
+                legend: '{{ destination_service }}',
+              },
+            ],
+          },
+          {
+            title: 'Bytes sent',
+            unit: 'Bps',
+            queries: [
+              {
+                expr: `sum by (destination_service) (rate(${m.requestBytes}{${outbound}}[5m]))`,
+                legend: '{{ destination_service }}',
+              },
+            ],
+          },
+          {
+            title: 'Failed sends',
+            unit: 'reqps',
+            description:
+              'Calls the destination did not answer with a 2xx: payload logs that were lost.',
+            queries: [
+              {
+                expr: `sum by (destination_service, response_code) (rate(${m.requests}{${outbound},response_code!~"2.."}[5m]))`,
+                legend: '{{ destination_service }} {{ response_code }}',
+              },
+            ],
+          },
+        ],
+      },
+      {
+        title: 'Serving controllers',
+        panels: [
+          {
+            title: 'Targets up',
+            type: 'stat',
+            queries: [{ expr: `sum by (job) (up{job=~"${jobs.join('|')}"})`, legend: '{{ job }}' }],
+          },
+          {
+            title: 'KServe reconcile errors',
+            unit: 'ops',
+            queries: [
+              {
+                expr: `sum by (controller) (rate(${m.reconcileErrors}{job="${KSERVE_SCRAPE_JOB}"}[5m]))`,
+                legend: '{{ controller }}',
+              },
+            ],
+          },
+        ],
+      },
+    ],
+    metrics: [m.requests, m.latencyBuckets, m.requestBytes, m.reconcileErrors, m.up],
+  };
+}
+
+/** A model as its alerts see it. */
+export interface MonitoredModel {
+  readonly name: string;
+  /** Callers reach the transformer first when there is one. */
+  readonly transformer: boolean;
+  readonly errorRatePercent: number;
+  readonly latencyP95Ms: number;
+}
+
+/**
+ * Scrapes the sidecars of each model's pods (predictor, transformer, canary) and adds one rule
+ * group for the tenant's models in the tenant's namespace: the alerts of a tenant come and go with
+ * it.
+ */
+export function monitorTenantModels(
+  scope: Construct,
+  monitoring: IMonitoring,
+  tenant: INamespace,
+  models: readonly MonitoredModel[],
+): void {
+  if (models.length === 0) return;
+  const m = SERVING_METRICS;
+  const ns = tenant.name;
+  const alerts = models.flatMap((model): Alert[] => {
+    const job = monitoring.scrape(scope, {
+      id: modelScrapeId(model.name),
+      namespace: tenant,
+      podLabels: { [KSERVE_KEYS.inferenceServicePodLabel]: model.name },
+      port: ENVOY_STATS_PORT,
+      path: ENVOY_STATS_PATH,
+      description: `Model ${model.name}: requests, latency and responses its pods' sidecars count`,
+    });
+    // What callers see: the entry component's pods (`<name>-predictor-00001-deployment` in
+    // Serverless, `<name>-predictor` in Standard).
+    const entry = `${model.name}-${model.transformer ? 'transformer' : 'predictor'}.*`;
+    const sel = `reporter="destination",${job.selector},destination_workload=~"${entry}",${NOT_AUTOSCALER}`;
+    const labels = { tenant: ns, model: model.name };
+    const look = `\`kubectl -n ${ns} get inferenceservice ${model.name}\` and \`kubectl -n ${ns} get pods -l ${KSERVE_KEYS.inferenceServicePodLabel}=${model.name}\``;
+    return [
+      {
+        name: 'InferenceServiceErrorRateHigh',
+        expr: `100 * sum(rate(${m.requests}{${sel},response_code=~"5.."}[5m])) / sum(rate(${m.requests}{${sel}}[5m])) > ${model.errorRatePercent}`,
+        for: '10m',
+        severity: 'warning',
+        summary: `Model ${ns}/${model.name} answers {{ $value | humanize }}% of requests with an error (threshold ${model.errorRatePercent}%).`,
+        description: `More than ${model.errorRatePercent}% of the requests to model ${model.name} of tenant ${ns} failed with a 5xx over 5 minutes: its callers get errors.`,
+        runbook: `See the model's state and pods: ${look}. Read the model server's log (\`kubectl -n ${ns} logs -l ${KSERVE_KEYS.inferenceServicePodLabel}=${model.name} -c kserve-container\`): a 500 is usually an input the model cannot handle or a runtime error; a 503 a pod that is not ready, out of memory (look for OOMKilled in \`kubectl describe pod\`) or, in Serverless mode, a scale-from-zero that timed out (see the activator's log in knative-serving). After a new version (storageUri, canary) went out, roll back or lower the canary's trafficPercent. Raise \`tenants[].models[].alerts.errorRatePercent\` if the rate is expected.`,
+        metrics: [m.requests],
+        labels,
+      },
+      {
+        name: 'InferenceServiceLatencyHigh',
+        expr: `histogram_quantile(0.95, sum by (le) (rate(${m.latencyBuckets}{${sel}}[5m]))) > ${model.latencyP95Ms}`,
+        for: '10m',
+        severity: 'warning',
+        summary: `Model ${ns}/${model.name} answers in {{ $value | humanize }} ms at the 95th percentile (threshold ${model.latencyP95Ms} ms).`,
+        description: `The slowest 5% of requests to model ${model.name} of tenant ${ns} took longer than ${model.latencyP95Ms} ms over 5 minutes.`,
+        runbook: `See the model's state and pods: ${look}, and the pods' CPU and memory against their limits (\`kubectl -n ${ns} top pods -l ${KSERVE_KEYS.inferenceServicePodLabel}=${model.name}\`). A model at its limits needs more replicas (\`replicas.max\`, a lower \`scaleTarget\`) or resources; cold starts of a model scaled to zero show as spikes (set \`replicas.min\` to 1). Compare with the Model serving dashboard: a rise after a new version points at the model itself. Raise \`tenants[].models[].alerts.latencyP95Ms\` if the latency is expected.`,
+        metrics: [m.latencyBuckets],
+        labels,
+      },
+    ];
+  });
+  monitoring.addAlerts(scope, {
+    id: 'inference-services',
+    namespace: ns,
+    component: 'serving',
+    alerts,
+  });
+}
