@@ -1,91 +1,62 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CORE_IMAGES } from '../../constructs/core/versions';
-import { ImageRef, imageReference } from '../../constructs/core/images';
-import { MINIO_VERSIONS } from '../../constructs/minio/versions';
-import { CERT_MANAGER_IMAGES } from '../../constructs/cert-manager/versions';
-import { ISTIO_IMAGES } from '../../constructs/istio/versions';
-import { DEX_IMAGES } from '../../constructs/dex/versions';
-import { OAUTH2_PROXY_IMAGES } from '../../constructs/oauth2-proxy/versions';
-import { SEAWEEDFS_VERSIONS } from '../../constructs/seaweedfs/versions';
-import { KUBEFLOW_DASHBOARD_IMAGES } from '../../constructs/kubeflow-dashboard/versions';
-import { POD_DEFAULTS_IMAGES } from '../../constructs/poddefaults/versions';
-import {
-  KUBEFLOW_NOTEBOOKS_IMAGES,
-  NOTEBOOK_SERVER_IMAGES,
-} from '../../constructs/kubeflow-notebooks/versions';
-import { KFP_IMAGES } from '../../constructs/kubeflow-pipelines/versions';
-import { ARGO_WORKFLOWS_IMAGES } from '../../constructs/argo-workflows/versions';
-import { DATABASE_VERSIONS } from '../../constructs/database/versions';
-import { KSERVE_IMAGES } from '../../constructs/kserve/versions';
-import { KNATIVE_SERVING_IMAGES } from '../../constructs/knative-serving/versions';
-import { MODELS_WEB_APP_IMAGES } from '../../constructs/kserve-models-web-app/versions';
-import { KATIB_CONFIG_IMAGES, KATIB_IMAGES } from '../../constructs/katib/versions';
-import { KATIB_TRIAL_TEMPLATE_IMAGES } from '../../constructs/katib/trial-templates';
-import { TRAINER_IMAGES, TRAINER_RUNTIME_IMAGES } from '../../constructs/trainer/versions';
-import { JOBSET_IMAGES } from '../../constructs/jobset/versions';
-import { ruleCatalogue } from '../../stacks/config/validate';
-import { LAYERS } from '../../constructs/core/layers';
+import { architectureMermaid, componentFacts, componentsTable } from './architecture';
+import { REFERENCE_DIR, writeGenerated } from './generated';
+import { repoRoot } from './paths';
+import { MODELINE, SCHEMA_FILE } from './schema';
+import { layersTable, rulesTable, versionsTable } from './tables';
 
-/** Every pinned image, by component, for the README's version table. */
-export const VERSION_CATALOG: Record<string, Record<string, ImageRef>> = {
-  core: CORE_IMAGES,
-  'cert-manager': CERT_MANAGER_IMAGES,
-  istio: ISTIO_IMAGES,
-  dex: DEX_IMAGES,
-  'oauth2-proxy': OAUTH2_PROXY_IMAGES,
-  minio: MINIO_VERSIONS,
-  seaweedfs: SEAWEEDFS_VERSIONS,
-  'kubeflow-dashboard': KUBEFLOW_DASHBOARD_IMAGES,
-  poddefaults: POD_DEFAULTS_IMAGES,
-  'kubeflow-notebooks': KUBEFLOW_NOTEBOOKS_IMAGES,
-  'notebook servers': Object.fromEntries(
-    Object.values(NOTEBOOK_SERVER_IMAGES)
-      .flat()
-      .map((ref) => [ref.repository.split('/').pop() ?? ref.repository, ref]),
-  ),
-  'kubeflow-pipelines': KFP_IMAGES,
-  'argo-workflows': ARGO_WORKFLOWS_IMAGES,
-  database: DATABASE_VERSIONS,
-  kserve: KSERVE_IMAGES,
-  'knative-serving': KNATIVE_SERVING_IMAGES,
-  'models-web-app': MODELS_WEB_APP_IMAGES,
-  katib: KATIB_IMAGES,
-  'katib-config': KATIB_CONFIG_IMAGES,
-  'katib trial templates': KATIB_TRIAL_TEMPLATE_IMAGES,
-  trainer: TRAINER_IMAGES,
-  'training runtimes': TRAINER_RUNTIME_IMAGES,
-  jobset: JOBSET_IMAGES,
-};
+export { VERSION_CATALOG, layersTable, rulesTable, versionsTable } from './tables';
 
-export function versionsTable(): string {
-  const rows = Object.entries(VERSION_CATALOG).flatMap(([component, refs]) =>
-    Object.entries(refs).map(
-      ([role, ref]) => `| ${component} | ${role} | \`${imageReference(ref)}\` |`,
-    ),
-  );
-  return ['| component | image | reference |', '|---|---|---|', ...rows].join('\n');
-}
-
-export function rulesTable(): string {
+/** The architecture picture: components, the contracts between them, the layers they fill. */
+export function architectureSection(): string {
+  const facts = componentFacts();
   return [
-    '| rule | component | what it checks |',
-    '|---|---|---|',
-    ...ruleCatalogue().map((r) => `| \`${r.id}\` | ${r.component} | ${r.description} |`),
+    '### Architecture',
+    '',
+    "Drawn from the platform model (`stacks/components.ts` and each component's `needs`, `uses` and",
+    '`offers`): an arrow goes from the component that offers a contract to each component that takes',
+    'it; a dotted arrow is a contract needed only with some settings, or used when offered. The layers',
+    "are where each component's objects land when the example environments are built with every",
+    'component switched on.',
+    '',
+    architectureMermaid(facts),
+    '',
+    componentsTable(facts),
   ].join('\n');
 }
 
-/** The install layers, as `install.sh` applies them. */
-export function layersTable(): string {
+/** Editor support and where the generated reference lives. */
+export function editorSection(): string {
   return [
-    '| layer | holds |',
-    '|---|---|',
-    ...LAYERS.map((l) => `| \`${l.id}\` | ${l.description} |`),
+    '### Editor support and reference docs',
+    '',
+    `The environment file has a JSON Schema, [\`${SCHEMA_FILE}\`](${SCHEMA_FILE}), generated from the`,
+    'same zod schemas that `synth` validates with. Editors with the YAML language server (VS Code',
+    'with the Red Hat YAML extension, Neovim, JetBrains) complete and check keys when the file starts',
+    'with a modeline; the examples in `stacks/` do:',
+    '',
+    '```yaml',
+    MODELINE,
+    '```',
+    '',
+    'With the package installed, point at its copy:',
+    `\`# yaml-language-server: $schema=./node_modules/mlops-blueprint/${SCHEMA_FILE}\` (the path is`,
+    'relative to the file). `preset` chooses the defaults shown and what is required. The schema',
+    'checks keys, types and enums; cross-field rules and patterns that zod refines in code are',
+    'checked by `synth`.',
+    '',
+    `Reference docs generated from the code are in [\`${REFERENCE_DIR}/\`](${REFERENCE_DIR}/README.md): every`,
+    'key of the environment file with its dev and prod defaults, the props of the constructs with',
+    'their defaults, the versions, the layers and the policy catalogue. `npm run docs` rewrites them,',
+    'the schema and the generated parts of this README; a test fails when one is stale.',
   ].join('\n');
 }
 
 const SECTIONS: Record<string, () => string> = {
   layers: layersTable,
+  architecture: architectureSection,
+  'editor-support': editorSection,
   versions: versionsTable,
   'config-rules': rulesTable,
 };
@@ -105,6 +76,7 @@ export function updateReadme(text: string): string {
 }
 
 if (require.main === module) {
-  const file = path.resolve(__dirname, '..', '..', '..', 'README.md');
+  const file = path.join(repoRoot(), 'README.md');
   fs.writeFileSync(file, updateReadme(fs.readFileSync(file, 'utf8')));
+  writeGenerated(path.dirname(file));
 }

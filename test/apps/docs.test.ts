@@ -10,6 +10,14 @@ describe('README', () => {
     expect(updateReadme(readme)).toBe(readme);
   });
 
+  test('has the architecture picture and the editor support in marked sections', () => {
+    expect(readme).toMatch(
+      /<!-- BEGIN generated:architecture -->\n### Architecture\n[^]*```mermaid\nflowchart LR\n/,
+    );
+    expect(readme).toContain('# yaml-language-server: $schema=../schema/environment.schema.json');
+    expect(readme).toContain('[`docs/reference/`](docs/reference/README.md)');
+  });
+
   test('the version table lists every pinned image', () => {
     expect(versionsTable()).toContain('`quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z@sha256:');
   });
