@@ -43,6 +43,8 @@ export const kubeflowNotebooksComponent = defineComponent({
     Contracts.podDefaults,
     Contracts.serviceIssuer,
   ],
+  // With monitoring, the notebook and TensorBoard controllers are scraped and alerted on.
+  uses: [Contracts.monitoring],
   versions: [{ project: 'notebooks', version: KUBEFLOW_NOTEBOOKS_VERSION }],
   enabled: (config) => config.kubeflow.notebooks.enabled,
   build(ctx) {
@@ -54,8 +56,11 @@ export const kubeflowNotebooksComponent = defineComponent({
     });
     const gateway = ctx.get(Contracts.gateway);
     const profiles = ctx.get(Contracts.kubeflowProfiles);
+    const monitoring = ctx.tryGet(Contracts.monitoring);
+    const monitored = monitoring ? { monitoring } : {};
     new NotebookController(scope, 'NotebookController', {
       namespace,
+      ...monitored,
       gateway,
       istioHost: ctx.environment.domain,
       culling: {
@@ -101,6 +106,7 @@ export const kubeflowNotebooksComponent = defineComponent({
       new TensorboardsWebApp(scope, 'TensorboardsWebApp', { namespace, gateway });
       const tensorboards = new TensorboardController(scope, 'TensorboardController', {
         namespace,
+        ...monitored,
         gateway,
         istioHost: ctx.environment.domain,
       });

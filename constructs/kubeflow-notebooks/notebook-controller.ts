@@ -3,12 +3,14 @@ import { Construct } from 'constructs';
 import { resolveImage } from '../core/images';
 import { Layer, scopeInLayer } from '../core/layers';
 import { IGateway } from '../core/mesh';
+import { IMonitoring } from '../core/monitoring';
 import { INamespace } from '../core/network';
 import { Suppressions } from '../core/policy';
 import { ResourceSpec, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { propProblem, throwIfProblems } from '../core/validation';
 import { NotebookCrd } from './crd';
+import { monitorController } from './monitoring';
 import { KUBEFLOW_NOTEBOOKS_NAMES, KUBEFLOW_NOTEBOOKS_PORTS } from './names';
 import { NOTEBOOKS_LABELS } from './private/labels';
 import { userRoles } from './private/user-roles';
@@ -32,6 +34,12 @@ export interface NotebookCulling {
 }
 
 export interface NotebookControllerProps {
+  /**
+   * The cluster's Prometheus: the controller's metrics are read through its sidecar and its
+   * down and reconcile-error alerts added.
+   * @default - not monitored
+   */
+  readonly monitoring?: IMonitoring;
   /** Where the controller runs (`kubeflow` upstream). */
   readonly namespace: INamespace;
   /** The gateway each notebook's VirtualService binds to (`ISTIO_GATEWAY`). */
@@ -138,7 +146,8 @@ export class NotebookController extends Construct {
         replicas: 1,
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels },
+          // Monitoring writes the prometheus.io annotations the sidecar injector reads here.
+          metadata: { labels, ...(props.monitoring ? { annotations: {} } : {}) },
           spec: {
             serviceAccountName: N.serviceAccount,
             automountServiceAccountToken: true,
@@ -186,6 +195,21 @@ export class NotebookController extends Construct {
         ],
       },
     });
+    if (props.monitoring) {
+      monitorController(this, props.monitoring, {
+        id: 'notebook-controller',
+        alertPrefix: 'KubeflowNotebookController',
+        impact:
+          'new notebooks are not started, stopped ones are not resumed and idle ones are not culled.',
+        namespace: props.namespace,
+        deployment: this.deployment,
+        deploymentName: N.deployment,
+        container: N.container,
+        podLabels: selector,
+        port: { name: 'http-metrics', number: P.controllerMetrics },
+        resource: 'notebooks.kubeflow.org',
+      });
+    }
   }
 }
 

@@ -4,10 +4,12 @@ import { ImageRef, imageReference, resolveImage } from '../core/images';
 import { ComponentLabels } from '../core/labels';
 import { Layer, scopeInLayer } from '../core/layers';
 import { IGateway } from '../core/mesh';
+import { IMonitoring } from '../core/monitoring';
 import { INamespace } from '../core/network';
 import { ResourceSpec, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { propProblem, throwIfProblems } from '../core/validation';
+import { monitorController } from './monitoring';
 import { NOTEBOOKS_LABELS } from './private/labels';
 import { TensorboardCrd } from './tensorboard-crd';
 import { KUBEFLOW_NOTEBOOKS_VERSION } from './versions';
@@ -152,6 +154,12 @@ const TENSORBOARD_LABELS = new ComponentLabels<'tensorboard-controller'>({
 });
 
 export interface TensorboardControllerProps {
+  /**
+   * The cluster's Prometheus: the controller's metrics are read through its sidecar and its
+   * down and reconcile-error alerts added.
+   * @default - not monitored
+   */
+  readonly monitoring?: IMonitoring;
   /** Where the controller runs (`kubeflow` upstream). */
   readonly namespace: INamespace;
   /** The gateway each Tensorboard's VirtualService binds to (`ISTIO_GATEWAY`). */
@@ -330,6 +338,20 @@ export class TensorboardController extends Construct {
         ],
       },
     });
+    if (props.monitoring) {
+      monitorController(this, props.monitoring, {
+        id: 'tensorboard-controller',
+        alertPrefix: 'KubeflowTensorboardController',
+        impact: 'new TensorBoards are not started and changed ones are not updated.',
+        namespace: props.namespace,
+        deployment: this.deployment,
+        deploymentName: N.deployment,
+        container: N.container,
+        podLabels: selector,
+        port: { name: 'http-metrics', number: P.metrics },
+        resource: 'tensorboards.tensorboard.kubeflow.org',
+      });
+    }
   }
 }
 
