@@ -28,6 +28,10 @@ const INTEGRATION = [
   'test/apps/pulumi/**/*.test.ts',
   // the policy gate over every environment
   'test/apps/cdk8s/policy-gate.test.ts',
+  // GitOps files, plan and install.sh prune of rendered environments
+  'test/apps/cdk8s/gitops.test.ts',
+  'test/apps/cdk8s/plan.test.ts',
+  'test/apps/cdk8s/install-script-prune.test.ts',
 ];
 
 /** CLIs and compiled programs, run as users run them. */

@@ -12,6 +12,7 @@ Commands:
   policy   check Kubernetes manifests against the policy packs
   access   the access report of an environment (Markdown or JSON)
   access-diff  what a change of the environment file grants or takes away
+  plan     what a new environment changes against a previous synth output (exit codes for CI)
   help     show this help, or a command's help: help synth, help access
 
 Examples:
@@ -20,6 +21,8 @@ Examples:
   mlops-blueprint synth --config stacks/prod.yaml --out dist/prod
   mlops-blueprint policy dist/prod --format sarif
   mlops-blueprint access-diff stacks/prod.yaml my-change.yaml
+  mlops-blueprint plan --previous dist/prod --config stacks/prod.yaml
+  mlops-blueprint synth --config stacks/prod.yaml --gitops argocd --gitops-repo https://git.example.com/platform.git
 
 Run "mlops-blueprint <command> --help" for a command's options.`;
 
@@ -65,8 +68,16 @@ export async function run(argv: readonly string[], io: BinIo = PROCESS_IO): Prom
         (m: string) => io.stderr(`${m}\n`),
       );
     }
+    case 'plan': {
+      const { main } = await import('./plan-cli');
+      return main(
+        rest,
+        (m: string) => io.stdout(`${m}\n`),
+        (m: string) => io.stderr(`${m}\n`),
+      );
+    }
     case 'help':
-      if (['synth', 'policy', 'access', 'access-diff'].includes(rest[0] ?? '')) {
+      if (['synth', 'policy', 'access', 'access-diff', 'plan'].includes(rest[0] ?? '')) {
         return run([rest[0], '--help'], io);
       }
       io.stdout(`${USAGE}\n`);

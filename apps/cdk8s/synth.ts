@@ -5,6 +5,7 @@ import { DEFAULT_ENVIRONMENT, EnvironmentConfig } from '../../stacks/config/sche
 import { parseEnvironmentYaml, validateEnvironment } from '../../stacks/config/validate';
 import { MlopsPlatform } from '../../stacks/platform';
 import { RenderedPlatform, renderPlatform } from '../../stacks/render';
+import { GitOpsOptions, gitopsFiles } from './gitops';
 import { OutputFile, WriteOptions, outputFiles, writeOutput } from './output';
 import { PolicyReport, formatText } from '../../policies';
 import { gate } from '../../stacks/pipeline';
@@ -17,6 +18,11 @@ export interface SynthOptions {
   readonly outDir?: string;
   /** Replace `outDir` even if it holds files mlops-blueprint did not write. @default false */
   readonly force?: boolean;
+  /**
+   * Also write Argo CD Applications and/or Flux Kustomizations of the layers, given the
+   * environment's name. @default - none
+   */
+  readonly gitopsFor?: (environment: string) => readonly GitOpsOptions[];
 }
 
 export { PolicyGateError } from '../../stacks/pipeline';
@@ -119,25 +125,31 @@ export function renderEnvironment(
 export function synth(opts: SynthOptions): SynthResult {
   const source = opts.configPath ?? 'the default dev environment';
   const environment = opts.configPath ? readEnvironmentFile(opts.configPath) : DEFAULT_ENVIRONMENT;
-  return writeRendered(renderEnvironment(environment, source), opts.outDir, { force: opts.force });
+  const rendered = renderEnvironment(environment, source);
+  return writeRendered(rendered, opts.outDir, {
+    force: opts.force,
+    gitops: opts.gitopsFor?.(rendered.environment),
+  });
 }
 
 /** Runs the policy gate over a rendered platform and, if it passes, writes `outDir`. */
 export function writeRendered(
   rendered: RenderedPlatform,
   outDir: string | undefined,
-  options: Pick<WriteOptions, 'force'> = {},
+  options: Pick<WriteOptions, 'force'> & { readonly gitops?: readonly GitOpsOptions[] } = {},
 ): SynthResult {
   const { policy } = gate(rendered);
   const files = [
     ...outputFiles(rendered),
+    // Next to the plain layers, in sub-directories that `kubectl apply -f <dir>` does not read.
+    ...(options.gitops ?? []).flatMap((g) => gitopsFiles(rendered, g)),
     {
       name: 'policy-report.txt',
       content: formatText(policy) + overridesReport(rendered.overrides),
     },
   ];
   writeOutput(outDir, files, {
-    ...options,
+    force: options.force,
     environment: rendered.environment,
     production: rendered.production,
   });

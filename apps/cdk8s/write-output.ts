@@ -157,15 +157,39 @@ export function readMarker(dir: string): OutputMarker | undefined {
   return undefined;
 }
 
+/**
+ * Every entry below `dir`, as `/`-separated relative paths; directories end with `/`. Symbolic
+ * links are entries too (never followed).
+ */
+function walk(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = `${prefix}${e.name}`;
+    if (e.isDirectory()) out.push(`${rel}/`, ...walk(dir, `${rel}/`));
+    else out.push(rel);
+  }
+  return out;
+}
+
 /** Whether `dir` holds only what a marker says the tool wrote there (or nothing at all). */
 function ownership(dir: string): { owned: boolean; foreign: string[] } {
-  const entries = fs.readdirSync(dir);
+  const entries = walk(dir);
   if (entries.length === 0) return { owned: true, foreign: [] };
   const marker = readMarker(dir);
-  if (!marker) return { owned: false, foreign: entries.filter((e) => e !== MARKER_FILE) };
+  if (!marker) {
+    return {
+      owned: false,
+      foreign: fs.readdirSync(dir).filter((e) => e !== MARKER_FILE),
+    };
+  }
+  // Listed files, and the sub-directories that hold them (written as `argocd/apps/...`).
   const listed = new Set([...marker.files, MARKER_FILE]);
+  for (const f of marker.files) {
+    const parts = f.split('/');
+    for (let i = 1; i < parts.length; i++) listed.add(`${parts.slice(0, i).join('/')}/`);
+  }
   const foreign = entries.filter((e) => !listed.has(e));
-  // Our files are regular files; a directory of the same name is someone else's.
+  // Our files are regular files; a directory or link of the same name is someone else's.
   const notFiles = marker.files.filter(
     (f) =>
       entries.includes(f) && !fs.lstatSync(path.join(dir, f), { throwIfNoEntry: false })?.isFile(),
@@ -207,6 +231,10 @@ function swapIn(target: string, files: readonly OutputFile[], marker: OutputMark
       mode: 0o644,
     });
     for (const f of files) {
+      // Names with `/` go into sub-directories of the output (e.g. `argocd/apps/...`).
+      if (f.name.includes('/')) {
+        fs.mkdirSync(path.join(staging, path.dirname(f.name)), { recursive: true });
+      }
       fs.writeFileSync(path.join(staging, f.name), f.content, { mode: f.mode ?? 0o644 });
     }
     if (fs.existsSync(target)) {
@@ -392,22 +420,27 @@ function breakStaleLock(file: string, seen: LockHolder | undefined): void {
   fs.rmSync(aside, { force: true });
 }
 
-/** Output file names are plain names in the directory; anything else is a programming error. */
+/**
+ * Output file names are relative paths of plain segments (`install.sh`, `argocd/root.yaml`), each
+ * once, none also the directory of another; anything else is a programming error.
+ */
 function checkFileNames(files: readonly OutputFile[]): void {
   const seen = new Set<string>();
+  const directories = new Set<string>();
   for (const f of files) {
+    const segments = f.name.split('/');
     if (
-      f.name === '' ||
-      f.name === '.' ||
-      f.name === '..' ||
       f.name === MARKER_FILE ||
-      /[/\\\0]/.test(f.name) ||
+      segments.some((s) => s === '' || s === '.' || s === '..' || /[\\\0]/.test(s)) ||
       seen.has(f.name)
     ) {
       throw new Error(`invalid or duplicate output file name ${JSON.stringify(f.name)}`);
     }
     seen.add(f.name);
+    for (let i = 1; i < segments.length; i++) directories.add(segments.slice(0, i).join('/'));
   }
+  const clash = [...seen].find((n) => directories.has(n));
+  if (clash) throw new Error(`output file name ${JSON.stringify(clash)} is also a directory`);
 }
 
 /** Never replaced, even with --force: the root, and directories holding the cwd or home. */

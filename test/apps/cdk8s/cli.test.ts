@@ -331,3 +331,75 @@ describe('determinism', () => {
     expect(b).toEqual(a);
   });
 });
+
+describe('npm run synth --gitops', () => {
+  test('writes Argo CD and Flux files into sub-directories, listed in the marker, and replaces them on the next run', () => {
+    const dir = path.join(tmp(), 'dist');
+    const args = [
+      '--config',
+      path.join(REPO_ROOT, 'stacks/dev.yaml'),
+      '--out',
+      dir,
+      '--gitops',
+      'argocd,flux',
+      '--gitops-repo',
+      'https://git.example.com/platform.git',
+      '--gitops-path',
+      'envs/dev',
+    ];
+    const r = run(args);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const top = fs.readdirSync(dir);
+    expect(top).toContain('argocd');
+    expect(top).toContain('flux');
+    const marker = readMarker(dir);
+    expect(marker?.files).toContain('argocd/root.yaml');
+    expect(marker?.files.some((f) => f.startsWith('flux/kustomizations/'))).toBe(true);
+    const root = fs.readFileSync(path.join(dir, 'argocd', 'root.yaml'), 'utf8');
+    expect(root).toContain('https://git.example.com/platform.git');
+    expect(root).toContain('envs/dev/argocd/apps');
+    // The kustomization of the layers still names only the layers.
+    expect(fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8')).not.toMatch(
+      /argocd|flux/,
+    );
+    // Owned as a whole: the next run replaces it, with or without GitOps files.
+    expect(run(args).code).toBe(0);
+    const plain = run(['--config', path.join(REPO_ROOT, 'stacks/dev.yaml'), '--out', dir]);
+    expect(plain.code).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'argocd'))).toBe(false);
+  });
+
+  test('a file someone put into a GitOps sub-directory makes the directory foreign', () => {
+    const dir = path.join(tmp(), 'dist');
+    const args = [
+      '--out',
+      dir,
+      '--gitops',
+      'flux',
+      '--gitops-repo',
+      'https://git.example.com/platform.git',
+      '--gitops-path',
+      'dist/dev',
+    ];
+    expect(run(args).code).toBe(0);
+    fs.writeFileSync(path.join(dir, 'flux', 'mine.yaml'), 'kind: Mine\n');
+    const again = run(args);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('flux/mine.yaml');
+  });
+
+  test.each([
+    [['--gitops', 'jenkins', '--gitops-repo', 'x'], '--gitops takes argocd, flux or argocd,flux'],
+    [['--gitops', 'argocd'], '--gitops needs --gitops-repo'],
+    [['--gitops-repo', 'https://x'], 'need --gitops'],
+    [
+      ['--gitops', 'argocd', '--gitops-repo', 'https://x', '--out', '/tmp/abs-out'],
+      'Give it with --gitops-path',
+    ],
+  ])('usage errors: %j', (args, message) => {
+    const r = run(args);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+  });
+});

@@ -167,11 +167,26 @@ describe('what writeOutput replaces', () => {
     expect(fs.readdirSync(real).sort()).toEqual([MARKER_FILE, 'b.k8s.yaml']);
   });
 
-  test('rejects file names that are not plain names', () => {
+  test('rejects file names that are not relative paths of plain names', () => {
     const dir = path.join(tmp(), 'dist');
-    for (const name of ['../escape.yaml', 'sub/dir.yaml', MARKER_FILE, '']) {
+    for (const name of [
+      '../escape.yaml',
+      'sub/../../escape.yaml',
+      '/abs.yaml',
+      'sub//x.yaml',
+      'sub/./x.yaml',
+      'back\\slash.yaml',
+      MARKER_FILE,
+      '',
+    ]) {
       expect(() => writeOutput(dir, [{ name, content: 'x' }])).toThrow(/invalid/);
     }
+    expect(() =>
+      writeOutput(dir, [
+        { name: 'argocd', content: '1' },
+        { name: 'argocd/root.yaml', content: '2' },
+      ]),
+    ).toThrow(/also a directory/);
     expect(() =>
       writeOutput(dir, [
         { name: 'a', content: '1' },
@@ -179,6 +194,24 @@ describe('what writeOutput replaces', () => {
       ]),
     ).toThrow(/duplicate/);
     expect(fs.existsSync(dir)).toBe(false);
+  });
+});
+
+describe('sub-directories', () => {
+  test('files named with a / go into sub-directories, which the next run replaces', () => {
+    const dir = path.join(tmp(), 'dist');
+    writeOutput(dir, [...FILES, { name: 'flux/layers/01/kustomization.yaml', content: 'k' }]);
+    expect(fs.readFileSync(path.join(dir, 'flux/layers/01/kustomization.yaml'), 'utf8')).toBe('k');
+    expect(readMarker(dir)?.files).toContain('flux/layers/01/kustomization.yaml');
+    writeOutput(dir, FILES);
+    expect(fs.existsSync(path.join(dir, 'flux'))).toBe(false);
+  });
+
+  test('an empty directory someone added is foreign', () => {
+    const dir = path.join(tmp(), 'dist');
+    writeOutput(dir, [...FILES, { name: 'flux/a.yaml', content: 'a' }]);
+    fs.mkdirSync(path.join(dir, 'flux', 'mine'));
+    expect(() => writeOutput(dir, FILES)).toThrow(/flux\/mine\//);
   });
 });
 
