@@ -95,12 +95,14 @@ export const identityComponent = defineComponent({
   needs: (config) =>
     config.identity.provider === 'dex' ? [Contracts.gateway, Contracts.mesh] : [],
   offers: [Contracts.oidcProvider, Contracts.machineTokens],
+  uses: [Contracts.monitoring],
   versions: (config) =>
     config.identity.provider === 'dex' ? [{ project: 'dex', version: DEX_VERSION }] : [],
   build(ctx) {
     const id = ctx.config.identity;
     const scope = ctx.chart(Layer.IDENTITY);
     if (id.provider === 'dex') {
+      const monitoring = ctx.tryGet(Contracts.monitoring);
       ctx.offer(
         Contracts.oidcProvider,
         new Dex(scope, 'Dex', {
@@ -112,6 +114,7 @@ export const identityComponent = defineComponent({
           staticUsers: id.dex.staticUsers.map(staticUserFrom),
           production: ctx.environment.production,
           ...(id.dex.allowStaticUsers ? { allowStaticUsers: id.dex.allowStaticUsers } : {}),
+          ...(monitoring ? { monitoring } : {}),
         }),
       );
     } else {

@@ -9,6 +9,7 @@ import { resolveImage } from '../core/images';
 import { Layer, scopeInLayer } from '../core/layers';
 import { GatewayExposure, exposeThroughGateway } from '../core/gateway-exposure';
 import { IGateway, IMesh } from '../core/mesh';
+import { IMonitoring } from '../core/monitoring';
 import { standardLabels } from '../core/labels';
 import { MAX_LABEL_NAME, boundedName } from '../core/names';
 import { INamespace, NetworkPeer } from '../core/network';
@@ -21,6 +22,7 @@ import { DexConnector, RenderedConnector } from './connectors';
 import { DexCrds } from './crds';
 import { DexExpiry, renderExpiry } from './expiry';
 import { DexMeshPolicy } from './mesh-policy';
+import { addDexMonitoring } from './monitoring';
 import {
   DEX_CLIENT_SECRET_KEY,
   DEX_NAMES,
@@ -85,6 +87,12 @@ export interface DexProps {
   readonly replicas?: number;
   /** @default DEX_DEFAULT_RESOURCES */
   readonly resources?: ResourceSpec;
+  /**
+   * The cluster's monitoring: it scrapes Dex's telemetry port through the sidecar and gets Dex's
+   * alerts (down, server errors).
+   * @default - no scrape target and no alerts
+   */
+  readonly monitoring?: IMonitoring;
 }
 
 /** A client registered with Dex. */
@@ -296,6 +304,14 @@ export class Dex extends Construct implements IOidcProvider {
       ports: [{ port: DEX_PORTS.http }],
     });
     new DexMeshPolicy(this, 'MeshPolicy', { namespace: ns, exposure: this.exposure });
+    if (props.monitoring) {
+      addDexMonitoring(this, {
+        monitoring: props.monitoring,
+        namespace: props.namespace,
+        podLabels: selector,
+        deployment: this.deployment,
+      });
+    }
   }
 
   /** The registered clients, in registration order. */

@@ -6,6 +6,7 @@ export * from './dex';
 export * from './expiry';
 export * from './external';
 export * from './mesh-policy';
+export * from './monitoring';
 export * from './names';
 export * from './rbac';
 export * from './static-users';

@@ -18,7 +18,7 @@ export const oauth2ProxyComponent = defineComponent({
   description: 'the OIDC auth proxy behind the gateway',
   namespaces: [OAUTH2_PROXY_NAMESPACE],
   needs: [Contracts.oidcProvider, Contracts.gateway, Contracts.mesh],
-  uses: [Contracts.machineTokens],
+  uses: [Contracts.machineTokens, Contracts.monitoring],
   versions: [{ project: 'oauth2-proxy', version: OAUTH2_PROXY_VERSION }],
   upgrades: [
     {
@@ -45,12 +45,14 @@ export const oauth2ProxyComponent = defineComponent({
   build(ctx) {
     const provider = ctx.get(Contracts.oidcProvider);
     const machines = ctx.tryGet(Contracts.machineTokens);
+    const monitoring = ctx.tryGet(Contracts.monitoring);
     new OAuth2Proxy(ctx.chart(Layer.IDENTITY), 'OAuth2Proxy', {
       namespace: ctx.namespace(OAUTH2_PROXY_NAMESPACE, { owner: 'oauth2-proxy', mesh: true }),
       provider,
       gateway: ctx.get(Contracts.gateway),
       mesh: ctx.get(Contracts.mesh),
       host: ctx.environment.domain,
+      ...(monitoring ? { monitoring } : {}),
       ...(provider.endpoints ? { endpoints: provider.endpoints } : {}),
       ...(machines
         ? {

@@ -13,6 +13,8 @@ import { resolveImage } from '../core/images';
 import { exposeThroughGateway } from '../core/gateway-exposure';
 import { ExtAuthzHttpProvider, IGateway, IMesh } from '../core/mesh';
 import { HOLD_UNTIL_PROXY_STARTS } from '../core/mesh-policy';
+import { IMonitoring } from '../core/monitoring';
+import { addOAuth2ProxyMonitoring } from './monitoring';
 import { INamespace } from '../core/network';
 import { ResourceSpec, toResourceRequirements } from '../core/resources';
 import { SecretBinding, SecretSource } from '../core/secrets';
@@ -115,6 +117,12 @@ export interface OAuth2ProxyProps {
   readonly replicas?: number;
   /** @default OAUTH2_PROXY_DEFAULT_RESOURCES */
   readonly resources?: ResourceSpec;
+  /**
+   * The cluster's monitoring: it scrapes the proxy's metrics through the sidecar and gets its
+   * alerts (down, server errors).
+   * @default - no scrape target and no alerts
+   */
+  readonly monitoring?: IMonitoring;
 }
 
 /** The user of the distroless images (`nonroot`). */
@@ -260,6 +268,14 @@ export class OAuth2Proxy extends Construct {
     });
 
     httpService(this, 'Service', { metadata, selector, port: OAUTH2_PROXY_PORTS.service });
+    if (props.monitoring) {
+      addOAuth2ProxyMonitoring(this, {
+        monitoring: props.monitoring,
+        namespace: props.namespace,
+        podLabels: selector,
+        deployment: this.deployment,
+      });
+    }
     disruptionBudget(this, 'PodDisruptionBudget', { metadata, selector, replicas: this.replicas });
 
     exposeThroughGateway(this, {
