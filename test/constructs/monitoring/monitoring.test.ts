@@ -149,9 +149,9 @@ describe('PlatformMonitoring', () => {
     const objects = synth();
     const pm = findObject(objects, 'PodMonitor', 'kubeflow', 'profiles');
     expect(() => new PodMonitor(pm as never).validate()).not.toThrow();
-    expect(pm.metadata.labels.prometheus).toBe('main');
-    expect(pm.metadata.labels.release).toBeUndefined();
-    expect(pm.metadata.annotations['mlops-blueprint.dev/insecure-tls-reason']).toBe(
+    expect(pm.metadata.labels?.prometheus).toBe('main');
+    expect(pm.metadata.labels?.release).toBeUndefined();
+    expect(pm.metadata.annotations?.['mlops-blueprint.dev/insecure-tls-reason']).toBe(
       'controller-runtime serves a self-signed certificate',
     );
     const [ep] = pm.spec.podMetricsEndpoints;
@@ -166,7 +166,7 @@ describe('PlatformMonitoring', () => {
     });
     const secret = findObject(objects, 'Secret', 'kubeflow', 'profiles-metrics-scraper-token');
     expect(secret.type).toBe('kubernetes.io/service-account-token');
-    expect(secret.metadata.annotations['kubernetes.io/service-account.name']).toBe(
+    expect(secret.metadata.annotations?.['kubernetes.io/service-account.name']).toBe(
       'profiles-metrics-scraper',
     );
     const role = findObject(objects, 'ClusterRole', undefined, 'profiles-metrics-reader');
@@ -208,7 +208,7 @@ describe('PlatformMonitoring', () => {
     m.addAlerts(chart, group);
     const rule = findObject(synth(), 'PrometheusRule', 'kubeflow', 'kubeflow-pipelines');
     expect(() => new PrometheusRule(rule as never).validate()).not.toThrow();
-    expect(rule.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(rule.metadata.labels?.release).toBe('kube-prometheus-stack');
     expect(rule.spec.groups).toEqual([
       {
         name: 'kubeflow-pipelines',
