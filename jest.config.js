@@ -28,6 +28,9 @@ const INTEGRATION = [
   'test/apps/pulumi/**/*.test.ts',
   // the policy gate over every environment
   'test/apps/cdk8s/policy-gate.test.ts',
+  // the docs generators build whole platforms (and run the Prettier CLI)
+  'test/apps/docs.test.ts',
+  'test/apps/docs/**/*.test.ts',
   // GitOps files, plan and install.sh prune of rendered environments
   'test/apps/cdk8s/gitops.test.ts',
   'test/apps/cdk8s/plan.test.ts',
