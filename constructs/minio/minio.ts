@@ -14,6 +14,8 @@ import { JOB_RESOURCES, ResourceSpec, toResourceRequirements } from '../core/res
 import { SecretBinding, SecretSource } from '../core/secrets';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { MINIO_NAMES } from './names';
+import { OBJECT_STORE_DEFAULT_FREE_SPACE_PERCENT, addMinioMonitoring } from './monitoring';
+import { IMonitoring } from '../core/monitoring';
 import { BucketLifecycle, TenantObjectStoreAccess } from './tenant-access';
 import { MINIO_VERSIONS } from './versions';
 
@@ -59,6 +61,18 @@ export interface MinioProps {
    * @default MINIO_VERSIONS (the last community images, pinned by digest)
    */
   readonly images?: { readonly server?: ImageRef; readonly client?: ImageRef };
+  /**
+   * The cluster's monitoring: MinIO's cluster metrics are scraped through the sidecar (served
+   * without MinIO's JWT, `MINIO_PROMETHEUS_AUTH_TYPE=public`, and refused to every client by an
+   * Istio DENY policy), and it gets the object store's alerts (down, nearly full).
+   * @default - no scrape target, no alerts, metrics behind MinIO's JWT
+   */
+  readonly monitoring?: IMonitoring;
+  /**
+   * Free space, in percent of the usable capacity, below which `ObjectStoreNearlyFull` fires.
+   * @default OBJECT_STORE_DEFAULT_FREE_SPACE_PERCENT (15)
+   */
+  readonly freeSpaceAlertPercent?: number;
 }
 
 export const MINIO_DEFAULT_RESOURCES: ResourceSpec = {
@@ -187,7 +201,8 @@ export class Minio extends Construct implements IObjectStore {
       timeoutSeconds: 5,
       failureThreshold,
     });
-    new k8s.KubeStatefulSet(this, 'StatefulSet', {
+    const monitoring = props.monitoring;
+    const statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
       metadata: { name: MINIO_NAMES.statefulSet, namespace: ns, labels },
       spec: {
         serviceName: MINIO_NAMES.headlessService,
@@ -196,7 +211,8 @@ export class Minio extends Construct implements IObjectStore {
         podManagementPolicy: 'Parallel',
         updateStrategy: { type: 'RollingUpdate' },
         template: {
-          metadata: { labels },
+          // The monitoring adds the sidecar's scrape annotations here.
+          metadata: { labels, ...(monitoring ? { annotations: {} } : {}) },
           spec: {
             serviceAccountName: MINIO_NAMES.serviceAccount,
             automountServiceAccountToken: false,
@@ -220,7 +236,8 @@ export class Minio extends Construct implements IObjectStore {
                 env: [
                   ...credentialEnv,
                   { name: 'MINIO_SITE_REGION', value: this.region },
-                  { name: 'MINIO_PROMETHEUS_AUTH_TYPE', value: 'jwt' },
+                  // Public only with monitoring, where the DENY policy keeps clients out.
+                  { name: 'MINIO_PROMETHEUS_AUTH_TYPE', value: monitoring ? 'public' : 'jwt' },
                 ],
                 ports: [
                   { name: 'http-api', containerPort: MINIO_NAMES.apiPort, protocol: 'TCP' },
@@ -254,6 +271,23 @@ export class Minio extends Construct implements IObjectStore {
         ],
       },
     });
+
+    if (monitoring) {
+      const percent = props.freeSpaceAlertPercent ?? OBJECT_STORE_DEFAULT_FREE_SPACE_PERCENT;
+      if (!Number.isInteger(percent) || percent < 1 || percent > 99) {
+        throw new Error(
+          `\`freeSpaceAlertPercent\` is not a whole percentage from 1 to 99 (got ${percent}). Use 15, or more for a store that fills fast.`,
+        );
+      }
+      addMinioMonitoring(this, {
+        monitoring,
+        namespace: props.namespace,
+        podLabels: this.serverSelector,
+        statefulSet,
+        labels: standardLabels({ name: 'minio', component: 'mesh-policy' }),
+        freeSpacePercent: percent,
+      });
+    }
 
     this.bucketProvisioner(ns, bucketList, credentialEnv);
     for (const b of bucketList) {

@@ -6,6 +6,8 @@ export const MINIO_NAMES = {
   statefulSet: 'minio',
   serviceAccount: 'minio',
   rootCredentialsSecret: 'minio-root-credentials',
+  /** With monitoring: the AuthorizationPolicy that refuses the metrics paths to every client. */
+  metricsPolicy: 'minio-metrics-local-only',
   bucketProvisioner: 'minio-bucket-provisioner',
   apiPort: 9000,
   consolePort: 9001,

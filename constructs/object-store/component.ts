@@ -40,6 +40,7 @@ export const objectStoreComponent = defineComponent({
   namespaces: [OBJECT_STORE_NAMESPACE, SEAWEEDFS_NAMESPACE],
   needs: (config) => (config.objectStore.type === 's3' ? [] : [Contracts.mesh]),
   offers: [Contracts.objectStore],
+  uses: [Contracts.monitoring],
   versions: (config): readonly ComponentVersion[] => {
     const store = config.objectStore;
     if (store.type === 'minio') {
@@ -65,6 +66,10 @@ export const objectStoreComponent = defineComponent({
   build(ctx) {
     const store = ctx.config.objectStore;
     const scope = ctx.chart(Layer.PLATFORM_CONTROLLERS);
+    const monitoring = ctx.tryGet(Contracts.monitoring);
+    // An external S3 is watched by whoever runs it; the in-cluster stores are scraped.
+    const monitoringProps = (freeSpaceAlertPercent: number) =>
+      monitoring ? { monitoring, freeSpaceAlertPercent } : {};
     const bindContext = {
       namespace: () =>
         store.type === 'seaweedfs'
@@ -81,6 +86,7 @@ export const objectStoreComponent = defineComponent({
             rootCredentials: secretSourceFrom(store.rootCredentials),
             resources: store.resources,
             ...(store.images ? { images: storeImages(store.images) } : {}),
+            ...monitoringProps(store.alerts.freeSpacePercent),
           }).bind(scope, 'ObjectStore', bindContext)
         : store.type === 'seaweedfs'
           ? ObjectStore.seaweedfs({
@@ -93,6 +99,7 @@ export const objectStoreComponent = defineComponent({
               adminCredentials: secretSourceFrom(store.adminCredentials),
               resources: store.resources,
               ...(store.images ? { images: storeImages(store.images) } : {}),
+              ...monitoringProps(store.alerts.freeSpacePercent),
             }).bind(scope, 'ObjectStore', bindContext)
           : ObjectStore.s3({
               endpoint: store.endpoint,

@@ -49,6 +49,13 @@ const minioSchema = (preset: PresetName) =>
     images: z
       .strictObject({ server: pinnedImage().optional(), client: pinnedImage().optional() })
       .optional(),
+    /** Alerts on the store, when the platform has monitoring. */
+    alerts: z
+      .strictObject({
+        /** Free space, in percent of the capacity, below which ObjectStoreNearlyFull fires. */
+        freeSpacePercent: z.number().int().min(1).max(99).default(15),
+      })
+      .prefault({}),
     resources: resources().default(
       preset === 'dev'
         ? { cpu: { request: '100m', limit: '1' }, memory: { request: '256Mi', limit: '1Gi' } }
@@ -89,6 +96,13 @@ const seaweedfsSchema = (preset: PresetName) =>
     images: z
       .strictObject({ server: pinnedImage().optional(), client: pinnedImage().optional() })
       .optional(),
+    /** Alerts on the store, when the platform has monitoring. */
+    alerts: z
+      .strictObject({
+        /** Free space, in percent of the capacity, below which ObjectStoreNearlyFull fires. */
+        freeSpacePercent: z.number().int().min(1).max(99).default(15),
+      })
+      .prefault({}),
     resources: resources().default(
       preset === 'dev'
         ? { cpu: { request: '100m', limit: '1' }, memory: { request: '256Mi', limit: '1Gi' } }

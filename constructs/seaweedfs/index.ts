@@ -2,3 +2,4 @@ export * from './names';
 export * from './seaweedfs';
 export * from './tenant-access';
 export * from './versions';
+export * from './monitoring';

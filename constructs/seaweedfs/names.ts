@@ -16,4 +16,6 @@ export const SEAWEEDFS_NAMES = {
   masterGrpcPort: 19333,
   filerPort: 8888,
   filerGrpcPort: 18888,
+  /** Prometheus metrics of `weed server` (`-metricsPort`), only with monitoring. */
+  metricsPort: 9327,
 } as const;

@@ -14,6 +14,12 @@ import { JOB_RESOURCES, ResourceSpec, toResourceRequirements } from '../core/res
 import { SecretBinding, SecretSource } from '../core/secrets';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { SEAWEEDFS_NAMES } from './names';
+import { IMonitoring } from '../core/monitoring';
+import {
+  SEAWEEDFS_DEFAULT_FREE_SPACE_PERCENT,
+  addSeaweedFsMonitoring,
+  seaweedFsMetricsArgs,
+} from './monitoring';
 import {
   SEAWEEDFS_SETUP_SCRIPT,
   SeaweedFsAdminAccess,
@@ -59,6 +65,17 @@ export interface SeaweedFsProps {
   readonly resources?: ResourceSpec;
   /** @default SEAWEEDFS_VERSIONS */
   readonly images?: { readonly server?: ImageRef; readonly client?: ImageRef };
+  /**
+   * The cluster's monitoring: `weed server` serves metrics (`-metricsPort`), scraped through the
+   * sidecar, and the object store's alerts (down, nearly full) are added.
+   * @default - no metrics port, no scrape target, no alerts
+   */
+  readonly monitoring?: IMonitoring;
+  /**
+   * Free space, in percent of the data volume, below which `ObjectStoreNearlyFull` fires.
+   * @default SEAWEEDFS_DEFAULT_FREE_SPACE_PERCENT (15)
+   */
+  readonly freeSpaceAlertPercent?: number;
 }
 
 /** Upstream requests 32m and 128Mi without limits; limits keep one store from starving a node. */
@@ -208,7 +225,8 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
       timeoutSeconds: 5,
       failureThreshold,
     });
-    new k8s.KubeStatefulSet(this, 'StatefulSet', {
+    const monitoring = props.monitoring;
+    const statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
       metadata: { name: SEAWEEDFS_NAMES.statefulSet, namespace: ns, labels },
       spec: {
         serviceName: SEAWEEDFS_NAMES.headlessService,
@@ -216,7 +234,8 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
         selector: { matchLabels: this.serverSelector },
         updateStrategy: { type: 'RollingUpdate' },
         template: {
-          metadata: { labels },
+          // The monitoring adds the sidecar's scrape annotations here.
+          metadata: { labels, ...(monitoring ? { annotations: {} } : {}) },
           spec: {
             serviceAccountName: SEAWEEDFS_NAMES.serviceAccount,
             automountServiceAccountToken: false,
@@ -227,7 +246,7 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
               {
                 name: 'seaweedfs',
                 image: resolveImage(this, this.serverImage),
-                args: [...SEAWEEDFS_SERVER_ARGS],
+                args: [...SEAWEEDFS_SERVER_ARGS, ...(monitoring ? seaweedFsMetricsArgs() : [])],
                 env: [
                   {
                     name: 'AWS_ACCESS_KEY_ID',
@@ -256,6 +275,15 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
                     containerPort: SEAWEEDFS_NAMES.filerGrpcPort,
                     protocol: 'TCP',
                   },
+                  ...(monitoring
+                    ? [
+                        {
+                          name: 'http-metrics',
+                          containerPort: SEAWEEDFS_NAMES.metricsPort,
+                          protocol: 'TCP',
+                        },
+                      ]
+                    : []),
                 ],
                 startupProbe: probe(5, 60),
                 livenessProbe: probe(30, 3),
@@ -285,6 +313,22 @@ export class SeaweedFs extends Construct implements IObjectStore, SeaweedFsAdmin
         ],
       },
     });
+
+    if (monitoring) {
+      const percent = props.freeSpaceAlertPercent ?? SEAWEEDFS_DEFAULT_FREE_SPACE_PERCENT;
+      if (!Number.isInteger(percent) || percent < 1 || percent > 99) {
+        throw new Error(
+          `\`freeSpaceAlertPercent\` is not a whole percentage from 1 to 99 (got ${percent}). Use 15, or more for a store that fills fast.`,
+        );
+      }
+      addSeaweedFsMonitoring(this, {
+        monitoring,
+        namespace: props.namespace,
+        podLabels: this.serverSelector,
+        statefulSet,
+        freeSpacePercent: percent,
+      });
+    }
 
     this.setupJob(
       ns,
