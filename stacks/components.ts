@@ -2,6 +2,7 @@ import { automlComponent } from '../constructs/automl/component';
 import { certManagerComponent } from '../constructs/cert-manager/component';
 import { identityComponent } from '../constructs/dex/component';
 import { istioComponent } from '../constructs/istio/component';
+import { monitoringComponent } from '../constructs/monitoring/component';
 import { kubeflowDashboardComponent } from '../constructs/kubeflow-dashboard/component';
 import { kubeflowNotebooksComponent } from '../constructs/kubeflow-notebooks/component';
 import { kubeflowPipelinesComponent } from '../constructs/kubeflow-pipelines/component';
@@ -21,6 +22,7 @@ import { registryComponent } from '../constructs/registry/component';
 export const BUILT_IN_COMPONENTS = [
   certManagerComponent,
   istioComponent,
+  monitoringComponent,
   identityComponent,
   oauth2ProxyComponent,
   objectStoreComponent,
