@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ImageRef, resolveImage } from '../core/images';
 import { standardLabels } from '../core/labels';
 import { IMesh } from '../core/mesh';
+import { IMonitoring, ScrapeJob } from '../core/monitoring';
 import { INamespace, NetworkPeer } from '../core/network';
 import { ResourceSpec, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
@@ -87,7 +88,17 @@ export interface KnativeLocalGatewayProps {
    * @default [] - nobody until `allowClients` is called
    */
   readonly clients?: readonly NetworkPeer[];
+  /**
+   * The cluster's Prometheus: it reads Envoy's own statistics (container port `http-envoy-prom`
+   * 15090 of Istio's gateway injection template, which the proxy serves in plain HTTP): requests,
+   * responses and latency of every model call that passes the gateway.
+   * @default - not monitored, nothing rendered for it
+   */
+  readonly monitoring?: IMonitoring;
 }
+
+/** The `job` label of the cluster-local gateway's series in Prometheus. */
+export const LOCAL_GATEWAY_SCRAPE_JOB = 'knative-local-gateway';
 
 /**
  * The cluster-local gateway that Knative Serving (net-istio) binds cluster-local Ingresses to and
@@ -116,6 +127,8 @@ export class KnativeLocalGateway extends Construct implements ILocalGateway {
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
   public readonly gateway: ApiObject;
+  /** How the gateway's series are labelled in Prometheus, when monitored. */
+  public readonly scrapeJob?: ScrapeJob;
   private readonly gatewayNamespace: INamespace;
   private readonly allowIds = new Set<string>();
 
@@ -199,6 +212,18 @@ export class KnativeLocalGateway extends Construct implements ILocalGateway {
         },
       },
     });
+
+    if (props.monitoring) {
+      this.scrapeJob = props.monitoring.scrape(this, {
+        id: LOCAL_GATEWAY_SCRAPE_JOB,
+        namespace: props.namespace,
+        podLabels: { ...LOCAL_GATEWAY_POD_LABELS },
+        port: { name: 'http-envoy-prom', number: 15090 },
+        path: '/stats/prometheus',
+        description:
+          "Knative's cluster-local gateway (Envoy): requests to models and their responses",
+      });
+    }
 
     new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
       metadata: { name, namespace: ns, labels },

@@ -38,7 +38,7 @@ import {
   servingTenantShape,
 } from './config';
 import { InferenceService } from './inference-service';
-import { monitorServingPlatform, monitorTenantModels } from './monitoring';
+import { monitorServingPlatform, scrapeTenantModels } from './monitoring';
 
 /** Knative Serving's namespace (upstream's). */
 export const KNATIVE_SERVING_NAMESPACE = 'knative-serving';
@@ -144,6 +144,7 @@ export const servingComponent = defineComponent({
         trustDomain,
         // The platform gateway forwards users' requests for models; tenants call their own.
         clients: [gateway.peer, NetworkPeer.namespacesLabelled({ ...profiles.namespaceLabels })],
+        ...(monitoring ? { monitoring } : {}),
       });
       netIstio = new NetIstio(controllers, 'NetIstio', {
         namespace: knativeNamespace,
@@ -195,12 +196,16 @@ export const servingComponent = defineComponent({
         monitoring,
         kserveNamespace: kserveNamespace.name,
         kserve: kserve.scrapeJob,
-        ...(knative?.scrapeJobs && netIstio?.scrapeJobs
+        models: ctx.config.tenants.flatMap((t) =>
+          t.models.map((m) => ({ namespace: t.name, name: m.name, ...m.alerts })),
+        ),
+        ...(knative?.scrapeJobs && netIstio?.scrapeJobs && local?.scrapeJob
           ? {
               knative: {
                 namespace: knative.namespace,
                 serving: knative.scrapeJobs,
                 netIstio: netIstio.scrapeJobs,
+                localGateway: local.scrapeJob,
               },
             }
           : {}),
@@ -257,18 +262,15 @@ export const servingComponent = defineComponent({
             access,
             network: people.network,
             gateway,
+            monitored: monitoring !== undefined,
           });
         }
         if (monitoring) {
-          monitorTenantModels(
+          scrapeTenantModels(
             scope,
             monitoring,
             people.network,
-            (tenant?.models ?? []).map((m) => ({
-              name: m.name,
-              transformer: m.transformer !== undefined,
-              ...m.alerts,
-            })),
+            (tenant?.models ?? []).map((m) => m.name),
           );
         }
       },
@@ -317,6 +319,8 @@ function tenantModel(
     readonly access: ServingAccessContext;
     readonly network: INamespace;
     readonly gateway: IGateway;
+    /** Name the model's pods for the mesh's request metrics (monitoring on). */
+    readonly monitored: boolean;
   },
 ): void {
   const modelScope = new Construct(scope, `Model-${model.name}`);
@@ -339,6 +343,7 @@ function tenantModel(
     ...(model.canary ? { canary: model.canary } : {}),
     ...(model.transformer ? { transformer: model.transformer } : {}),
     ...(model.logger && ctx.sink ? { logger: { url: ctx.sink, mode: model.logger.mode } } : {}),
+    ...(ctx.monitored ? { meshTelemetryNames: true } : {}),
   });
   if (!isServerless(ctx.mode)) {
     // KServe makes no ingress in Standard mode here; the gateway routes to the model's Service

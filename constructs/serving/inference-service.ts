@@ -77,7 +77,22 @@ export interface InferenceServiceProps {
   readonly metrics?: boolean;
   /** Extra labels on the InferenceService (KServe copies them to its objects). */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Name the model's pods for the mesh's telemetry (`service.istio.io/canonical-name`, which Istio
+   * prefers over `app`): the component callers reach (the transformer, or the predictor) is the
+   * model's name, a predictor behind a transformer `<name>.predictor`. The sidecars' request
+   * metrics then carry the model in `destination_canonical_service` (and, for what the pods send,
+   * `source_canonical_service`), whatever the mode or revision.
+   * @default false
+   */
+  readonly meshTelemetryNames?: boolean;
 }
+
+/** Istio's canonical service label (pkg/kube/labels/labels.go, Istio 1.30.1). */
+export const ISTIO_CANONICAL_NAME_LABEL = 'service.istio.io/canonical-name';
+
+/** The canonical service of a predictor that sits behind its model's transformer. */
+export const innerPredictorTelemetryName = (model: string): string => `${model}.predictor`;
 
 /** KServe 0.18's name of a mode (`Serverless` and `RawDeployment` are its deprecated spellings). */
 export function kserveModeName(mode: InferenceServiceProps['deploymentMode']): string {
@@ -107,8 +122,12 @@ export class InferenceService extends Construct {
     const metrics = props.metrics ?? true;
 
     const t = props.transformer;
+    // KServe copies a component's `labels` onto its pods (components/predictor.go, transformer.go).
+    const telemetry = (name: string) =>
+      props.meshTelemetryNames ? { labels: { [ISTIO_CANONICAL_NAME_LABEL]: name } } : {};
     const transformer = t
       ? {
+          ...telemetry(props.name),
           containers: [
             {
               name: 'kserve-container',
@@ -143,6 +162,7 @@ export class InferenceService extends Construct {
       },
       spec: {
         predictor: {
+          ...telemetry(t ? innerPredictorTelemetryName(props.name) : props.name),
           serviceAccountName: props.serviceAccountName,
           minReplicas: replicas.min,
           maxReplicas: replicas.max,

@@ -1,12 +1,15 @@
 import { Construct } from 'constructs';
 import { Alert, Dashboard, IMonitoring, ScrapeJob } from '../core/monitoring';
+import { boundedName } from '../core/names';
 import { INamespace } from '../core/network';
 import { KNATIVE_SERVING_SCRAPE_JOBS } from '../knative-serving/knative-serving';
 import { KNATIVE_SERVING_NAMES } from '../knative-serving/names';
 import { NET_ISTIO_SCRAPE_JOBS } from '../knative-serving/net-istio';
+import { LOCAL_GATEWAY_SCRAPE_JOB } from '../knative-serving/net-istio-local-gateway';
 import { NET_ISTIO_NAMES } from '../knative-serving/net-istio-names';
 import { KSERVE_SCRAPE_JOB } from '../kserve/kserve';
 import { KSERVE_KEYS, KSERVE_NAMES } from '../kserve/names';
+import { MODEL_ALERT_DEFAULTS } from './config';
 
 /**
  * The metrics serving's alerts and dashboard read. Model traffic comes from the Envoy sidecar of
@@ -32,8 +35,13 @@ export const SERVING_METRICS = {
 export const ENVOY_STATS_PORT = { name: 'http-envoy-prom', number: 15090 } as const;
 export const ENVOY_STATS_PATH = '/stats/prometheus';
 
-/** The `job` label of a model's series: one scrape target per model, in its tenant's namespace. */
-export const modelScrapeId = (model: string): string => `isvc-${model}`;
+/**
+ * The `job` label of a model's series (ids are unique on the platform): `isvc-<tenant>-<model>`,
+ * cut with a hash when longer than a DNS label.
+ */
+export const modelScrapeId = (namespace: string, model: string): string =>
+  boundedName(['isvc', namespace, model]);
+const MODEL_JOB_PATTERN = 'isvc-.+';
 
 /**
  * Requests Knative's autoscaler makes to queue-proxy's metrics port pass the model pod's sidecar
@@ -73,7 +81,11 @@ export interface ServingPlatformMonitoringProps {
     readonly namespace: string;
     readonly serving: Readonly<Record<keyof typeof KNATIVE_SERVING_SCRAPE_JOBS, ScrapeJob>>;
     readonly netIstio: Readonly<Record<keyof typeof NET_ISTIO_SCRAPE_JOBS, ScrapeJob>>;
+    /** The cluster-local gateway all model calls pass in Serverless mode. */
+    readonly localGateway: ScrapeJob;
   };
+  /** The models of the environment file, with their thresholds. @default [] */
+  readonly models?: readonly MonitoredModel[];
 }
 
 /** The alerts on KServe, Knative and net-istio, and the "Model serving" dashboard. */
@@ -156,6 +168,19 @@ export function monitorServingPlatform(scope: Construct, props: ServingPlatformM
           'The webhook writes its own certificate into the Secret `webhook-certs`; a Secret it may not update, or a webhook configuration without a caBundle (`kubectl get validatingwebhookconfiguration validation.webhook.serving.knative.dev -o yaml`), shows in its log.',
       }),
       downAlert({
+        name: 'KnativeLocalGatewayDown',
+        job: k.localGateway,
+        namespace: kn,
+        deployment: LOCAL_GATEWAY_SCRAPE_JOB,
+        pods: 'app=knative-local-gateway',
+        severity: 'critical',
+        summary: `Knative's cluster-local gateway in ${kn} is down.`,
+        description:
+          'Every call of a model (Serverless mode) passes this gateway, from the platform gateway and from inside the cluster: they all fail.',
+        cause:
+          'The gateway pod is an Istio proxy filled in by the injector: a pod that stays Pending or in Init points at the injector (`kubectl -n istio-system logs deployment/istiod`) or at a proxy image the nodes cannot pull.',
+      }),
+      downAlert({
         name: 'KnativeServingControllerDown',
         job: k.serving.controller,
         namespace: kn,
@@ -181,6 +206,7 @@ export function monitorServingPlatform(scope: Construct, props: ServingPlatformM
       }),
     );
   }
+  alerts.push(...modelAlerts(props.models ?? []));
   props.monitoring.addAlerts(scope, {
     id: 'model-serving',
     namespace: ns,
@@ -193,9 +219,9 @@ export function monitorServingPlatform(scope: Construct, props: ServingPlatformM
 /** The "Model serving" dashboard: every model's traffic, latency, errors and payload logs. */
 export function modelServingDashboard(props: ServingPlatformMonitoringProps): Dashboard {
   const m = SERVING_METRICS;
-  const model = `namespace="$namespace",job="$model"`;
-  const inbound = `reporter="destination",${model},${NOT_AUTOSCALER}`;
-  const outbound = `reporter="source",${model}`;
+  const inbound = `reporter="destination",namespace="$namespace",job=~"${MODEL_JOB_PATTERN}",destination_canonical_service="$model",${NOT_AUTOSCALER}`;
+  // The logger runs next to the predictor, which is `<model>.predictor` behind a transformer.
+  const outbound = `reporter="source",namespace="$namespace",job=~"${MODEL_JOB_PATTERN}",source_canonical_service=~"$model|$model[.]predictor"`;
   const quantile = (q: number) => ({
     expr: `histogram_quantile(${q}, sum by (le, destination_workload) (rate(${m.latencyBuckets}{${inbound}}[5m])))`,
     legend: `p${Math.round(q * 100)} {{ destination_workload }}`,
@@ -203,7 +229,11 @@ export function modelServingDashboard(props: ServingPlatformMonitoringProps): Da
   const jobs = [
     KSERVE_SCRAPE_JOB,
     ...(props.knative
-      ? [...Object.values(KNATIVE_SERVING_SCRAPE_JOBS), ...Object.values(NET_ISTIO_SCRAPE_JOBS)]
+      ? [
+          ...Object.values(KNATIVE_SERVING_SCRAPE_JOBS),
+          ...Object.values(NET_ISTIO_SCRAPE_JOBS),
+          LOCAL_GATEWAY_SCRAPE_JOB,
+        ]
       : []),
   ];
   return {
@@ -215,12 +245,12 @@ export function modelServingDashboard(props: ServingPlatformMonitoringProps): Da
       {
         name: 'namespace',
         label: 'Tenant',
-        query: `label_values(${m.requests}{reporter="destination",job=~"isvc-.+"}, namespace)`,
+        query: `label_values(${m.requests}{reporter="destination",job=~"${MODEL_JOB_PATTERN}"}, namespace)`,
       },
       {
         name: 'model',
         label: 'Model',
-        query: `label_values(${m.requests}{reporter="destination",job=~"isvc-.+",namespace="$namespace"}, job)`,
+        query: `label_values(${m.requests}{reporter="destination",job=~"${MODEL_JOB_PATTERN}",namespace="$namespace",destination_canonical_service!~".+[.]predictor"}, destination_canonical_service)`,
       },
     ],
     rows: [
@@ -311,6 +341,27 @@ export function modelServingDashboard(props: ServingPlatformMonitoringProps): Da
           },
         ],
       },
+      ...(props.knative
+        ? [
+            {
+              title: 'Cluster-local gateway',
+              panels: [
+                {
+                  title: 'Responses by code',
+                  unit: 'reqps',
+                  description:
+                    "Model calls that pass Knative's cluster-local gateway (Serverless), all tenants: 403 is a caller the model's tenant does not admit, 503 a model without a ready pod.",
+                  queries: [
+                    {
+                      expr: `sum by (response_code) (rate(${m.requests}{${props.knative.localGateway.selector}}[5m]))`,
+                      legend: '{{ response_code }}',
+                    },
+                  ],
+                },
+              ],
+            },
+          ]
+        : []),
       {
         title: 'Serving controllers',
         panels: [
@@ -336,73 +387,120 @@ export function modelServingDashboard(props: ServingPlatformMonitoringProps): Da
   };
 }
 
-/** A model as its alerts see it. */
+/** A declared model as its scrape target and alerts see it. */
 export interface MonitoredModel {
+  /** The tenant's namespace. */
+  readonly namespace: string;
   readonly name: string;
-  /** Callers reach the transformer first when there is one. */
-  readonly transformer: boolean;
   readonly errorRatePercent: number;
   readonly latencyP95Ms: number;
 }
 
 /**
- * Scrapes the sidecars of each model's pods (predictor, transformer, canary) and adds one rule
- * group for the tenant's models in the tenant's namespace: the alerts of a tenant come and go with
- * it.
+ * The sidecars of each model's pods (predictor, transformer, canary) are scraped on Envoy's own
+ * port; one target per model, in its tenant's namespace.
  */
-export function monitorTenantModels(
+export function scrapeTenantModels(
   scope: Construct,
   monitoring: IMonitoring,
   tenant: INamespace,
-  models: readonly MonitoredModel[],
-): void {
-  if (models.length === 0) return;
-  const m = SERVING_METRICS;
-  const ns = tenant.name;
-  const alerts = models.flatMap((model): Alert[] => {
-    const job = monitoring.scrape(scope, {
-      id: modelScrapeId(model.name),
+  models: readonly string[],
+): ScrapeJob[] {
+  return models.map((model) =>
+    monitoring.scrape(scope, {
+      id: modelScrapeId(tenant.name, model),
       namespace: tenant,
-      podLabels: { [KSERVE_KEYS.inferenceServicePodLabel]: model.name },
+      podLabels: { [KSERVE_KEYS.inferenceServicePodLabel]: model },
       port: ENVOY_STATS_PORT,
       path: ENVOY_STATS_PATH,
-      description: `Model ${model.name}: requests, latency and responses its pods' sidecars count`,
-    });
-    // What callers see: the entry component's pods (`<name>-predictor-00001-deployment` in
-    // Serverless, `<name>-predictor` in Standard).
-    const entry = `${model.name}-${model.transformer ? 'transformer' : 'predictor'}.*`;
-    const sel = `reporter="destination",${job.selector},destination_workload=~"${entry}",${NOT_AUTOSCALER}`;
-    const labels = { tenant: ns, model: model.name };
-    const look = `\`kubectl -n ${ns} get inferenceservice ${model.name}\` and \`kubectl -n ${ns} get pods -l ${KSERVE_KEYS.inferenceServicePodLabel}=${model.name}\``;
-    return [
-      {
-        name: 'InferenceServiceErrorRateHigh',
-        expr: `100 * sum(rate(${m.requests}{${sel},response_code=~"5.."}[5m])) / sum(rate(${m.requests}{${sel}}[5m])) > ${model.errorRatePercent}`,
-        for: '10m',
-        severity: 'warning',
-        summary: `Model ${ns}/${model.name} answers {{ $value | humanize }}% of requests with an error (threshold ${model.errorRatePercent}%).`,
-        description: `More than ${model.errorRatePercent}% of the requests to model ${model.name} of tenant ${ns} failed with a 5xx over 5 minutes: its callers get errors.`,
-        runbook: `See the model's state and pods: ${look}. Read the model server's log (\`kubectl -n ${ns} logs -l ${KSERVE_KEYS.inferenceServicePodLabel}=${model.name} -c kserve-container\`): a 500 is usually an input the model cannot handle or a runtime error; a 503 a pod that is not ready, out of memory (look for OOMKilled in \`kubectl describe pod\`) or, in Serverless mode, a scale-from-zero that timed out (see the activator's log in knative-serving). After a new version (storageUri, canary) went out, roll back or lower the canary's trafficPercent. Raise \`tenants[].models[].alerts.errorRatePercent\` if the rate is expected.`,
-        metrics: [m.requests],
-        labels,
-      },
-      {
-        name: 'InferenceServiceLatencyHigh',
-        expr: `histogram_quantile(0.95, sum by (le) (rate(${m.latencyBuckets}{${sel}}[5m]))) > ${model.latencyP95Ms}`,
-        for: '10m',
-        severity: 'warning',
-        summary: `Model ${ns}/${model.name} answers in {{ $value | humanize }} ms at the 95th percentile (threshold ${model.latencyP95Ms} ms).`,
-        description: `The slowest 5% of requests to model ${model.name} of tenant ${ns} took longer than ${model.latencyP95Ms} ms over 5 minutes.`,
-        runbook: `See the model's state and pods: ${look}, and the pods' CPU and memory against their limits (\`kubectl -n ${ns} top pods -l ${KSERVE_KEYS.inferenceServicePodLabel}=${model.name}\`). A model at its limits needs more replicas (\`replicas.max\`, a lower \`scaleTarget\`) or resources; cold starts of a model scaled to zero show as spikes (set \`replicas.min\` to 1). Compare with the Model serving dashboard: a rise after a new version points at the model itself. Raise \`tenants[].models[].alerts.latencyP95Ms\` if the latency is expected.`,
-        metrics: [m.latencyBuckets],
-        labels,
-      },
-    ];
-  });
-  monitoring.addAlerts(scope, {
-    id: 'inference-services',
-    namespace: ns,
-    component: 'serving',
-    alerts,
-  });
+      description: `Model ${model}: requests, latency and responses its pods' sidecars count`,
+    }),
+  );
+}
+
+/**
+ * What callers of the declared models see, per model: the requests the entry component answers
+ * (the model's canonical service; a predictor behind a transformer is `<name>.predictor`), not
+ * the autoscaler's scrapes of queue-proxy.
+ */
+const MODEL_REQUESTS = `reporter="destination",job=~"${MODEL_JOB_PATTERN}",destination_canonical_service!~".+[.]predictor",${NOT_AUTOSCALER}`;
+const BY_MODEL = 'namespace, destination_canonical_service';
+
+/**
+ * `expr(selector) > threshold` for every model: models on the default threshold share one term,
+ * each other threshold gets a term for its models (by their jobs), so the rule grows with the
+ * models that set their own thresholds only.
+ */
+function perModel(
+  models: readonly MonitoredModel[],
+  threshold: (m: MonitoredModel) => number,
+  fallback: number,
+  expr: (selector: string) => string,
+): string {
+  const byThreshold = new Map<number, string[]>();
+  for (const m of models) {
+    const t = threshold(m);
+    if (t === fallback) continue;
+    byThreshold.set(t, [...(byThreshold.get(t) ?? []), modelScrapeId(m.namespace, m.name)]);
+  }
+  const custom = [...byThreshold.values()].flat();
+  const terms = [
+    `${expr(custom.length > 0 ? `${MODEL_REQUESTS},job!~"${custom.join('|')}"` : MODEL_REQUESTS)} > ${fallback}`,
+    ...[...byThreshold.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([t, jobs]) => `${expr(`${MODEL_REQUESTS},job=~"${jobs.join('|')}"`)} > ${t}`),
+  ];
+  const joined = terms.length === 1 ? terms[0] : terms.map((x) => `(${x})`).join(' or ');
+  // The alert's tenant and model labels, from the series' own.
+  return `label_replace(label_replace(${joined}, "tenant", "$1", "namespace", "(.+)"), "model", "$1", "destination_canonical_service", "(.+)")`;
+}
+
+/**
+ * `InferenceServiceErrorRateHigh` and `InferenceServiceLatencyHigh` over every declared model,
+ * each model against its own thresholds (`tenants[].models[].alerts`); one alert of each on the
+ * platform (alert names are unique on the platform), labelled with the tenant and model.
+ */
+export function modelAlerts(models: readonly MonitoredModel[]): Alert[] {
+  if (models.length === 0) return [];
+  const m = SERVING_METRICS;
+  const look =
+    '`kubectl -n {{ $labels.tenant }} get inferenceservice {{ $labels.model }}` and `kubectl -n {{ $labels.tenant }} get pods -l serving.kserve.io/inferenceservice={{ $labels.model }}`';
+  return [
+    {
+      name: 'InferenceServiceErrorRateHigh',
+      expr: perModel(
+        models,
+        (x) => x.errorRatePercent,
+        MODEL_ALERT_DEFAULTS.errorRatePercent,
+        (sel) =>
+          `100 * sum by (${BY_MODEL}) (rate(${m.requests}{${sel},response_code=~"5.."}[5m])) / sum by (${BY_MODEL}) (rate(${m.requests}{${sel}}[5m]))`,
+      ),
+      for: '10m',
+      severity: 'warning',
+      summary:
+        'Model {{ $labels.tenant }}/{{ $labels.model }} answers {{ $value | humanize }}% of requests with a 5xx.',
+      description:
+        "More of the model's requests failed with a 5xx over 5 minutes than its threshold (tenants[].models[].alerts.errorRatePercent, 5% unless set): its callers get errors.",
+      runbook: `See the model's state and pods: ${look}. Read the model server's log (\`kubectl -n {{ $labels.tenant }} logs -l serving.kserve.io/inferenceservice={{ $labels.model }} -c kserve-container\`): a 500 is usually an input the model cannot handle or a runtime error; a 503 a pod that is not ready, out of memory (OOMKilled in \`kubectl describe pod\`) or, in Serverless mode, a start from zero that timed out (the activator's log: \`kubectl -n knative-serving logs deployment/activator\`). If a new version (storageUri, canary) just went out, roll back or lower the canary's trafficPercent. Raise the model's \`alerts.errorRatePercent\` if the rate is expected.`,
+      metrics: [m.requests],
+    },
+    {
+      name: 'InferenceServiceLatencyHigh',
+      expr: perModel(
+        models,
+        (x) => x.latencyP95Ms,
+        MODEL_ALERT_DEFAULTS.latencyP95Ms,
+        (sel) =>
+          `histogram_quantile(0.95, sum by (le, ${BY_MODEL}) (rate(${m.latencyBuckets}{${sel}}[5m])))`,
+      ),
+      for: '10m',
+      severity: 'warning',
+      summary:
+        'Model {{ $labels.tenant }}/{{ $labels.model }} answers in {{ $value | humanize }} ms at the 95th percentile.',
+      description:
+        "The slowest 5% of the model's requests took longer over 5 minutes than its threshold (tenants[].models[].alerts.latencyP95Ms, 1000 ms unless set).",
+      runbook: `See the model's state and pods: ${look}, and their CPU and memory against the limits (\`kubectl -n {{ $labels.tenant }} top pods -l serving.kserve.io/inferenceservice={{ $labels.model }}\`). A model at its limits needs more replicas (\`replicas.max\`, a lower \`scaleTarget\`) or resources; starts from zero show as spikes (set \`replicas.min\` to 1). On the Model serving dashboard, a rise that starts with a new revision points at the model itself. Raise the model's \`alerts.latencyP95Ms\` if the latency is expected.`,
+      metrics: [m.latencyBuckets],
+    },
+  ];
 }

@@ -1,6 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
 import { KNATIVE_SERVING_SCRAPE_JOBS } from '../../../constructs/knative-serving/knative-serving';
-import { KnativeLocalGateway } from '../../../constructs/knative-serving/net-istio-local-gateway';
+import {
+  KnativeLocalGateway,
+  LOCAL_GATEWAY_SCRAPE_JOB,
+} from '../../../constructs/knative-serving/net-istio-local-gateway';
 import { NET_ISTIO_SCRAPE_JOBS, NetIstio } from '../../../constructs/knative-serving/net-istio';
 import { FakeGateway, FakeMesh, FakeMonitoring, FakeNamespace } from '../../fakes';
 import { Manifest, Objects } from '../../helpers';
@@ -97,5 +100,36 @@ describe('NetIstio with monitoring', () => {
 
   test('without monitoring nothing is scraped', () => {
     expect(buildNetIstio().netIstio.scrapeJobs).toBeUndefined();
+  });
+});
+
+describe('KnativeLocalGateway with monitoring', () => {
+  const build = (monitoring?: FakeMonitoring) => {
+    const chart = new Chart(Testing.app(), 'Test');
+    const local = new KnativeLocalGateway(chart, 'Local', {
+      namespace: new FakeNamespace(NS),
+      knativeNamespace: NS,
+      mesh: new FakeMesh(),
+      ...(monitoring ? { monitoring } : {}),
+    });
+    return { local, objects: new Objects(Testing.synth(chart) as Manifest[]) };
+  };
+
+  test("Envoy's own statistics on 15090 (the gateway template's http-envoy-prom)", () => {
+    const monitoring = new FakeMonitoring();
+    const { local, objects } = build(monitoring);
+    expect(monitoring.targets).toHaveLength(1);
+    const [t] = monitoring.targets;
+    expect(t.id).toBe(LOCAL_GATEWAY_SCRAPE_JOB);
+    expect(t.port).toEqual({ name: 'http-envoy-prom', number: 15090 });
+    expect(t.path).toBe('/stats/prometheus');
+    expect(t.meshed).toBeUndefined();
+    const d = objects.find('Deployment', NS, 'knative-local-gateway');
+    expect(t.podLabels).toEqual(d.spec.selector.matchLabels);
+    expect(local.scrapeJob?.job).toBe(LOCAL_GATEWAY_SCRAPE_JOB);
+  });
+
+  test('without monitoring nothing is scraped', () => {
+    expect(build().local.scrapeJob).toBeUndefined();
   });
 });

@@ -3,10 +3,14 @@ import { z } from 'zod';
 import { Alert, Dashboard, ScrapeJob } from '../../../constructs/core/monitoring';
 import { MODEL_ALERT_DEFAULTS, servingTenantShape } from '../../../constructs/serving/config';
 import {
+  modelAlerts,
+  modelScrapeId,
   modelServingDashboard,
   monitorServingPlatform,
-  monitorTenantModels,
+  scrapeTenantModels,
 } from '../../../constructs/serving/monitoring';
+import { InferenceService } from '../../../constructs/serving/inference-service';
+import { testChart } from '../../helpers';
 import { FakeMonitoring, FakeNamespace } from '../../fakes';
 import { SERVING_METRIC_FACTS, SERVING_SCRAPE_FACTS } from './monitoring-facts';
 
@@ -26,6 +30,7 @@ const KNATIVE = {
     controller: job('net-istio-controller', 'knative-serving'),
     webhook: job('net-istio-webhook', 'knative-serving'),
   },
+  localGateway: job('knative-local-gateway', 'knative-serving'),
 };
 
 function platform(serverless = true) {
@@ -44,16 +49,15 @@ const TENANT = 'team-a';
 function tenant() {
   const monitoring = new FakeMonitoring();
   const chart = new Chart(Testing.app(), 'Test');
-  monitorTenantModels(chart, monitoring, new FakeNamespace(TENANT), [
-    { name: 'iris', transformer: false, errorRatePercent: 5, latencyP95Ms: 1000 },
-    { name: 'bert', transformer: true, errorRatePercent: 1, latencyP95Ms: 250 },
-  ]);
-  return monitoring;
+  const jobs = scrapeTenantModels(chart, monitoring, new FakeNamespace(TENANT), ['iris', 'bert']);
+  return { monitoring, jobs };
 }
 
-/** Identifiers followed by `{` or `[`: the metrics a PromQL expression reads. */
+/** Identifiers followed by `{` or `[` outside strings: the metrics a PromQL expression reads. */
 function metricsIn(expr: string): string[] {
-  return [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*[{[]/g)].map((m) => m[1]);
+  return [...expr.replace(/"[^"]*"/g, '""').matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*[{[]/g)].map(
+    (m) => m[1],
+  );
 }
 
 function checkAlert(a: Alert): void {
@@ -79,6 +83,7 @@ describe('serving platform alerts', () => {
       'KnativeActivatorDown',
       'KnativeAutoscalerDown',
       'KnativeWebhookDown',
+      'KnativeLocalGatewayDown',
       'KnativeServingControllerDown',
       'NetIstioControllerDown',
     ]);
@@ -89,6 +94,8 @@ describe('serving platform alerts', () => {
     ['KnativeActivatorDown', 'knative-activator', 'knative-serving', 'critical'],
     ['KnativeAutoscalerDown', 'knative-autoscaler', 'knative-serving', 'critical'],
     ['KnativeWebhookDown', 'knative-webhook', 'knative-serving', 'critical'],
+    ['KnativeLocalGatewayDown', 'knative-local-gateway', 'knative-serving', 'critical'],
+    ['KnativeServingControllerDown', 'knative-controller', 'knative-serving', 'warning'],
     ['NetIstioControllerDown', 'net-istio-controller', 'knative-serving', 'warning'],
   ])('%s fires when %s is not up or its target is gone', (name, id, ns, severity) => {
     const a = monitoring.alert(name);
@@ -126,7 +133,9 @@ describe('Model serving dashboard', () => {
     expect(d.uid).toBe('mlops-model-serving');
     expect(d.title).toBe('Model serving');
     expect(d.variables?.map((v) => v.name)).toEqual(['namespace', 'model']);
-    expect(d.variables?.[1].query).toContain('namespace="$namespace"');
+    expect(d.variables?.[1].query).toMatch(
+      /^label_values\(istio_requests_total\{.*namespace="\$namespace".*\}, destination_canonical_service\)$/,
+    );
   });
 
   test('latency p50/p95/p99, throughput, error ratio and payload-log volume per model', () => {
@@ -138,11 +147,15 @@ describe('Model serving dashboard', () => {
     ).toEqual(['0.5', '0.95', '0.99']);
     for (const title of ['Throughput', 'Error ratio (5xx)', 'Latency p50 / p95 / p99']) {
       for (const e of exprs(title)) {
-        expect(e).toContain('reporter="destination",namespace="$namespace",job="$model"');
+        expect(e).toContain(
+          'reporter="destination",namespace="$namespace",job=~"isvc-.+",destination_canonical_service="$model"',
+        );
       }
     }
     for (const e of exprs('Requests the model sends')) {
-      expect(e).toContain('reporter="source",namespace="$namespace",job="$model"');
+      expect(e).toContain(
+        'reporter="source",namespace="$namespace",job=~"isvc-.+",source_canonical_service=~"$model|$model[.]predictor"',
+      );
     }
   });
 
@@ -166,10 +179,11 @@ describe('Model serving dashboard', () => {
 });
 
 describe("a tenant's models", () => {
-  const monitoring = tenant();
+  const { monitoring, jobs } = tenant();
 
   test("each model's pods are scraped on Envoy's stats port in the tenant namespace", () => {
-    expect(monitoring.targets.map((t) => t.id)).toEqual(['isvc-iris', 'isvc-bert']);
+    expect(monitoring.targets.map((t) => t.id)).toEqual(['isvc-team-a-iris', 'isvc-team-a-bert']);
+    expect(jobs.map((j) => j.job)).toEqual(['isvc-team-a-iris', 'isvc-team-a-bert']);
     const [iris] = monitoring.targets;
     expect(iris.namespace.name).toBe(TENANT);
     expect(iris.podLabels).toEqual({ [SERVING_SCRAPE_FACTS.inferenceServicePodLabel]: 'iris' });
@@ -178,45 +192,107 @@ describe("a tenant's models", () => {
     expect(iris.meshed).toBeUndefined();
   });
 
-  test('one rule group in the tenant namespace, two alerts per model with tenant/model labels', () => {
-    expect(monitoring.alertGroups.map((g) => [g.id, g.namespace])).toEqual([
-      ['inference-services', TENANT],
+  test('ids stay DNS labels and unique for the longest names', () => {
+    const a = modelScrapeId('t'.repeat(63), 'm'.repeat(40));
+    const b = modelScrapeId('t'.repeat(63), `${'m'.repeat(39)}n`);
+    expect(a.length).toBeLessThanOrEqual(63);
+    expect(a).toMatch(/^isvc-t+-[0-9a-f]{8}$/);
+    expect(a).not.toBe(b);
+  });
+});
+
+describe('per-model alerts', () => {
+  const d = MODEL_ALERT_DEFAULTS;
+  const models = [
+    { namespace: 'team-a', name: 'iris', ...d },
+    { namespace: 'team-a', name: 'bert', errorRatePercent: 1, latencyP95Ms: 250 },
+    { namespace: 'team-b', name: 'iris', errorRatePercent: 1, latencyP95Ms: d.latencyP95Ms },
+  ];
+  const [errors, latency] = modelAlerts(models);
+
+  test('one alert of each name on the platform, in the serving group', () => {
+    const monitoring = new FakeMonitoring();
+    monitorServingPlatform(new Chart(Testing.app(), 'Test'), {
+      monitoring,
+      kserveNamespace: 'kubeflow',
+      kserve: job('kserve-controller-manager', 'kubeflow'),
+      models,
+    });
+    const names = monitoring.alertGroups.flatMap((g) => g.alerts).map((a) => a.name);
+    expect(names.filter((n) => n.startsWith('InferenceService'))).toEqual([
+      'InferenceServiceErrorRateHigh',
+      'InferenceServiceLatencyHigh',
     ]);
-    const alerts = monitoring.alertGroups[0].alerts;
-    expect(alerts.map((a) => [a.name, a.labels?.model])).toEqual([
-      ['InferenceServiceErrorRateHigh', 'iris'],
-      ['InferenceServiceLatencyHigh', 'iris'],
-      ['InferenceServiceErrorRateHigh', 'bert'],
-      ['InferenceServiceLatencyHigh', 'bert'],
-    ]);
-    for (const a of alerts) {
-      expect(a.labels?.tenant).toBe(TENANT);
+    expect(modelAlerts([])).toEqual([]);
+  });
+
+  test('models on the default threshold share a term; the others are named by job', () => {
+    expect(errors.expr).toContain('job!~"isvc-team-a-bert|isvc-team-b-iris"}[5m])');
+    expect(errors.expr).toMatch(/\[5m\]\)\) > 5\) or \(/);
+    expect(errors.expr).toContain('job=~"isvc-team-a-bert|isvc-team-b-iris"');
+    expect(errors.expr).toMatch(/\[5m\]\)\) > 1\)/);
+    expect(latency.expr).toContain('job!~"isvc-team-a-bert"');
+    expect(latency.expr).toMatch(/\[5m\]\)\)\) > 1000\) or \(/);
+    expect(latency.expr).toMatch(/job=~"isvc-team-a-bert"[^)]*\[5m\]\)\)\) > 250\)/);
+  });
+
+  test('with every model on the defaults, one term', () => {
+    const [only] = modelAlerts([{ namespace: 'team-a', name: 'iris', ...d }]);
+    expect(only.expr).not.toContain(' or ');
+    expect(only.expr).not.toContain('job!~');
+    expect(only.expr).toMatch(/ > 5, "tenant"/);
+  });
+
+  test("what callers see: the entry component's requests, 5xx over all, tenant and model labels", () => {
+    expect(errors.expr).toContain('reporter="destination",job=~"isvc-.+"');
+    expect(errors.expr).toContain('destination_canonical_service!~".+[.]predictor"');
+    expect(errors.expr).toContain('source_workload!="autoscaler"');
+    expect(errors.expr).toContain('response_code=~"5.."');
+    expect(errors.expr).toContain('sum by (namespace, destination_canonical_service)');
+    expect(latency.expr).toContain(
+      'histogram_quantile(0.95, sum by (le, namespace, destination_canonical_service)',
+    );
+    for (const a of [errors, latency]) {
+      expect(a.expr).toMatch(/^label_replace\(label_replace\(/);
+      expect(a.expr).toContain('"tenant", "$1", "namespace", "(.+)"');
+      expect(a.expr).toContain('"model", "$1", "destination_canonical_service", "(.+)"');
+      expect(a.summary).toContain('{{ $labels.tenant }}/{{ $labels.model }}');
       checkAlert(a);
     }
   });
+});
 
-  test('thresholds and the entry component come from the model', () => {
-    const alerts = monitoring.alertGroups[0].alerts;
-    expect(alerts[0].expr).toMatch(/ > 5$/);
-    expect(alerts[0].expr).toContain('job="isvc-iris",namespace="team-a"');
-    expect(alerts[0].expr).toContain('destination_workload=~"iris-predictor.*"');
-    expect(alerts[0].expr).toContain('response_code=~"5.."');
-    expect(alerts[1].expr).toMatch(/^histogram_quantile\(0\.95, .* > 1000$/);
-    expect(alerts[2].expr).toMatch(/ > 1$/);
-    expect(alerts[2].expr).toContain('destination_workload=~"bert-transformer.*"');
-    expect(alerts[3].expr).toMatch(/ > 250$/);
+describe('InferenceService meshTelemetryNames', () => {
+  const base = {
+    namespace: TENANT,
+    name: 'iris',
+    model: { format: { name: 'sklearn' }, storageUri: 's3://b/private/team-a/iris/' },
+    serviceAccountName: 'kserve-models',
+  };
+  const build = (props: Record<string, unknown>) => {
+    const { chart, synth } = testChart();
+    new InferenceService(chart, 'Model', { ...base, ...props });
+    return synth()[0];
+  };
+
+  test('the predictor carries the model name as its canonical service', () => {
+    const isvc = build({ meshTelemetryNames: true });
+    expect(isvc.spec.predictor.labels).toEqual({ 'service.istio.io/canonical-name': 'iris' });
   });
 
-  test('a tenant without models gets nothing', () => {
-    const monitoring = new FakeMonitoring();
-    monitorTenantModels(
-      new Chart(Testing.app(), 'Test'),
-      monitoring,
-      new FakeNamespace(TENANT),
-      [],
-    );
-    expect(monitoring.targets).toEqual([]);
-    expect(monitoring.alertGroups).toEqual([]);
+  test('behind a transformer: the transformer is the model, the predictor <name>.predictor', () => {
+    const isvc = build({
+      meshTelemetryNames: true,
+      transformer: { image: 'example.com/team/transformer:1.0.0' },
+    });
+    expect(isvc.spec.transformer.labels).toEqual({ 'service.istio.io/canonical-name': 'iris' });
+    expect(isvc.spec.predictor.labels).toEqual({
+      'service.istio.io/canonical-name': 'iris.predictor',
+    });
+  });
+
+  test('off by default: no labels', () => {
+    expect(build({}).spec.predictor.labels).toBeUndefined();
   });
 });
 
