@@ -97,6 +97,12 @@ export interface KnativeLocalGatewayProps {
   readonly monitoring?: IMonitoring;
 }
 
+/**
+ * Envoy's statistics port (Istio 1.30.1
+ * manifests/charts/istio-control/istio-discovery/files/gateway-injection-template.yaml).
+ */
+const ENVOY_PROM_PORT = { name: 'http-envoy-prom', containerPort: 15090 } as const;
+
 /** The `job` label of the cluster-local gateway's series in Prometheus. */
 export const LOCAL_GATEWAY_SCRAPE_JOB = 'knative-local-gateway';
 
@@ -200,6 +206,9 @@ export class KnativeLocalGateway extends Construct implements ILocalGateway {
                 ports: [
                   { name: 'http-local', containerPort: NET_ISTIO_PORTS.localGateway },
                   { name: 'status-port', containerPort: PROXY_HEALTH_PORT },
+                  // The injector's gateway template declares it too; named here so that the pod
+                  // monitor's port is visible in the manifest.
+                  ...(props.monitoring ? [{ ...ENVOY_PROM_PORT, protocol: 'TCP' }] : []),
                 ],
                 resources: toResourceRequirements(this.resources),
                 securityContext: restrictedContainerSecurityContext({
@@ -218,7 +227,7 @@ export class KnativeLocalGateway extends Construct implements ILocalGateway {
         id: LOCAL_GATEWAY_SCRAPE_JOB,
         namespace: props.namespace,
         podLabels: { ...LOCAL_GATEWAY_POD_LABELS },
-        port: { name: 'http-envoy-prom', number: 15090 },
+        port: { name: ENVOY_PROM_PORT.name, number: ENVOY_PROM_PORT.containerPort },
         path: '/stats/prometheus',
         description:
           "Knative's cluster-local gateway (Envoy): requests to models and their responses",

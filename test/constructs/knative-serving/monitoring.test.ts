@@ -127,9 +127,21 @@ describe('KnativeLocalGateway with monitoring', () => {
     const d = objects.find('Deployment', NS, 'knative-local-gateway');
     expect(t.podLabels).toEqual(d.spec.selector.matchLabels);
     expect(local.scrapeJob?.job).toBe(LOCAL_GATEWAY_SCRAPE_JOB);
+    const proxy = d.spec.template.spec.containers[0];
+    expect(proxy.ports).toContainEqual({
+      name: 'http-envoy-prom',
+      containerPort: 15090,
+      protocol: 'TCP',
+    });
   });
 
-  test('without monitoring nothing is scraped', () => {
-    expect(build().local.scrapeJob).toBeUndefined();
+  test("without monitoring nothing is scraped and the port list is upstream's", () => {
+    const { local, objects } = build();
+    expect(local.scrapeJob).toBeUndefined();
+    const d = objects.find('Deployment', NS, 'knative-local-gateway');
+    expect(d.spec.template.spec.containers[0].ports.map((p: Manifest) => p.name)).toEqual([
+      'http-local',
+      'status-port',
+    ]);
   });
 });

@@ -37,3 +37,25 @@ export const SERVING_SCRAPE_FACTS = {
   /** kserve config/default/manager_auth_proxy_patch.yaml: kube-rbac-proxy `https` 8443. */
   kserveMetricsPort: { name: 'https', number: 8443 },
 } as const;
+
+/**
+ * Labels of Istio's standard request metrics the queries filter and group on (istio 1.30.1
+ * tests/integration/telemetry/api/stats_test.go expects them on istio_requests_total;
+ * source_canonical_service is the source side of destination_canonical_service, and the
+ * dashboards under manifests/addons/dashboards group by destination_workload, response_code,
+ * destination_service), plus the labels Prometheus and the Prometheus Operator add (job,
+ * namespace) and histogram buckets' `le`.
+ */
+export const SERVING_LABEL_FACTS: readonly string[] = [
+  'reporter',
+  'response_code',
+  'source_workload',
+  'destination_workload',
+  'destination_service',
+  'destination_canonical_service',
+  'source_canonical_service',
+  'controller',
+  'job',
+  'namespace',
+  'le',
+];

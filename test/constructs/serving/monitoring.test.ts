@@ -12,7 +12,11 @@ import {
 import { InferenceService } from '../../../constructs/serving/inference-service';
 import { testChart } from '../../helpers';
 import { FakeMonitoring, FakeNamespace } from '../../fakes';
-import { SERVING_METRIC_FACTS, SERVING_SCRAPE_FACTS } from './monitoring-facts';
+import {
+  SERVING_LABEL_FACTS,
+  SERVING_METRIC_FACTS,
+  SERVING_SCRAPE_FACTS,
+} from './monitoring-facts';
 
 const job = (id: string, ns: string): ScrapeJob => ({
   job: id,
@@ -60,7 +64,18 @@ function metricsIn(expr: string): string[] {
   );
 }
 
+/** Labels a PromQL expression matches on (`label=`, `!=`, `=~`, `!~`) or groups by. */
+function labelsIn(expr: string): string[] {
+  const plain = expr.replace(/"[^"]*"/g, '""');
+  const matchers = [...plain.matchAll(/([a-z_]+)\s*(?:=~|!~|!=|=)\s*""/g)].map((m) => m[1]);
+  const grouped = [...plain.matchAll(/\bby \(([^)]*)\)/g)].flatMap((m) =>
+    m[1].split(',').map((l) => l.trim()),
+  );
+  return [...matchers, ...grouped];
+}
+
 function checkAlert(a: Alert): void {
+  for (const l of labelsIn(a.expr)) expect(SERVING_LABEL_FACTS).toContain(l);
   for (const m of a.metrics) expect(Object.keys(SERVING_METRIC_FACTS)).toContain(m);
   for (const m of metricsIn(a.expr)) expect(a.metrics).toContain(m);
   expect(a.name).toMatch(/^[A-Z][A-Za-z]+$/);
@@ -163,6 +178,10 @@ describe('Model serving dashboard', () => {
     for (const m of d.metrics) expect(Object.keys(SERVING_METRIC_FACTS)).toContain(m);
     for (const q of d.rows.flatMap((r) => r.panels).flatMap((p) => p.queries)) {
       for (const m of metricsIn(q.expr)) expect(d.metrics).toContain(m);
+      for (const l of labelsIn(q.expr)) expect(SERVING_LABEL_FACTS).toContain(l);
+    }
+    for (const v of d.variables ?? []) {
+      for (const l of labelsIn(v.query)) expect(SERVING_LABEL_FACTS).toContain(l);
     }
   });
 
@@ -251,6 +270,9 @@ describe('per-model alerts', () => {
     expect(errors.expr).toContain('sum by (namespace, destination_canonical_service)');
     expect(latency.expr).toContain(
       'histogram_quantile(0.95, sum by (le, namespace, destination_canonical_service)',
+    );
+    expect(labelsIn(errors.expr)).toEqual(
+      expect.arrayContaining(['reporter', 'job', 'destination_canonical_service', 'namespace']),
     );
     for (const a of [errors, latency]) {
       expect(a.expr).toMatch(/^label_replace\(label_replace\(/);
