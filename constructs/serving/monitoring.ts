@@ -15,8 +15,11 @@ import { MODEL_ALERT_DEFAULTS } from './config';
  * The metrics serving's alerts and dashboard read. Model traffic comes from the Envoy sidecar of
  * each model pod (Istio's standard metrics: a counter and two histograms per request, labelled
  * with `reporter`, `response_code`, `source_workload`, `destination_workload`,
- * `destination_service`), the same for Knative and Standard mode and for every runtime; the
- * controllers' from controller-runtime.
+ * `destination_service` and the canonical services, which name the model when the
+ * InferenceService has `meshTelemetryNames`), the same in Knative and Standard mode and for every
+ * runtime, which export metrics of their own under names of their own or none; the controllers'
+ * from controller-runtime. KServe's agent (the payload logger) has no metrics of its own at
+ * v0.18.0: its CloudEvents show as requests the predictor's pods send.
  */
 export const SERVING_METRICS = {
   requests: 'istio_requests_total',
