@@ -39,6 +39,8 @@ export interface AccessManagementProps {
 export class AccessManagement extends Construct {
   public readonly deployment: k8s.KubeDeployment;
   public readonly authorizationPolicy: ApiObject;
+  /** Labels that select KFAM's pods. */
+  public readonly podLabels: Readonly<Record<string, string>>;
   /** `profiles-kfam.<namespace>`, the dashboard's `PROFILES_KFAM_SERVICE_HOST`. */
   public readonly serviceHost: string;
 
@@ -47,6 +49,7 @@ export class AccessManagement extends Construct {
     const ns = props.namespace.name;
     const labels = DASHBOARD_LABELS.labels('access-management');
     const selector = DASHBOARD_LABELS.selector('access-management');
+    this.podLabels = selector;
     const metadata = { name: NAMES.kfam, namespace: ns, labels };
     this.serviceHost = `${NAMES.kfam}.${ns}`;
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });

@@ -58,12 +58,15 @@ export const kubeflowDashboardComponent = defineComponent({
   config: { shape: kubeflowDashboardShape },
   namespaces: [KUBEFLOW_NAMESPACE],
   needs: [Contracts.gateway, Contracts.mesh],
+  // With monitoring, the dashboard, the profile controller and KFAM are scraped and alerted on.
+  uses: [Contracts.monitoring],
   offers: [Contracts.kubeflowProfiles],
   versions: [{ project: 'dashboard', version: KUBEFLOW_DASHBOARD_VERSION }],
   upgrades: [DASHBOARD_2_UPGRADE],
   enabled: (config) => config.kubeflow.dashboard.enabled,
   build(ctx) {
     const settings = ctx.config.kubeflow.dashboard;
+    const monitoring = ctx.tryGet(Contracts.monitoring);
     const dashboard = new KubeflowDashboard(
       ctx.chart(Layer.PLATFORM_CONTROLLERS),
       'KubeflowDashboard',
@@ -71,6 +74,7 @@ export const kubeflowDashboardComponent = defineComponent({
         namespace: ctx.namespace(KUBEFLOW_NAMESPACE, { owner: 'kubeflow', mesh: true }),
         gateway: ctx.get(Contracts.gateway),
         mesh: ctx.get(Contracts.mesh),
+        ...(monitoring ? { monitoring } : {}),
         registrationFlow: settings.selfRegistration,
         clusterAdmins: settings.clusterAdmins,
       },

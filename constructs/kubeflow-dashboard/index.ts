@@ -8,3 +8,4 @@ export * from './rbac';
 export * from './versions';
 export * from './component';
 export * from './config';
+export * from './monitoring';

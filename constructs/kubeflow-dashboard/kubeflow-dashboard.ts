@@ -9,6 +9,7 @@ import {
 } from '../core/kubeflow';
 import { Layer, scopeInLayer } from '../core/layers';
 import { IGateway, IMesh, gatewayPrincipal } from '../core/mesh';
+import { IMonitoring } from '../core/monitoring';
 import { INamespace } from '../core/network';
 import { ResourceSpec } from '../core/resources';
 import { propProblem, throwIfProblems } from '../core/validation';
@@ -23,6 +24,7 @@ import {
   PROFILE_CONTROLLER_DEFAULT_RESOURCES,
 } from './defaults';
 import { KubeflowRoles } from './kubeflow-roles';
+import { addDashboardMonitoring } from './monitoring';
 import { DEFAULT_DOCUMENTATION_ITEMS, DashboardLink, MenuEntry, linkProblems } from './menu';
 import { KUBEFLOW_DASHBOARD_NAMES as NAMES } from './names';
 import { trustDomainOf } from './private/workload';
@@ -35,6 +37,12 @@ export interface KubeflowDashboardProps {
   readonly gateway: IGateway;
   /** The mesh: its injection labels are added to every profile namespace. */
   readonly mesh: IMesh;
+  /**
+   * The cluster's Prometheus: the dashboard, the profile controller (whose metrics are then
+   * turned on) and KFAM are read through their sidecars, with down and error alerts.
+   * @default - not monitored
+   */
+  readonly monitoring?: IMonitoring;
   /**
    * The dashboard's menu, one entry per installed web app (the platform passes what its enabled
    * components contribute).
@@ -157,6 +165,7 @@ export class KubeflowDashboard extends Construct implements IKubeflowProfiles {
       },
       clusterAdmins: props.clusterAdmins ?? [],
       resources: props.profileControllerResources ?? PROFILE_CONTROLLER_DEFAULT_RESOURCES,
+      metrics: props.monitoring !== undefined,
     });
     this.dashboard = new CentralDashboard(this, 'Dashboard', {
       namespace: props.namespace,
@@ -184,6 +193,15 @@ export class KubeflowDashboard extends Construct implements IKubeflowProfiles {
       dashboardPrincipal: this.dashboardPrincipal,
       resources: props.kfamResources ?? KFAM_DEFAULT_RESOURCES,
     });
+    if (props.monitoring) {
+      addDashboardMonitoring(this, {
+        monitoring: props.monitoring,
+        namespace: props.namespace,
+        dashboard: { deployment: this.dashboard.deployment, podLabels: this.dashboard.podLabels },
+        profileController: this.profileController,
+        accessManagement: this.accessManagement,
+      });
+    }
   }
 
   /** Adds a menu entry; links are unique across the menu. */

@@ -37,6 +37,11 @@ export const KUBEFLOW_DASHBOARD_PORTS = {
   dashboardService: 80,
   /** The profile controller's health probes (`--health-probe-bind-address=:9876`). */
   profileControllerProbes: 9876,
+  /**
+   * The profile controller's Prometheus metrics (`--metrics-bind-address`, default `:8080` in
+   * `main.go`); upstream turns them off (`=0`), we bind them only when the platform is monitored.
+   */
+  profileControllerMetrics: 8080,
   /** KFAM's API (`http-kfam`), hard-coded in its `main.go`; also the Service port. */
   kfam: 8081,
 } as const;

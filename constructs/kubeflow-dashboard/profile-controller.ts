@@ -42,6 +42,12 @@ export interface ProfileControllerProps {
   /** Users KFAM treats as cluster admins (`ADMIN`, comma-joined). */
   readonly clusterAdmins: readonly string[];
   readonly resources: ResourceSpec;
+  /**
+   * Serve controller-runtime's metrics on `KUBEFLOW_DASHBOARD_PORTS.profileControllerMetrics`
+   * (for the platform's Prometheus, through the sidecar).
+   * @default false - upstream's `--metrics-bind-address=0`
+   */
+  readonly metrics?: boolean;
 }
 
 /**
@@ -54,6 +60,8 @@ export interface ProfileControllerProps {
 export class ProfileController extends Construct {
   public readonly deployment: k8s.KubeDeployment;
   public readonly clusterRole: k8s.KubeClusterRole;
+  /** Labels that select the controller's pods. */
+  public readonly podLabels: Readonly<Record<string, string>>;
 
   public constructor(scope: Construct, id: string, props: ProfileControllerProps) {
     super(scope, id);
@@ -83,8 +91,10 @@ export class ProfileController extends Construct {
     throwIfProblems('KubeflowDashboard profile controller', problems);
 
     const ns = props.namespace;
+    const metrics = props.metrics ?? false;
     const labels = DASHBOARD_LABELS.labels('profile-controller');
     const selector = DASHBOARD_LABELS.selector('profile-controller');
+    this.podLabels = selector;
     const sa = NAMES.profileControllerServiceAccount;
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: sa, namespace: ns, labels },
@@ -158,11 +168,20 @@ export class ProfileController extends Construct {
                 args: [
                   '--leader-elect',
                   `--health-probe-bind-address=:${PORTS.profileControllerProbes}`,
-                  '--metrics-bind-address=0',
+                  `--metrics-bind-address=${metrics ? `:${PORTS.profileControllerMetrics}` : '0'}`,
                 ],
                 envFrom: [{ configMapRef: { name: NAMES.profilesConfig } }],
                 ports: [
                   { name: 'http', containerPort: PORTS.profileControllerProbes, protocol: 'TCP' },
+                  ...(metrics
+                    ? [
+                        {
+                          name: 'http-metrics',
+                          containerPort: PORTS.profileControllerMetrics,
+                          protocol: 'TCP',
+                        },
+                      ]
+                    : []),
                 ],
                 livenessProbe: httpProbe('/healthz', PORTS.profileControllerProbes, 15, 30),
                 readinessProbe: httpProbe('/readyz', PORTS.profileControllerProbes, 5, 10),

@@ -43,7 +43,8 @@ export const kubeflowNotebooksComponent = defineComponent({
     Contracts.podDefaults,
     Contracts.serviceIssuer,
   ],
-  // With monitoring, the notebook and TensorBoard controllers are scraped and alerted on.
+  // With monitoring, the notebook, TensorBoard and PVC viewer controllers are scraped and
+  // alerted on.
   uses: [Contracts.monitoring],
   versions: [{ project: 'notebooks', version: KUBEFLOW_NOTEBOOKS_VERSION }],
   enabled: (config) => config.kubeflow.notebooks.enabled,
@@ -96,6 +97,7 @@ export const kubeflowNotebooksComponent = defineComponent({
       new VolumesWebApp(scope, 'VolumesWebApp', { namespace, gateway });
       const viewers = new PvcViewerController(scope, 'PvcViewerController', {
         namespace,
+        ...monitored,
         gateway,
         issuer: ctx.get(Contracts.serviceIssuer),
       });

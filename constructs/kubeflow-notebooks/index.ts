@@ -14,3 +14,4 @@ export * from './tensorboard-crd';
 export * from './tensorboards-web-app';
 export * from './volumes-web-app';
 export * from './web-apps-versions';
+export * from './pvcviewer-monitoring';

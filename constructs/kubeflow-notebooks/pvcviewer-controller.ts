@@ -5,11 +5,13 @@ import { ICertificateIssuer } from '../core/certificates';
 import { ImageRef, resolveImage } from '../core/images';
 import { Layer, scopeInLayer } from '../core/layers';
 import { IGateway } from '../core/mesh';
+import { IMonitoring } from '../core/monitoring';
 import { INamespace, NetworkPeer } from '../core/network';
 import { ResourceSpec, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { propProblem, throwIfProblems } from '../core/validation';
 import { PVC_VIEWER_API, PVC_VIEWER_LABELS, PvcViewerCrd } from './pvcviewer-crd';
+import { addPvcViewerMonitoring } from './pvcviewer-monitoring';
 import { KUBEFLOW_NOTEBOOKS_VERSION } from './versions';
 
 /** The controller image as upstream's `config/base` pins it at v1.11.0. */
@@ -50,7 +52,10 @@ export const PVC_VIEWER_PORTS = {
   webhookService: 443,
   /** Health probes (`--health-probe-bind-address=:8081`). */
   probes: 8081,
-  /** Metrics, on loopback only (`--metrics-bind-address=127.0.0.1:8080`). */
+  /**
+   * Metrics (`--metrics-bind-address`): on loopback only (`127.0.0.1:8080`, upstream's), or on
+   * every address (`:8080`) when the platform is monitored.
+   */
   metrics: 8080,
 } as const;
 
@@ -157,6 +162,12 @@ export interface PvcViewerControllerProps {
   readonly resources?: ResourceSpec;
   /** Create the PVCViewer CRD (in the CRD layer). @default true */
   readonly crd?: boolean;
+  /**
+   * The cluster's Prometheus: the metrics are then bound on every address with a container
+   * port `http-metrics`, scraped directly (the pod has no sidecar) and alerted on.
+   * @default - not monitored: metrics stay on loopback
+   */
+  readonly monitoring?: IMonitoring;
 }
 
 /**
@@ -293,17 +304,21 @@ export class PvcViewerController extends Construct {
                 image: resolveImage(this, PVC_VIEWER_CONTROLLER_IMAGE),
                 imagePullPolicy: 'IfNotPresent',
                 command: ['/manager'],
-                // Upstream's flags. Metrics stay on loopback: upstream publishes them only through
-                // a kube-rbac-proxy sidecar, which we do not run.
+                // Upstream's flags. Unmonitored, metrics stay on loopback: upstream publishes them
+                // only through a kube-rbac-proxy sidecar, which we do not run. Monitored, they
+                // are bound for Prometheus, which alone may reach the port (network allow).
                 args: [
                   `--health-probe-bind-address=:${P.probes}`,
-                  `--metrics-bind-address=127.0.0.1:${P.metrics}`,
+                  `--metrics-bind-address=${props.monitoring ? '' : '127.0.0.1'}:${P.metrics}`,
                   '--leader-elect',
                 ],
                 env: Object.entries(this.settings).map(([name, value]) => ({ name, value })),
                 ports: [
                   { name: 'webhook-server', containerPort: P.webhook, protocol: 'TCP' },
                   { name: 'probes', containerPort: P.probes, protocol: 'TCP' },
+                  ...(props.monitoring
+                    ? [{ name: 'http-metrics', containerPort: P.metrics, protocol: 'TCP' }]
+                    : []),
                 ],
                 livenessProbe: probe('/healthz', 15, 20),
                 readinessProbe: probe('/readyz', 5, 10),
@@ -400,6 +415,18 @@ export class PvcViewerController extends Construct {
       from: [NetworkPeer.ipBlock('0.0.0.0/0'), NetworkPeer.ipBlock('::/0')],
       ports: [{ port: P.webhook }],
     });
+
+    if (props.monitoring) {
+      addPvcViewerMonitoring(this, {
+        monitoring: props.monitoring,
+        namespace: props.namespace,
+        deploymentName: N.deployment,
+        container: N.container,
+        serviceAccountName: N.serviceAccount,
+        podLabels: selector,
+        port: { name: 'http-metrics', number: P.metrics },
+      });
+    }
   }
 }
 
