@@ -11,6 +11,9 @@ export const POD_DEFAULTS_NAMESPACE = 'kubeflow';
  * The PodDefaults webhook on the platform: its CRD in the CRD layer, the webhook in the
  * platform-controllers layer, in the meshed `kubeflow` namespace (the webhook pod itself runs
  * without a sidecar), with its serving certificate from the platform's in-cluster CA.
+ *
+ * Not monitored: the webhook of v2.0.0 serves only `/apply-poddefault` (`main.go`, a plain
+ * `net/http` TLS server); it exports no metrics, so there is nothing to scrape or alert on.
  */
 export const podDefaultsComponent = defineComponent({
   key: 'poddefaults',
