@@ -5,6 +5,7 @@ import { configReference } from './config-reference';
 import { constructsReference } from './props-reference';
 import { layersTable, rulesTable, versionsTable } from './tables';
 import { SCHEMA_FILE, environmentJsonSchema } from './schema';
+import { RUNBOOKS_FILE, runbooksDoc } from './runbooks';
 
 /** Where the generated reference docs live, relative to the repository root. */
 export const REFERENCE_DIR = 'docs/reference';
@@ -25,6 +26,7 @@ const page = (title: string, intro: string, body: string): string =>
 export function generatedSources(root: string): Record<string, string> {
   return {
     [SCHEMA_FILE]: JSON.stringify(environmentJsonSchema()),
+    [RUNBOOKS_FILE]: runbooksDoc(),
     [`${REFERENCE_DIR}/README.md`]: [
       '# Reference',
       '',
@@ -37,6 +39,7 @@ export function generatedSources(root: string): Record<string, string> {
       '- [Install layers](layers.md).',
       '- [Configuration rules](rules.md): the cross-field rules of the environment file.',
       '- [Policy catalogue](../../policies/RULES.md): the rules of the policy gate.',
+      '- [Runbooks](../runbooks.md): every alert of `monitoring`, what it means and what to do.',
       '',
     ].join('\n'),
     [`${REFERENCE_DIR}/config.md`]: configReference(),

@@ -40,8 +40,8 @@ describe('valid environments', () => {
 
 const INVALID: Record<string, string[]> = {
   'typos.yaml': [
-    '`objectStore.storageGb` is not a known setting. Did you mean `storageGiB`? Known keys here: type, storageGiB, storageClassName, buckets, rootCredentials, images, resources.',
-    '`tennants` is not a known setting. Did you mean `tenants`? Known keys here: name, preset, domain, images, overrides, tls, certManager, mesh, identity, objectStore, kubeflow, pipelines, tracking, registry, serving, tenants.',
+    '`objectStore.storageGb` is not a known setting. Did you mean `storageGiB`? Known keys here: type, storageGiB, storageClassName, buckets, rootCredentials, images, alerts, resources.',
+    '`tennants` is not a known setting. Did you mean `tenants`? Known keys here: name, preset, domain, images, overrides, tls, certManager, mesh, monitoring, identity, objectStore, kubeflow, pipelines, tracking, registry, serving, tenants.',
   ],
   'bad-values.yaml': [
     '`name` is not a valid name (got "Dev_Env"). Use lower-case letters, digits and hyphens, start and end with a letter or digit, at most 63 characters.',
