@@ -12,6 +12,7 @@ import {
   AlertGroup,
   Dashboard,
   IMonitoring,
+  downExpression,
   ScrapeJob,
   ScrapeTarget,
 } from '../constructs/core/monitoring';
@@ -179,7 +180,8 @@ export class FakeMonitoring implements IMonitoring {
 
   public scrape(_scope: Construct, target: ScrapeTarget): ScrapeJob {
     this.targets.push(target);
-    return { job: target.id, selector: `job="${target.id}",namespace="${target.namespace.name}"` };
+    const selector = `job="${target.id}",namespace="${target.namespace.name}"`;
+    return { job: target.id, selector, ...downExpression(selector, target.meshed !== undefined) };
   }
 
   public addAlerts(_scope: Construct, group: AlertGroup): void {

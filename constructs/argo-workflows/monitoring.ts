@@ -47,20 +47,19 @@ export function argoWorkflowsMonitoring(
     description:
       'Argo Workflows controller: workflows by phase, controller errors, queues and Kubernetes requests',
   });
-  const up = `up{job="${job.job}",namespace="${ns}"}`;
   const deployment = ARGO_WORKFLOWS_NAMES.deployment;
   const M = ARGO_WORKFLOWS_METRICS;
   const alerts: Alert[] = [
     {
       name: 'ArgoWorkflowControllerDown',
-      expr: `(sum(${up}) or vector(0)) == 0`,
+      expr: job.down,
       for: '5m',
       severity: 'critical',
       summary: 'The Argo workflow controller is down: no pipeline run starts or advances.',
       description:
-        'Prometheus has not reached the Argo workflow controller for 5 minutes. Kubeflow Pipelines runs are Argo workflows: while the controller is down new runs stay pending and running ones do not advance to their next step.',
+        'For 5 minutes no Argo workflow controller pod has answered, or its sidecar could not read the controller metrics. Kubeflow Pipelines runs are Argo workflows: while the controller is down new runs stay pending and running ones do not advance to their next step.',
       runbook: `Look at the controller: \`kubectl -n ${ns} get deploy ${deployment}\` and \`kubectl -n ${ns} describe pod -l app=workflow-controller\`; its logs: \`kubectl -n ${ns} logs deploy/${deployment} -c ${ARGO_WORKFLOWS_NAMES.container}\`. A controller that exits at start usually cannot read \`${ARGO_WORKFLOWS_NAMES.configMap}\` (it refuses unknown fields) or lacks RBAC (\`kubectl auth can-i list workflows.argoproj.io --as=system:serviceaccount:${ns}:${ARGO_WORKFLOWS_NAMES.serviceAccount} -A\`). If the pod runs but the alert stays, the metrics port (${ARGO_WORKFLOWS_PORTS.metrics}) or the sidecar's merged endpoint is unreachable: check \`kubectl -n ${ns} get pod -l app=workflow-controller -o jsonpath='{.items[*].metadata.annotations}'\` for the prometheus.io annotations.`,
-      metrics: ['up'],
+      metrics: [...job.downMetrics],
     },
     {
       name: 'ArgoWorkflowControllerPanics',

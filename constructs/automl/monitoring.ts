@@ -70,7 +70,9 @@ export function monitorKatib(scope: Construct, props: KatibMonitoringProps): voi
       },
       {
         name: 'KatibTrialMetricsUnavailable',
-        expr: `sum(increase(${m.trialMetricsUnavailable}{job="${KATIB_JOB}"}[1h])) > 0`,
+        // Per tenant namespace: a namespace's first event creates its series at 1, which
+        // `increase` cannot see, so a series new in the window counts too.
+        expr: `sum(increase(${m.trialMetricsUnavailable}{job="${KATIB_JOB}"}[1h])) > 0 or count(${m.trialMetricsUnavailable}{job="${KATIB_JOB}"} unless ${m.trialMetricsUnavailable}{job="${KATIB_JOB}"} offset 1h) > 0`,
         for: '15m',
         severity: 'warning',
         summary: 'Katib trials finished without the objective metric.',

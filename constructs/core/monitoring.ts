@@ -83,6 +83,34 @@ export interface ScrapeJob {
   readonly job: string;
   /** A PromQL selector of the target's series, e.g. `job="ml-pipeline",namespace="kubeflow"`. */
   readonly selector: string;
+  /**
+   * PromQL that has a value while the target is down: no pod answers a scrape, or, for a meshed
+   * target (whose sidecar agent answers even when the application does not), the agent fails to
+   * read a pod's application. For "down" alerts; `downMetrics` are the metrics it reads.
+   */
+  readonly down: string;
+  readonly downMetrics: readonly string[];
+}
+
+/**
+ * The sidecar agent's count of failed scrapes, by `type` (`application` for the app's own
+ * metrics); Istio 1.30 `pilot/cmd/pilot-agent/metrics/metrics.go`, prefixed `istio_agent_` by
+ * `pilot/cmd/pilot-agent/status/server.go`.
+ */
+export const ISTIO_AGENT_SCRAPE_FAILURES = 'istio_agent_scrape_failures_total';
+
+/** `ScrapeJob.down` and its metrics for a target with this selector. */
+export function downExpression(
+  selector: string,
+  meshed: boolean,
+): { readonly down: string; readonly downMetrics: readonly string[] } {
+  const gone = `(sum(up{${selector}}) or vector(0)) == 0`;
+  return meshed
+    ? {
+        down: `${gone} or sum(rate(${ISTIO_AGENT_SCRAPE_FAILURES}{${selector},type="application"}[5m])) > 0`,
+        downMetrics: ['up', ISTIO_AGENT_SCRAPE_FAILURES],
+      }
+    : { down: gone, downMetrics: ['up'] };
 }
 
 export type AlertSeverity = 'critical' | 'warning';

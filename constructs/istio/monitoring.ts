@@ -86,7 +86,9 @@ export function addIstioMonitoring(scope: Construct, opts: IstioMonitoringOption
     },
     {
       name: 'IstioConfigRejected',
-      expr: `sum by (type) (increase(pilot_total_xds_rejects{${istiod.selector}}[10m])) > 0`,
+      // A type's first rejection creates its series at 1, which `increase` cannot see: a series
+      // that is new in the window counts too.
+      expr: `sum by (type) (increase(pilot_total_xds_rejects{${istiod.selector}}[10m])) > 0 or count by (type) (pilot_total_xds_rejects{${istiod.selector}} unless pilot_total_xds_rejects{${istiod.selector}} offset 10m) > 0`,
       for: '10m',
       severity: 'warning',
       summary: 'Proxies reject {{ $labels.type }} configuration from istiod.',

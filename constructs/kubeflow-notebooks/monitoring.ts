@@ -61,13 +61,13 @@ export function monitorController(
   const alerts: Alert[] = [
     {
       name: `${c.alertPrefix}Down`,
-      expr: `(sum(up{${job.selector}}) or vector(0)) == 0`,
+      expr: job.down,
       for: '10m',
       severity: 'warning',
       summary: `${c.deploymentName} is down: ${c.impact}`,
-      description: `Prometheus has not reached ${c.deploymentName} for 10 minutes. ${c.impact} Existing servers keep running.`,
+      description: `For 10 minutes no ${c.deploymentName} pod has answered, or its sidecar could not read the controller's metrics. ${c.impact} Existing servers keep running.`,
       runbook: `\`kubectl -n ${ns} get deploy ${c.deploymentName}\`, \`kubectl -n ${ns} describe pod -l ${pods}\`, ${logs}. A crash at start usually names a missing CRD or RBAC: \`kubectl get crd\` and \`kubectl auth can-i list ${c.resource} --as=system:serviceaccount:${ns}:<its service account> -A\`. If the pod is Running and Ready, check its \`istio-proxy\` container and the pod's prometheus.io annotations.`,
-      metrics: ['up'],
+      metrics: [...job.downMetrics],
     },
     {
       name: `${c.alertPrefix}ReconcileErrors`,

@@ -106,7 +106,7 @@ export class PipelinesMonitoring extends Construct {
     const failed = `phase=~"Failed|Error"`;
     const M = KFP_METRICS;
     const W = ARGO_WORKFLOWS_METRICS.workflowPhases;
-    const down = (job: ScrapeJob) => `(sum(up{${job.selector}}) or vector(0)) == 0`;
+    const down = (job: ScrapeJob) => job.down;
     const newSeries = (metric: string) =>
       `count(${metric}{${api}} unless ${metric}{${api}} offset ${window})`;
     const percent = Math.round(ratio * 1000) / 10;
@@ -119,9 +119,9 @@ export class PipelinesMonitoring extends Construct {
         severity: 'critical',
         summary: 'The Kubeflow Pipelines API server is down: the UI, the SDK and runs stop.',
         description:
-          'Prometheus has not reached the ml-pipeline API server for 5 minutes. Users cannot list, create or start pipelines and runs; the persistence agent cannot record finished runs and scheduled runs are not created.',
+          'For 5 minutes no ml-pipeline API server pod has answered, or its sidecar could not read the server metrics. Users cannot list, create or start pipelines and runs; the persistence agent cannot record finished runs and scheduled runs are not created.',
         runbook: `Look at the pods: \`kubectl -n ${ns} get deploy ${A.deployment}\`, \`kubectl -n ${ns} describe pod -l app.kubernetes.io/component=api-server\`, logs \`kubectl -n ${ns} logs deploy/${A.deployment} -c ${A.container}\`. At start the API server connects to the database (\`mysql\`, errors name the DB host) and to the object store, then migrates its schema: a database that is down or refuses the user keeps it in a crash loop (see DatabaseDown). If the pod runs and answers \`kubectl -n ${ns} exec deploy/${A.deployment} -c ${A.container} -- wget -qO- localhost:${KFP_PORTS.apiHttp}/apis/v2beta1/healthz\`, the scrape itself fails: check the sidecar (\`istio-proxy\` container ready) and the pod's prometheus.io annotations.`,
-        metrics: ['up'],
+        metrics: [...this.apiServerJob.downMetrics],
       },
       {
         name: 'KubeflowPipelinesScheduledWorkflowDown',
@@ -130,9 +130,9 @@ export class PipelinesMonitoring extends Construct {
         severity: 'warning',
         summary: 'The scheduled workflow controller is down: recurring runs are not started.',
         description:
-          'Prometheus has not reached ml-pipeline-scheduledworkflow for 10 minutes. Recurring runs (ScheduledWorkflows) do not start new runs until it is back; missed runs start only when the recurring run allows catch-up.',
+          'For 10 minutes no ml-pipeline-scheduledworkflow pod has answered, or its sidecar could not read the controller metrics. Recurring runs (ScheduledWorkflows) do not start new runs until it is back; missed runs start only when the recurring run allows catch-up.',
         runbook: `\`kubectl -n ${ns} get deploy ${S.deployment}\`, \`kubectl -n ${ns} logs deploy/${S.deployment} -c ${S.container}\`. It exits when it cannot reach the API server for a minute at start: check KubeflowPipelinesApiServerDown first. Its metrics server starts only after it connected, so a pod that is Running but not Ready is still waiting for \`ml-pipeline\`.`,
-        metrics: ['up'],
+        metrics: [...this.scheduledWorkflowJob.downMetrics],
       },
       {
         name: 'KubeflowPipelinesRunsFailing',

@@ -9,6 +9,7 @@ import {
   ISTIO_MERGED_METRICS_PORT,
   ScrapeJob,
   ScrapeTarget,
+  downExpression,
 } from '../core/monitoring';
 import { NetworkPeer } from '../core/network';
 import { isDnsLabel, propProblem, throwIfProblems } from '../core/validation';
@@ -359,7 +360,8 @@ export class PlatformMonitoring extends Construct implements IMonitoring {
       podLabels: { ...target.podLabels },
       ports: [{ port }],
     });
-    return { job: target.id, selector: `job="${target.id}",namespace="${ns}"` };
+    const selector = `job="${target.id}",namespace="${ns}"`;
+    return { job: target.id, selector, ...downExpression(selector, target.meshed !== undefined) };
   }
 
   /**

@@ -38,6 +38,9 @@ export const PLATFORM_METRICS = {
   /** kube-state-metrics v2.20.0 internal/store/statefulset.go */
   statefulSetReady: 'kube_statefulset_status_replicas_ready',
   statefulSetDesired: 'kube_statefulset_replicas',
+  /** kube-state-metrics v2.20.0 internal/store/daemonset.go */
+  daemonSetAvailable: 'kube_daemonset_status_number_available',
+  daemonSetDesired: 'kube_daemonset_status_desired_number_scheduled',
   /** kube-state-metrics v2.20.0 internal/store/resourcequota.go (labels resource, type) */
   resourceQuota: 'kube_resourcequota',
   /** controller-runtime pkg/internal/controller/metrics/metrics.go */
@@ -148,33 +151,39 @@ export function platformAlerts(
     alerts.push(
       {
         name: PLATFORM_ALERTS.workloadUnavailable,
+        // max by: one series per workload even with several kube-state-metrics replicas.
         expr: [
-          `(${M.deploymentDesired}{${ns}} > 0)`,
-          `and on (namespace, deployment) (${M.deploymentAvailable}{${ns}} == 0)`,
+          `(max by (namespace, deployment) (${M.deploymentDesired}{${ns}}) > 0)`,
+          `and on (namespace, deployment) (max by (namespace, deployment) (${M.deploymentAvailable}{${ns}}) == 0)`,
           `or`,
-          `(${M.statefulSetDesired}{${ns}} > 0)`,
-          `and on (namespace, statefulset) (${M.statefulSetReady}{${ns}} == 0)`,
+          `(max by (namespace, statefulset) (${M.statefulSetDesired}{${ns}}) > 0)`,
+          `and on (namespace, statefulset) (max by (namespace, statefulset) (${M.statefulSetReady}{${ns}}) == 0)`,
+          `or`,
+          `(max by (namespace, daemonset) (${M.daemonSetDesired}{${ns}}) > 0)`,
+          `and on (namespace, daemonset) (max by (namespace, daemonset) (${M.daemonSetAvailable}{${ns}}) == 0)`,
         ].join('\n'),
         for: unavailableFor,
         severity: 'critical',
-        summary: `{{ $labels.namespace }}/{{ $labels.deployment }}{{ $labels.statefulset }} has no ready replica`,
-        description: `A Deployment or StatefulSet of the platform has had no available replica for ${unavailableFor}: what it serves (a controller, a webhook, a web app, a database) is down for every user.`,
+        summary: `{{ $labels.namespace }}/{{ $labels.deployment }}{{ $labels.statefulset }}{{ $labels.daemonset }} has no ready replica`,
+        description: `A Deployment, StatefulSet or DaemonSet of the platform has had no available replica for ${unavailableFor}: what it serves (a controller, a webhook, a web app, a database, the mesh's CNI agent) is down for every user.`,
         runbook: `\`kubectl -n <namespace> describe deployment <name>\` (or statefulset) shows the rollout's condition; \`kubectl -n <namespace> get pods -l <its selector>\` and \`kubectl -n <namespace> describe pod <pod>\` show why the pods are not ready: an image that cannot be pulled (mirror it, see images.txt), a quota or a node without room, a failing probe (read the logs with \`--previous\`), a missing Secret or ConfigMap (\`install.sh\` lists the prerequisites). Fix the cause; deleting the pod only helps after that.`,
         metrics: [
           M.deploymentDesired,
           M.deploymentAvailable,
           M.statefulSetDesired,
           M.statefulSetReady,
+          M.daemonSetDesired,
+          M.daemonSetAvailable,
         ],
       },
       {
         name: PLATFORM_ALERTS.workloadDegraded,
         expr: [
-          `${M.deploymentAvailable}{${ns}}`,
-          `< on (namespace, deployment) ${M.deploymentDesired}{${ns}}`,
+          `max by (namespace, deployment) (${M.deploymentAvailable}{${ns}})`,
+          `< on (namespace, deployment) max by (namespace, deployment) (${M.deploymentDesired}{${ns}})`,
           `or`,
-          `${M.statefulSetReady}{${ns}}`,
-          `< on (namespace, statefulset) ${M.statefulSetDesired}{${ns}}`,
+          `max by (namespace, statefulset) (${M.statefulSetReady}{${ns}})`,
+          `< on (namespace, statefulset) max by (namespace, statefulset) (${M.statefulSetDesired}{${ns}})`,
         ].join('\n'),
         for: '30m',
         severity: 'warning',

@@ -65,13 +65,13 @@ const downAlert = (a: {
   cause: string;
 }): Alert => ({
   name: a.name,
-  expr: `(sum(up{${a.job.selector}}) or vector(0)) == 0`,
+  expr: a.job.down,
   for: '5m',
   severity: a.severity,
   summary: a.summary,
   description: a.description,
   runbook: `Look at the pods: \`kubectl -n ${a.namespace} get deployment ${a.deployment}\` and \`kubectl -n ${a.namespace} describe pods -l ${a.pods}\`. A pod that restarts: \`kubectl -n ${a.namespace} logs deployment/${a.deployment} --previous\`. ${a.cause} Pods that run while the alert fires mean Prometheus cannot reach them: check the NetworkPolicies in ${a.namespace} (\`kubectl -n ${a.namespace} get networkpolicy\`) and the target's state on Prometheus's Targets page.`,
-  metrics: [SERVING_METRICS.up],
+  metrics: [...a.job.downMetrics],
 });
 
 export interface ServingPlatformMonitoringProps {
@@ -245,15 +245,16 @@ export function modelServingDashboard(props: ServingPlatformMonitoringProps): Da
     description:
       "Requests, latency, errors and payload logs of each tenant's models (InferenceServices), as their pods' sidecars count them, and the serving controllers.",
     variables: [
+      // Grafana lists label_values(<query>, <label>).
       {
         name: 'namespace',
-        label: 'Tenant',
-        query: `label_values(${m.requests}{reporter="destination",job=~"${MODEL_JOB_PATTERN}"}, namespace)`,
+        label: 'namespace',
+        query: `${m.requests}{reporter="destination",job=~"${MODEL_JOB_PATTERN}"}`,
       },
       {
         name: 'model',
-        label: 'Model',
-        query: `label_values(${m.requests}{reporter="destination",job=~"${MODEL_JOB_PATTERN}",namespace="$namespace",destination_canonical_service!~".+[.]predictor"}, destination_canonical_service)`,
+        label: 'destination_canonical_service',
+        query: `${m.requests}{reporter="destination",job=~"${MODEL_JOB_PATTERN}",namespace="$namespace",destination_canonical_service!~".+[.]predictor"}`,
       },
     ],
     rows: [

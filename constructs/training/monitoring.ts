@@ -31,6 +31,11 @@ export interface TrainingMonitoringProps {
   readonly trainerPort: number;
 }
 
+/** JobSets whose outcome series appeared within the last hour, by tenant namespace. */
+function newJobSets(metric: string, job: string): string {
+  return `count by (exported_namespace) (${metric}{job="${job}"} unless ${metric}{job="${job}"} offset 1h)`;
+}
+
 /** A manager that is not scraped or whose target is gone. */
 function downAlert(name: string, job: string, what: string, deployment: string, ns: string): Alert {
   return {
@@ -38,23 +43,27 @@ function downAlert(name: string, job: string, what: string, deployment: string, 
     expr: `(sum(up{job="${job}",namespace="${ns}"}) or vector(0)) == 0`,
     for: '10m',
     severity: 'critical',
-    summary: `${what} is down in ${ns}.`,
-    description: `No ${what} pod has answered a scrape for 10 minutes. Its webhooks fail, so new train jobs are refused, and running ones are not reconciled.`,
+    summary: `${what[0].toUpperCase()}${what.slice(1)} is down in ${ns}.`,
+    description: `For 10 minutes no pod of ${what} has answered a scrape. Its webhooks fail, so new train jobs are refused, and running ones are not reconciled.`,
     runbook: `Check the pods with \`kubectl -n ${ns} describe deployment ${deployment}\`. A pod that restarts: read \`kubectl -n ${ns} logs deployment/${deployment} --previous\`; a webhook or metrics certificate that is not ready shows in \`kubectl -n ${ns} get certificates\`. A pod that runs while the alert fires means Prometheus cannot reach port 8443: check the \`allow-prometheus-*\` NetworkPolicy in ${ns}.`,
     metrics: ['up'],
   };
 }
 
 /**
- * Scrapes both managers (HTTPS with Prometheus's token: each scrape is authenticated and
- * authorized by the manager, which the cluster Prometheus's `get /metrics` right passes) and adds
- * the alerts a platform team pages on.
+ * Scrapes both managers over HTTPS and adds the alerts a platform team pages on. JobSet's
+ * manager authenticates and authorizes each scrape (controller-runtime's filter: a TokenReview
+ * and a SubjectAccessReview for `get` on `/metrics`), so Prometheus sends a token; the Trainer's
+ * v2.2.0 manager serves HTTPS without that filter (`pkg/config/config.go` sets no
+ * `FilterProvider`), so it gets none.
  */
 export function monitorTraining(scope: Construct, props: TrainingMonitoringProps): void {
   const { monitoring, namespace } = props;
   const ns = namespace.name;
-  const tls =
-    "the managers' serving certificates come from the platform's in-cluster CA, which Prometheus does not hold";
+  const jobSetTls =
+    "JobSet's metrics certificate comes from the platform's in-cluster CA, which Prometheus does not hold";
+  const trainerTls =
+    "the Trainer's manager serves metrics with a certificate controller-runtime generates itself";
   monitoring.scrape(scope, {
     id: TRAINING_JOBS.jobSet,
     namespace,
@@ -62,7 +71,7 @@ export function monitorTraining(scope: Construct, props: TrainingMonitoringProps
     port: { name: 'metrics', number: props.jobSetPort },
     scheme: 'https',
     bearerToken: true,
-    insecureTlsReason: tls,
+    insecureTlsReason: jobSetTls,
     description: 'JobSet manager: JobSet outcomes and controller-runtime metrics',
   });
   monitoring.scrape(scope, {
@@ -71,8 +80,7 @@ export function monitorTraining(scope: Construct, props: TrainingMonitoringProps
     podLabels: props.trainerPods,
     port: { name: 'metrics', number: props.trainerPort },
     scheme: 'https',
-    bearerToken: true,
-    insecureTlsReason: tls,
+    insecureTlsReason: trainerTls,
     description: 'Kubeflow Trainer manager: controller-runtime metrics',
   });
   const m = TRAINING_METRICS;
@@ -84,14 +92,14 @@ export function monitorTraining(scope: Construct, props: TrainingMonitoringProps
       downAlert(
         'JobSetControllerDown',
         TRAINING_JOBS.jobSet,
-        'The JobSet manager',
+        'the JobSet manager',
         TRAINING_JOBS.jobSet,
         ns,
       ),
       downAlert(
         'KubeflowTrainerControllerDown',
         TRAINING_JOBS.trainer,
-        'The Kubeflow Trainer manager',
+        'the Kubeflow Trainer manager',
         TRAINING_JOBS.trainer,
         ns,
       ),
@@ -108,14 +116,18 @@ export function monitorTraining(scope: Construct, props: TrainingMonitoringProps
       },
       {
         name: 'JobSetFailureRateHigh',
-        expr: `sum by (namespace) (increase(${m.jobSetFailed}[1h])) / (sum by (namespace) (increase(${m.jobSetFailed}[1h])) + sum by (namespace) (increase(${m.jobSetCompleted}[1h]))) > 0.5`,
-        for: '30m',
+        // Each JobSet increments its own series (jobset_name, namespace) once, so a series that
+        // is new in the window is a JobSet that ended in it; `increase` would see none. The
+        // metric's own namespace label arrives as exported_namespace (the target's wins).
+        expr: `${newJobSets(m.jobSetFailed, TRAINING_JOBS.jobSet)} / (${newJobSets(m.jobSetFailed, TRAINING_JOBS.jobSet)} + (${newJobSets(m.jobSetCompleted, TRAINING_JOBS.jobSet)} or ${newJobSets(m.jobSetFailed, TRAINING_JOBS.jobSet)} * 0)) > 0.5 and ${newJobSets(m.jobSetFailed, TRAINING_JOBS.jobSet)} >= 3`,
+        for: '15m',
         severity: 'warning',
-        summary: 'More than half of the train jobs finishing in {{ $labels.namespace }} fail.',
+        summary:
+          'More than half of the train jobs that ended in {{ $labels.exported_namespace }} in the last hour failed.',
         description:
-          'Over the last hour most JobSets (the pods of train jobs) in this tenant ended Failed.',
+          'Over the last hour most JobSets (the pods of train jobs) in this tenant ended Failed, and at least three did.',
         runbook:
-          "List the failed jobs with `kubectl -n <tenant> get trainjobs` and `kubectl -n <tenant> get jobsets`, then read the failing node's pod log. Out-of-memory kills, an image that does not pull, and a rendezvous that times out (all nodes must start within the runtime's timeout) are the usual causes; a platform-wide rise after an upgrade points at a runtime image.",
+          "List the failed jobs with `kubectl -n <tenant> get trainjobs` and `kubectl -n <tenant> get jobsets`, then read the failing node's pod log. Out-of-memory kills, an image that does not pull, and a rendezvous that times out (all nodes must start within the runtime's timeout) are the usual causes; a platform-wide rise after an upgrade points at a runtime image. The counts restart with the JobSet manager.",
         metrics: [m.jobSetFailed, m.jobSetCompleted],
       },
     ],

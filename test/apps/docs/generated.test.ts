@@ -19,7 +19,7 @@ describe('generated schema and reference docs', () => {
     expect(stale).toEqual([]);
   });
 
-  test('the set of files is the schema and the reference pages', () => {
+  test('the set of files is the schema, the runbooks and the reference pages', () => {
     expect(Object.keys(files).sort()).toEqual([
       'docs/reference/README.md',
       'docs/reference/config.md',
@@ -27,8 +27,29 @@ describe('generated schema and reference docs', () => {
       'docs/reference/layers.md',
       'docs/reference/rules.md',
       'docs/reference/versions.md',
+      'docs/runbooks.md',
       'schema/environment.schema.json',
     ]);
+  });
+
+  test('the runbooks have every alert once, with its anchor, expression and runbook', () => {
+    const runbooks = files['docs/runbooks.md'];
+    const names = [...runbooks.matchAll(/^### (\w+)$/gm)].map((m) => m[1]);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of [
+      'KubeflowWebhookCallsFailing',
+      'CertManagerCertificateExpiringSoon',
+      'DatabaseBackupNotRun',
+      'ObjectStoreNearlyFull',
+      'InferenceServiceErrorRateHigh',
+      'InferenceServiceLatencyHigh',
+      'KubeflowPipelinesRunsFailing',
+      'KatibControllerDown',
+    ]) {
+      expect(names).toContain(name);
+      expect(runbooks).toContain(`<a id="${name.toLowerCase()}"></a>`);
+    }
+    expect(runbooks.match(/\*\*Runbook\.\*\* /g)?.length).toBe(names.length);
   });
 
   test('the config reference gives each preset its default', () => {

@@ -42,6 +42,7 @@ export function metricNamesIn(expr: string): string[] {
     .replace(/"[^"]*"/g, '""')
     .replace(/\{[^}]*\}/g, '{}')
     .replace(/\[[^\]]*\]/g, '[]')
+    .replace(/\boffset\s+[0-9a-z]+/g, ' ')
     .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
   const names = new Set<string>();
   for (const m of stripped.matchAll(/([A-Za-z_:][A-Za-z0-9_:]*)(\s*\()?/g)) {

@@ -12,6 +12,9 @@ export const KFP_EXPORTED_METRICS: Readonly<Record<string, string>> = {
   resource_manager_recurring_run_report_gap: 'backend/src/apiserver/resource/resource_manager.go',
   // backend/src/crd/controller/scheduledworkflow/controller.go
   scheduled_workflow_queue_size: 'backend/src/crd/controller/scheduledworkflow/controller.go',
+  // The sidecar agent's failed reads of the app (merged targets' down alerts): istio 1.30.1
+  // pilot/cmd/pilot-agent/metrics/metrics.go, prefixed istio_agent_ in status/server.go.
+  istio_agent_scrape_failures_total: 'istio 1.30.1 pilot/cmd/pilot-agent/metrics/metrics.go',
 };
 
 /**

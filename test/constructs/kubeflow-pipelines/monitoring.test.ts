@@ -168,15 +168,18 @@ describe('Pipelines and Argo monitoring', () => {
       'resource_manager_workflow_runs_failed',
       'resource_manager_workflow_runs_success',
     ]);
-    expect(metricsIn(alert('KubeflowPipelinesApiServerDown').expr)).toEqual(['up']);
+    expect(metricsIn(alert('KubeflowPipelinesApiServerDown').expr)).toEqual([
+      'up',
+      'istio_agent_scrape_failures_total',
+    ]);
   });
 
-  test('down alerts fire both when the target is down and when it vanished', () => {
+  test('down alerts fire when the target is down, vanished, or its app stops answering the sidecar', () => {
     expect(alert('KubeflowPipelinesApiServerDown').expr).toBe(
-      '(sum(up{job="ml-pipeline",namespace="kubeflow"}) or vector(0)) == 0',
+      '(sum(up{job="ml-pipeline",namespace="kubeflow"}) or vector(0)) == 0 or sum(rate(istio_agent_scrape_failures_total{job="ml-pipeline",namespace="kubeflow",type="application"}[5m])) > 0',
     );
     expect(alert('ArgoWorkflowControllerDown').expr).toBe(
-      '(sum(up{job="argo-workflow-controller",namespace="kubeflow"}) or vector(0)) == 0',
+      '(sum(up{job="argo-workflow-controller",namespace="kubeflow"}) or vector(0)) == 0 or sum(rate(istio_agent_scrape_failures_total{job="argo-workflow-controller",namespace="kubeflow",type="application"}[5m])) > 0',
     );
   });
 

@@ -34,12 +34,14 @@ export const METRICS: Readonly<Record<string, readonly string[]>> = {
     'apiserver_admission_webhook_request_total',
     'apiserver_admission_webhook_admission_duration_seconds_bucket',
   ],
-  // kube-state-metrics v2.20.0 internal/store/{deployment,statefulset,resourcequota}.go
+  // kube-state-metrics v2.20.0 internal/store/{deployment,statefulset,daemonset,resourcequota}.go
   'kube-state-metrics': [
     'kube_deployment_status_replicas_available',
     'kube_deployment_spec_replicas',
     'kube_statefulset_status_replicas_ready',
     'kube_statefulset_replicas',
+    'kube_daemonset_status_number_available',
+    'kube_daemonset_status_desired_number_scheduled',
     'kube_resourcequota',
   ],
   // controller-runtime pkg/internal/controller/metrics/metrics.go

@@ -54,7 +54,12 @@ describe('PlatformMonitoring', () => {
     const m = new PlatformMonitoring(chart, 'Monitoring');
     const ns = new FakeNamespace('kubeflow');
     const job = m.scrape(chart, target(ns));
-    expect(job).toEqual({ job: 'ml-pipeline', selector: 'job="ml-pipeline",namespace="kubeflow"' });
+    expect(job).toEqual({
+      job: 'ml-pipeline',
+      selector: 'job="ml-pipeline",namespace="kubeflow"',
+      down: '(sum(up{job="ml-pipeline",namespace="kubeflow"}) or vector(0)) == 0',
+      downMetrics: ['up'],
+    });
     const pm = findObject(synth(), 'PodMonitor', 'kubeflow', 'ml-pipeline');
     expect(() => new PodMonitor(pm as never).validate()).not.toThrow();
     expect(pm.apiVersion).toBe('monitoring.coreos.com/v1');
@@ -101,7 +106,12 @@ describe('PlatformMonitoring', () => {
       metadata: { name: 'ml-pipeline', namespace: 'kubeflow' },
       spec: { template: { metadata: { annotations: {} }, spec: { containers: [] } } },
     });
-    m.scrape(chart, target(ns, { meshed: { workload }, path: '/stats' }));
+    const job = m.scrape(chart, target(ns, { meshed: { workload }, path: '/stats' }));
+    // The sidecar agent answers for a dead app: down also when it fails to read the app.
+    expect(job.down).toBe(
+      '(sum(up{job="ml-pipeline",namespace="kubeflow"}) or vector(0)) == 0 or sum(rate(istio_agent_scrape_failures_total{job="ml-pipeline",namespace="kubeflow",type="application"}[5m])) > 0',
+    );
+    expect(job.downMetrics).toEqual(['up', 'istio_agent_scrape_failures_total']);
     const objects = synth();
     const pm = findObject(objects, 'PodMonitor', 'kubeflow', 'ml-pipeline');
     expect(() => new PodMonitor(pm as never).validate()).not.toThrow();

@@ -19,6 +19,8 @@ export const SERVING_METRIC_FACTS: Readonly<Record<string, string>> = {
     'controller-runtime v0.19.7 pkg/internal/controller/metrics/metrics.go',
   // Synthesized by Prometheus for every target.
   up: 'Prometheus',
+  // The sidecar agent's failed reads of the app's metrics (merged targets' down alerts).
+  istio_agent_scrape_failures_total: 'istio 1.30.1 pilot/cmd/pilot-agent/metrics/metrics.go',
 };
 
 /** Ports and labels the scrape targets rely on. */
@@ -58,4 +60,6 @@ export const SERVING_LABEL_FACTS: readonly string[] = [
   'job',
   'namespace',
   'le',
+  // istio_agent_scrape_failures_total's (istio 1.30.1 pilot/cmd/pilot-agent/metrics/metrics.go).
+  'type',
 ];

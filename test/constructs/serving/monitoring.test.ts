@@ -1,6 +1,7 @@
 import { Testing, Chart } from 'cdk8s';
 import { z } from 'zod';
-import { Alert, Dashboard, ScrapeJob } from '../../../constructs/core/monitoring';
+import { Alert, Dashboard, ScrapeJob, downExpression } from '../../../constructs/core/monitoring';
+import { renderDashboard } from '../../../constructs/monitoring/dashboards';
 import { MODEL_ALERT_DEFAULTS, servingTenantShape } from '../../../constructs/serving/config';
 import {
   modelAlerts,
@@ -18,9 +19,10 @@ import {
   SERVING_SCRAPE_FACTS,
 } from './monitoring-facts';
 
-const job = (id: string, ns: string): ScrapeJob => ({
+const job = (id: string, ns: string, meshed = true): ScrapeJob => ({
   job: id,
   selector: `job="${id}",namespace="${ns}"`,
+  ...downExpression(`job="${id}",namespace="${ns}"`, meshed),
 });
 const KNATIVE = {
   namespace: 'knative-serving',
@@ -31,10 +33,10 @@ const KNATIVE = {
     webhook: job('knative-webhook', 'knative-serving'),
   },
   netIstio: {
-    controller: job('net-istio-controller', 'knative-serving'),
+    controller: job('net-istio-controller', 'knative-serving', false),
     webhook: job('net-istio-webhook', 'knative-serving'),
   },
-  localGateway: job('knative-local-gateway', 'knative-serving'),
+  localGateway: job('knative-local-gateway', 'knative-serving', false),
 };
 
 function platform(serverless = true) {
@@ -43,7 +45,7 @@ function platform(serverless = true) {
   monitorServingPlatform(chart, {
     monitoring,
     kserveNamespace: 'kubeflow',
-    kserve: job('kserve-controller-manager', 'kubeflow'),
+    kserve: job('kserve-controller-manager', 'kubeflow', false),
     ...(serverless ? { knative: KNATIVE } : {}),
   });
   return monitoring;
@@ -105,18 +107,26 @@ describe('serving platform alerts', () => {
   });
 
   test.each([
-    ['KServeControllerDown', 'kserve-controller-manager', 'kubeflow', 'critical'],
-    ['KnativeActivatorDown', 'knative-activator', 'knative-serving', 'critical'],
-    ['KnativeAutoscalerDown', 'knative-autoscaler', 'knative-serving', 'critical'],
-    ['KnativeWebhookDown', 'knative-webhook', 'knative-serving', 'critical'],
-    ['KnativeLocalGatewayDown', 'knative-local-gateway', 'knative-serving', 'critical'],
-    ['KnativeServingControllerDown', 'knative-controller', 'knative-serving', 'warning'],
-    ['NetIstioControllerDown', 'net-istio-controller', 'knative-serving', 'warning'],
-  ])('%s fires when %s is not up or its target is gone', (name, id, ns, severity) => {
-    const a = monitoring.alert(name);
-    expect(a?.expr).toBe(`(sum(up{job="${id}",namespace="${ns}"}) or vector(0)) == 0`);
-    expect(a?.severity).toBe(severity);
-  });
+    ['KServeControllerDown', 'kserve-controller-manager', 'kubeflow', 'critical', false],
+    ['KnativeActivatorDown', 'knative-activator', 'knative-serving', 'critical', true],
+    ['KnativeAutoscalerDown', 'knative-autoscaler', 'knative-serving', 'critical', true],
+    ['KnativeWebhookDown', 'knative-webhook', 'knative-serving', 'critical', true],
+    ['KnativeLocalGatewayDown', 'knative-local-gateway', 'knative-serving', 'critical', false],
+    ['KnativeServingControllerDown', 'knative-controller', 'knative-serving', 'warning', true],
+    ['NetIstioControllerDown', 'net-istio-controller', 'knative-serving', 'warning', false],
+  ])(
+    '%s fires when %s is not up, its target is gone or (meshed) its app stops answering',
+    (name, id, ns, severity, meshed) => {
+      const a = monitoring.alert(name);
+      const gone = `(sum(up{job="${id}",namespace="${ns}"}) or vector(0)) == 0`;
+      expect(a?.expr).toBe(
+        meshed
+          ? `${gone} or sum(rate(istio_agent_scrape_failures_total{job="${id}",namespace="${ns}",type="application"}[5m])) > 0`
+          : gone,
+      );
+      expect(a?.severity).toBe(severity);
+    },
+  );
 
   test('the runbooks name our deployments', () => {
     expect(monitoring.alert('KServeControllerDown')?.runbook).toContain(
@@ -148,8 +158,17 @@ describe('Model serving dashboard', () => {
     expect(d.uid).toBe('mlops-model-serving');
     expect(d.title).toBe('Model serving');
     expect(d.variables?.map((v) => v.name)).toEqual(['namespace', 'model']);
-    expect(d.variables?.[1].query).toMatch(
-      /^label_values\(istio_requests_total\{.*namespace="\$namespace".*\}, destination_canonical_service\)$/,
+    // As Grafana gets them: label_values(<selector>, <label>), one level deep.
+    const templating = JSON.parse(renderDashboard(d)).templating.list as {
+      name: string;
+      definition?: string;
+    }[];
+    const definition = (name: string) => templating.find((v) => v.name === name)?.definition;
+    expect(definition('namespace')).toBe(
+      'label_values(istio_requests_total{reporter="destination",job=~"isvc-.+"}, namespace)',
+    );
+    expect(definition('model')).toMatch(
+      /^label_values\(istio_requests_total\{[^()]*namespace="\$namespace"[^()]*\}, destination_canonical_service\)$/,
     );
   });
 
@@ -189,7 +208,7 @@ describe('Model serving dashboard', () => {
     const standard = modelServingDashboard({
       monitoring: new FakeMonitoring(),
       kserveNamespace: 'kubeflow',
-      kserve: job('kserve-controller-manager', 'kubeflow'),
+      kserve: job('kserve-controller-manager', 'kubeflow', false),
     });
     const up = standard.rows.flatMap((r) => r.panels).find((p) => p.title === 'Targets up')
       ?.queries[0].expr;
@@ -234,7 +253,7 @@ describe('per-model alerts', () => {
     monitorServingPlatform(new Chart(Testing.app(), 'Test'), {
       monitoring,
       kserveNamespace: 'kubeflow',
-      kserve: job('kserve-controller-manager', 'kubeflow'),
+      kserve: job('kserve-controller-manager', 'kubeflow', false),
       models,
     });
     const names = monitoring.alertGroups.flatMap((g) => g.alerts).map((a) => a.name);

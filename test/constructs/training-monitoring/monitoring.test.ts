@@ -38,6 +38,9 @@ const PROMQL_WORDS = new Set([
   'job',
   'namespace',
   'controller',
+  'count',
+  'exported_namespace',
+  'offset',
 ]);
 
 /** Metric names in a PromQL expression: identifiers before a selector or a range. */
@@ -64,7 +67,7 @@ describe('training monitoring', () => {
     trainerPort: 8443,
   });
 
-  test('scrapes both managers over HTTPS with the token, on their metrics ports', () => {
+  test('scrapes both managers over HTTPS on their metrics ports; a token only where it is checked', () => {
     expect(monitoring.targets.map((t) => t.id)).toEqual([
       TRAINING_JOBS.jobSet,
       TRAINING_JOBS.trainer,
@@ -72,11 +75,27 @@ describe('training monitoring', () => {
     for (const t of monitoring.targets) {
       expect(t.port).toEqual({ name: 'metrics', number: 8443 });
       expect(t.scheme).toBe('https');
-      expect(t.bearerToken).toBe(true);
-      expect(t.insecureTlsReason).toMatch(/in-cluster CA/);
       expect(t.meshed).toBeUndefined();
       expect(t.namespace.name).toBe('kubeflow-system');
     }
+    const [jobSet, trainer] = monitoring.targets;
+    // JobSet's manager authorizes each scrape; the Trainer's v2.2.0 has no such filter.
+    expect(jobSet.bearerToken).toBe(true);
+    expect(jobSet.insecureTlsReason).toMatch(/in-cluster CA/);
+    expect(trainer.bearerToken).toBeUndefined();
+    expect(trainer.insecureTlsReason).toMatch(/generates itself/);
+  });
+
+  test('the JobSet failure rate counts JobSets that ended in the window (one series each), per tenant', () => {
+    const expr = monitoring.alert('JobSetFailureRateHigh')?.expr ?? '';
+    expect(expr).toContain(
+      'count by (exported_namespace) (jobset_failed_total{job="jobset-controller-manager"} unless jobset_failed_total{job="jobset-controller-manager"} offset 1h)',
+    );
+    expect(expr).not.toContain('increase(');
+    expect(expr).toMatch(/> 0\.5 and .* >= 3$/);
+    expect(monitoring.alert('JobSetFailureRateHigh')?.summary).toContain(
+      '{{ $labels.exported_namespace }}',
+    );
   });
 
   test('alerts read only metrics the managers export, and say which', () => {
