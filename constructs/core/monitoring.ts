@@ -55,6 +55,14 @@ export interface ScrapeTarget {
    */
   readonly insecureTlsReason?: string;
   /**
+   * Verify the endpoint's certificate: against the CA in a Secret of the target's namespace
+   * (cert-manager writes `ca.crt` next to the serving key) and for the name it was issued to.
+   */
+  readonly tls?: {
+    readonly caSecret: { readonly name: string; readonly key: string };
+    readonly serverName: string;
+  };
+  /**
    * Prometheus sends its service account token (endpoints behind controller-runtime's
    * authentication filter or kube-rbac-proxy, which then make a TokenReview and a
    * SubjectAccessReview for `get` on the path; the cluster's Prometheus has that right in

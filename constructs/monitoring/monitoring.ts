@@ -249,6 +249,18 @@ export class PlatformMonitoring extends Construct implements IMonitoring {
             ),
           ]
         : []),
+      ...(target.tls && (scheme !== 'https' || target.insecureTlsReason !== undefined)
+        ? [
+            propProblem(
+              'tls',
+              target.insecureTlsReason !== undefined
+                ? 'verifies the certificate that insecureTlsReason says cannot be verified'
+                : 'is given for a plain HTTP endpoint',
+              undefined,
+              "Give one of them, with scheme: 'https'.",
+            ),
+          ]
+        : []),
       ...(target.meshed && (scheme === 'https' || target.bearerToken)
         ? [
             propProblem(
@@ -321,6 +333,14 @@ export class PlatformMonitoring extends Construct implements IMonitoring {
         scheme,
         ...(target.insecureTlsReason !== undefined
           ? { tlsConfig: { insecureSkipVerify: true } }
+          : {}),
+        ...(target.tls
+          ? {
+              tlsConfig: {
+                ca: { secret: { name: target.tls.caSecret.name, key: target.tls.caSecret.key } },
+                serverName: target.tls.serverName,
+              },
+            }
           : {}),
         ...(target.bearerToken
           ? {

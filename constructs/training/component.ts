@@ -10,7 +10,7 @@ import { TRAINER_API_VERSION } from '../trainer/crds';
 import { KubeflowTrainer } from '../trainer/kubeflow-trainer';
 import { TrainJob } from '../trainer/train-job';
 import { TRAINER_VERSION } from '../trainer/versions';
-import { JOBSET_PORTS } from '../jobset/names';
+import { JOBSET_NAMES, JOBSET_PORTS } from '../jobset/names';
 import { TRAINER_PORTS } from '../trainer/names';
 import { monitorTraining } from './monitoring';
 import {
@@ -74,6 +74,10 @@ export const trainingComponent = defineComponent({
         monitoring,
         namespace,
         jobSetPods: jobSet.podSelector,
+        jobSetTls: {
+          caSecret: { name: JOBSET_NAMES.metricsCertificateSecret, key: 'ca.crt' },
+          serverName: `${JOBSET_NAMES.metricsService}.${namespace.name}.svc`,
+        },
         trainerPods: trainer.podSelector,
         jobSetPort: JOBSET_PORTS.metrics,
         trainerPort: TRAINER_PORTS.metrics,

@@ -25,6 +25,11 @@ export interface TrainingMonitoringProps {
   readonly monitoring: IMonitoring;
   readonly namespace: INamespace;
   readonly jobSetPods: Readonly<Record<string, string>>;
+  /** The JobSet metrics certificate's Secret (with `ca.crt`) and the name it is issued to. */
+  readonly jobSetTls: {
+    readonly caSecret: { readonly name: string; readonly key: string };
+    readonly serverName: string;
+  };
   readonly trainerPods: Readonly<Record<string, string>>;
   /** The managers' metrics port (both serve HTTPS on 8443, container port `metrics`). */
   readonly jobSetPort: number;
@@ -60,8 +65,6 @@ function downAlert(name: string, job: string, what: string, deployment: string, 
 export function monitorTraining(scope: Construct, props: TrainingMonitoringProps): void {
   const { monitoring, namespace } = props;
   const ns = namespace.name;
-  const jobSetTls =
-    "JobSet's metrics certificate comes from the platform's in-cluster CA, which Prometheus does not hold";
   const trainerTls =
     "the Trainer's manager serves metrics with a certificate controller-runtime generates itself";
   monitoring.scrape(scope, {
@@ -71,7 +74,8 @@ export function monitorTraining(scope: Construct, props: TrainingMonitoringProps
     port: { name: 'metrics', number: props.jobSetPort },
     scheme: 'https',
     bearerToken: true,
-    insecureTlsReason: jobSetTls,
+    // The metrics certificate comes from the platform's in-cluster CA; its Secret holds the CA.
+    tls: props.jobSetTls,
     description: 'JobSet manager: JobSet outcomes and controller-runtime metrics',
   });
   monitoring.scrape(scope, {

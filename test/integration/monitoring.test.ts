@@ -141,6 +141,22 @@ describe('monitoring on (test/fixtures/config/valid/monitoring.yaml)', () => {
     expect(problems).toEqual([]);
   });
 
+  test("JobSet's metrics certificate is verified against the CA in its own Secret, for its Service name", () => {
+    const pm = objectsOfKind(objects, 'PodMonitor').find(
+      (m) => m.metadata.name === 'jobset-controller-manager',
+    ) as Obj;
+    const [ep] = pm.spec.podMetricsEndpoints as Obj[];
+    expect(ep.tlsConfig).toEqual({
+      ca: { secret: { name: 'jobset-metrics-server-cert', key: 'ca.crt' } },
+      serverName: 'jobset-controller-manager-metrics-service.kubeflow-system.svc',
+    });
+    const cert = objectsOfKind(objects, 'Certificate').find(
+      (c) => c.spec.secretName === 'jobset-metrics-server-cert',
+    ) as Obj;
+    expect(cert.metadata.namespace).toBe('kubeflow-system');
+    expect(cert.spec.dnsNames).toContain(ep.tlsConfig.serverName);
+  });
+
   test('meshed targets are read through the merged port, never by opening mTLS', () => {
     const merged = objectsOfKind(objects, 'PodMonitor').filter((m) =>
       (m.spec.podMetricsEndpoints as Obj[]).some((e) =>

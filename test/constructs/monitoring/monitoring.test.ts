@@ -202,6 +202,13 @@ describe('PlatformMonitoring', () => {
     expect(() =>
       m.scrape(chart, target(ns, { id: 'y', meshed: { workload }, bearerToken: true })),
     ).toThrow('`meshed` is read through the sidecar agent');
+    const tls = { caSecret: { name: 'c', key: 'ca.crt' }, serverName: 's.kubeflow.svc' };
+    expect(() => m.scrape(chart, target(ns, { id: 'z', tls }))).toThrow(
+      '`tls` is given for a plain HTTP endpoint',
+    );
+    expect(() =>
+      m.scrape(chart, target(ns, { id: 'w', scheme: 'https', tls, insecureTlsReason: 'r' })),
+    ).toThrow('`tls` verifies the certificate that insecureTlsReason says cannot be verified');
   });
 
   test('alerts: one PrometheusRule per group with severity and runbook_url', () => {

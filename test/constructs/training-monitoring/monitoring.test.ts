@@ -62,6 +62,10 @@ describe('training monitoring', () => {
     monitoring,
     namespace,
     jobSetPods: { 'app.kubernetes.io/name': 'jobset' },
+    jobSetTls: {
+      caSecret: { name: 'jobset-metrics-server-cert', key: 'ca.crt' },
+      serverName: 'jobset-controller-manager-metrics-service.kubeflow-system.svc',
+    },
     trainerPods: { 'app.kubernetes.io/name': 'trainer' },
     jobSetPort: 8443,
     trainerPort: 8443,
@@ -81,7 +85,12 @@ describe('training monitoring', () => {
     const [jobSet, trainer] = monitoring.targets;
     // JobSet's manager authorizes each scrape; the Trainer's v2.2.0 has no such filter.
     expect(jobSet.bearerToken).toBe(true);
-    expect(jobSet.insecureTlsReason).toMatch(/in-cluster CA/);
+    // Verified against the CA cert-manager writes next to the metrics certificate.
+    expect(jobSet.insecureTlsReason).toBeUndefined();
+    expect(jobSet.tls).toEqual({
+      caSecret: { name: 'jobset-metrics-server-cert', key: 'ca.crt' },
+      serverName: 'jobset-controller-manager-metrics-service.kubeflow-system.svc',
+    });
     expect(trainer.bearerToken).toBeUndefined();
     expect(trainer.insecureTlsReason).toMatch(/generates itself/);
   });
