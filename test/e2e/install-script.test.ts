@@ -144,12 +144,14 @@ describe('install.sh against a stand-in kubectl', () => {
     expect(record).toContain('--from-literal=environment=dev');
     expect(record).toContain('--from-literal=stepper=v2.0.0');
     expect(record).toMatch(/--from-literal=oauth2_proxy=v7\.\d+\.\d+/);
-    // Both sides of the pipe run at once, so they are recorded in either order.
+    // Both sides of the pipe run at once, so they are recorded in either order; pruning follows.
+    const at = calls.indexOf(record as string);
     expect(
       calls
-        .slice(-2)
+        .slice(at - 1, at + 2)
         .some((c) => c.includes('apply --server-side --field-manager=mlops-blueprint -f -')),
     ).toBe(true);
+    expect(calls.slice(at + 1).some((c) => c.includes('api-resources'))).toBe(true);
   });
 });
 
