@@ -1,6 +1,6 @@
 import { LAYERS, LayerInfo } from '../../constructs/core/layers';
 import { accessDiff, accessReport } from '../../stacks/access';
-import { PROTECTED_KINDS } from './inventory';
+import { PROTECTED_KINDS, TEMPLATE_HASH_ANNOTATION } from '../../stacks/protection';
 import {
   ComponentUpgrades,
   KubeObject,
@@ -43,15 +43,29 @@ export interface FieldChange {
   readonly lines?: readonly string[];
 }
 
-/** A change the API server rejects in place: the object must be deleted and created again. */
+/**
+ * A change the API server rejects in place: the object must be deleted and created again. Or a
+ * Job whose template hash changed, which `install.sh` deletes before the apply creates it again.
+ */
 export interface Recreate {
-  /** The immutable fields that differ. */
+  /** The immutable fields that differ (none for a Job re-created for its hash alone). */
   readonly fields: readonly string[];
-  /** What to do, in one sentence. */
+  /** What to do, or what happens, in one sentence. */
   readonly action: string;
-  /** Upgrade steps of the new render that delete the object before the apply. */
+  /**
+   * `install.sh` re-creates it by itself: a Job whose `TEMPLATE_HASH_ANNOTATION` differs from the
+   * previous output's (the GitOps tools re-create it too). Not blocking, and not disruptive: the
+   * platform's Jobs are idempotent setup Jobs that run again.
+   */
+  readonly recreatedByInstall?: boolean;
+  /** Upgrade steps of the new render that delete the object before the apply and will run. */
   readonly coveredBy: readonly string[];
-  /** No recorded step covers it: the apply fails until someone deletes the object. */
+  /**
+   * Upgrade steps that delete the object but will not run: the installed version of their
+   * component (the previous output's versions.md) is not older than the step's. With why.
+   */
+  readonly notRun?: readonly string[];
+  /** Nothing deletes it: the apply fails until someone deletes the object. */
   readonly blocking: boolean;
 }
 
@@ -96,8 +110,12 @@ export interface Plan {
     readonly added: number;
     readonly removed: number;
     readonly changed: number;
+    /** Objects to delete and re-create, by an upgrade step or by hand (Jobs install.sh re-creates aside). */
     readonly recreate: number;
+    /** Of `recreate`, those nothing deletes: the apply fails until someone does. */
     readonly blocking: number;
+    /** Jobs `install.sh` re-creates because their template hash changed; each runs again. */
+    readonly jobsRecreated: number;
     readonly protectedRemovals: number;
   };
 }
@@ -110,7 +128,11 @@ export const PLAN_EXIT = {
   INVALID: 1,
   /** Changes that apply in place. */
   CHANGES: 2,
-  /** Changes that need a delete and re-create, or remove objects a user must keep. */
+  /**
+   * Changes that need a delete and re-create (by an upgrade step or by hand), or remove objects a
+   * user must keep. A Job that install.sh re-creates for its template hash is not one: it re-runs
+   * an idempotent setup Job, so it counts as a change in place (2).
+   */
   DISRUPTIVE: 3,
   /** Usage error (sysexits EX_USAGE), apart from the codes above. */
   USAGE: 64,
@@ -177,13 +199,21 @@ function masked(kind: string, path: readonly string[]): boolean {
 
 /**
  * Credentials written inside text (a config file in a ConfigMap): the value after a
- * credential-like key and `:` or `=` is masked, e.g. `password: x` -> `password: (masked)`.
+ * credential-like key and `:` or `=` on the same line is masked, e.g. `password: x` ->
+ * `password: (masked)`. Only blanks and tabs may surround the separator: a key that opens a block
+ * (`staticPasswords:` and a list on the next lines) has no value of its own to mask.
  */
 const IN_TEXT =
-  /((?:passw(?:or)?d|passwd|secret|token|credential|api[-_]?key|private[-_]?key|hash)[\w.-]*["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,}]+)/gi;
+  /((?:passw(?:or)?d|passwd|secret|token|credential|api[-_]?key|private[-_]?key|hash)[\w.-]*["']?[ \t]*[:=][ \t]*)("[^"]*"|'[^']*'|[^\s,}]+)/gi;
+
+/**
+ * The password of a URL's userinfo (RFC 3986 section 3.2.1): `scheme://user:pass@host` ->
+ * `scheme://user:(masked)@host`. The user name stays visible.
+ */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:)([^\s/?#@]+)(@)/gi;
 
 export function maskText(text: string): string {
-  return text.replace(IN_TEXT, `$1${MASKED}`);
+  return text.replace(URL_PASSWORD, `$1${MASKED}$3`).replace(IN_TEXT, `$1${MASKED}`);
 }
 
 /** A value for display, with masked leaves (keys stay visible). */
@@ -345,7 +375,9 @@ export function diffObject(before: KubeObject, after: KubeObject): FieldChange[]
 //   backoffLimitPerIndex, successPolicy, managedBy and the pod template (scheduling directives
 //   of a suspended job aside) (pkg/apis/batch/validation, ValidateJobSpecUpdate).
 // - Service: clusterIP and clusterIPs once allocated, and the primary IP family
-//   (pkg/apis/core/validation, ValidateServiceUpdate).
+//   (pkg/apis/core/validation, ValidateServiceUpdate). A Service rendered without a clusterIP got
+//   one allocated on create, so a render that now sets one (`None` for a headless Service, or an
+//   address) is rejected too; an ExternalName Service has none allocated.
 // - PersistentVolumeClaim: spec except resources.requests and volumeAttributesClassName
 //   (ValidatePersistentVolumeClaimUpdate). PersistentVolume: its volume source, volumeMode and
 //   node affinity (ValidatePersistentVolumeUpdate); other spec fields we treat as mutable.
@@ -355,6 +387,8 @@ export function diffObject(before: KubeObject, after: KubeObject): FieldChange[]
 // - CustomResourceDefinition: spec.scope and spec.names.kind once established; group and
 //   names.plural make its name, so they are a different object here
 //   (staging/src/k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation).
+// - PriorityClass (scheduling.k8s.io): value and preemptionPolicy (pkg/apis/scheduling/validation,
+//   ValidatePriorityClassUpdate); preemptionPolicy defaults to PreemptLowerPriority.
 
 type Spec = Record<string, unknown>;
 
@@ -434,13 +468,15 @@ export function immutableChanges(before: KubeObject, after: KubeObject): string[
         ].map((f) => ['spec', f]),
       );
     case 'Service.': {
-      const was = (p: string) => at(before, 'spec', p);
+      const set = (v: unknown) =>
+        v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0);
+      // Without one in the render, the API server allocated one (ExternalName aside).
+      const allocated = at(before, 'spec', 'type') !== 'ExternalName';
       const out: string[] = [];
       for (const f of ['clusterIP', 'clusterIPs']) {
-        const old = was(f);
-        if (old !== undefined && old !== '' && differs(old, at(after, 'spec', f))) {
-          out.push(`/spec/${f}`);
-        }
+        const old = at(before, 'spec', f);
+        const now = at(after, 'spec', f);
+        if (set(old) ? differs(old, now) : allocated && set(now)) out.push(`/spec/${f}`);
       }
       const families = (o: KubeObject) =>
         (at(o, 'spec', 'ipFamilies') as unknown[] | undefined)?.[0];
@@ -483,6 +519,13 @@ export function immutableChanges(before: KubeObject, after: KubeObject): string[
         ['spec', 'scope'],
         ['spec', 'names', 'kind'],
       ]);
+    case 'PriorityClass.scheduling.k8s.io': {
+      const policy = (o: KubeObject) => at(o, 'preemptionPolicy') ?? 'PreemptLowerPriority';
+      return [
+        ...pathsThatDiffer(before, after, [['value']]),
+        ...(policy(before) !== policy(after) ? ['/preemptionPolicy'] : []),
+      ];
+    }
     default:
       return [];
   }
@@ -509,6 +552,8 @@ function recreateAction(o: KubeObject): string {
       return `delete it (kubectl delete ${ref}) before the apply, then restart the pods that read it`;
     case 'CustomResourceDefinition':
       return `cannot change in place: deleting it (kubectl delete ${ref}) deletes every resource of it; export them first`;
+    case 'PriorityClass':
+      return `delete it (kubectl delete ${ref}) before the apply; running pods keep their priority, and pods that name it are refused until the apply creates it again`;
     default:
       return `delete it (kubectl delete ${ref}) before the apply; its pods are replaced`;
   }
@@ -541,13 +586,133 @@ function refersTo(
   return rest.length === 0 || rest.join('.') === apiGroup(o.apiVersion);
 }
 
-function coveringSteps(upgrades: readonly ComponentUpgrades[], o: KubeObject): string[] {
-  return upgrades.flatMap((u) =>
-    u.steps
-      .filter((s) => (s.deleteBeforeApply ?? []).some((r) => refersTo(r, o)))
-      .map((s) => `${u.component} ${s.version}: ${s.description}`),
-  );
+// ---------------------------------------------------------------------------------------------
+// Upgrade steps: which run
+
+/** GNU `sort -V`'s order of one character: `~` first, then end of text, letters, the rest. */
+function charOrder(c: string | undefined): number {
+  if (c === undefined || isDigit(c)) return 0;
+  if (/[A-Za-z]/.test(c)) return c.charCodeAt(0);
+  if (c === '~') return -1;
+  return c.charCodeAt(0) + 256;
 }
+
+function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c >= '0' && c <= '9';
+}
+
+/**
+ * Debian's version comparison, which gnulib's filevercmp (behind `sort -V`) runs: runs of
+ * non-digits compared by `charOrder`, runs of digits as numbers.
+ */
+function verrevcmp(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    while ((i < a.length && !isDigit(a[i])) || (j < b.length && !isDigit(b[j]))) {
+      const d = charOrder(a[i]) - charOrder(b[j]);
+      if (d !== 0) return d;
+      i++;
+      j++;
+    }
+    while (a[i] === '0') i++;
+    while (b[j] === '0') j++;
+    let first = 0;
+    while (isDigit(a[i]) && isDigit(b[j])) {
+      if (first === 0) first = a.charCodeAt(i) - b.charCodeAt(j);
+      i++;
+      j++;
+    }
+    if (isDigit(a[i])) return 1;
+    if (isDigit(b[j])) return -1;
+    if (first !== 0) return first;
+  }
+  return 0;
+}
+
+/** A file-name suffix that `sort -V` compares last (`.tar.gz`). */
+const VERSION_SUFFIX = /(?:\.[A-Za-z~][A-Za-z0-9~]*)*$/;
+
+/** `sort -V` order of two versions (GNU coreutils, filevercmp, then byte order). */
+export function compareVersions(a: string, b: string): number {
+  if (a === b) return 0;
+  const prefix = (v: string) => v.slice(0, v.length - (VERSION_SUFFIX.exec(v)?.[0].length ?? 0));
+  const d = verrevcmp(prefix(a), prefix(b)) || verrevcmp(a, b);
+  return d !== 0 ? d : byText(a, b);
+}
+
+/**
+ * `install.sh`'s `older_than`: whether the installed version is older than a step's, ignoring a
+ * leading `v`. An unknown installed version is older (an install from before the record; on a
+ * fresh install the deletions find nothing).
+ */
+export function olderThan(installed: string | undefined, version: string): boolean {
+  if (installed === undefined || installed === '') return true;
+  const a = installed.replace(/^v/, '');
+  const b = version.replace(/^v/, '');
+  return a !== b && compareVersions(a, b) < 0;
+}
+
+/**
+ * The version of each component as `install.sh` recorded it, read from the previous output's
+ * versions.md. `install.sh` records a component's first declared version (`ComponentUpgrades`);
+ * versions.md lists it under its project's name. The new render tells which row that is: each
+ * component's version is matched with the next row of the new render's versions holding it (rows
+ * are in component order). A component that the previous output did not list is unknown.
+ */
+export function installedVersions(
+  rendered: Pick<RenderedPlatform, 'versions' | 'upgrades'>,
+  previous: ReadonlyMap<string, string> | undefined,
+): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  const rows = rendered.versions.map((v) => ({
+    key: 'project' in v ? v.project : v.name,
+    version: v.version,
+  }));
+  let next = 0;
+  for (const u of rendered.upgrades) {
+    const at = rows.findIndex((r, i) => i >= next && r.version === u.version);
+    if (at >= 0) next = at + 1;
+    out.set(u.component, at >= 0 ? previous?.get(rows[at].key) : undefined);
+  }
+  return out;
+}
+
+/** The upgrade steps whose `deleteBeforeApply` names `o`: those that run, and those that do not. */
+function deletingSteps(
+  upgrades: readonly ComponentUpgrades[],
+  installed: ReadonlyMap<string, string | undefined>,
+  o: KubeObject,
+): { coveredBy: string[]; notRun: string[] } {
+  const coveredBy: string[] = [];
+  const notRun: string[] = [];
+  for (const u of upgrades) {
+    for (const s of u.steps) {
+      if (!(s.deleteBeforeApply ?? []).some((r) => refersTo(r, o))) continue;
+      const was = installed.get(u.component);
+      if (olderThan(was, s.version))
+        coveredBy.push(`${u.component} ${s.version}: ${s.description}`);
+      else {
+        notRun.push(
+          `${u.component} ${s.version} runs only for an install older than ${s.version} (installed: ${was ?? ''})`,
+        );
+      }
+    }
+  }
+  return { coveredBy, notRun };
+}
+
+/**
+ * Whether `install.sh` deletes the Job before the apply: its template hash differs from the live
+ * Job's, which is the previous output's (none on a Job from before the hash).
+ */
+function jobRecreatedByInstall(before: KubeObject, after: KubeObject): boolean {
+  if (after.kind !== 'Job' || apiGroup(after.apiVersion) !== 'batch') return false;
+  const hash = after.metadata.annotations?.[TEMPLATE_HASH_ANNOTATION];
+  return hash !== undefined && hash !== before.metadata.annotations?.[TEMPLATE_HASH_ANNOTATION];
+}
+
+const JOB_RECREATED = 're-created by install.sh (template hash changed)';
 
 // ---------------------------------------------------------------------------------------------
 // Removals a user must keep
@@ -657,6 +822,10 @@ export function plan(previous: PreviousOutput, next: NextRender): Plan {
     if (!l) layers.set(id, (l = { added: [], removed: [], changed: [] }));
     return l;
   };
+  const wasVersions = previous.versionsMarkdown
+    ? parseVersions(previous.versionsMarkdown)
+    : undefined;
+  const installed = installedVersions(rendered, wasVersions);
   for (const [label, now] of after) {
     const was = before.get(label);
     if (!was) {
@@ -670,12 +839,21 @@ export function plan(previous: PreviousOutput, next: NextRender): Plan {
     if (fields.length === 0) continue;
     const immutable = immutableChanges(was.object, now.object);
     let recreate: Recreate | undefined;
-    if (immutable.length > 0) {
-      const coveredBy = coveringSteps(rendered.upgrades, now.object);
+    if (jobRecreatedByInstall(was.object, now.object)) {
+      recreate = {
+        fields: immutable,
+        action: `${JOB_RECREATED}: it runs again`,
+        recreatedByInstall: true,
+        coveredBy: [],
+        blocking: false,
+      };
+    } else if (immutable.length > 0) {
+      const { coveredBy, notRun } = deletingSteps(rendered.upgrades, installed, now.object);
       recreate = {
         fields: immutable,
         action: recreateAction(now.object),
         coveredBy,
+        ...(notRun.length > 0 ? { notRun } : {}),
         blocking: coveredBy.length === 0,
       };
     }
@@ -713,9 +891,6 @@ export function plan(previous: PreviousOutput, next: NextRender): Plan {
   }
 
   let versions: VersionChange[] | undefined;
-  const wasVersions = previous.versionsMarkdown
-    ? parseVersions(previous.versionsMarkdown)
-    : undefined;
   const nowVersions = next.versionsMarkdown ? parseVersions(next.versionsMarkdown) : undefined;
   if (wasVersions && nowVersions) {
     versions = [...new Set([...wasVersions.keys(), ...nowVersions.keys()])]
@@ -729,7 +904,7 @@ export function plan(previous: PreviousOutput, next: NextRender): Plan {
   }
 
   const all = ordered.flatMap((l) => l.changed);
-  const recreates = all.filter((c) => c.recreate);
+  const recreates = all.filter((c) => c.recreate && !c.recreate.recreatedByInstall);
   return {
     environment: rendered.environment,
     ...(previous.environment !== undefined ? { previousEnvironment: previous.environment } : {}),
@@ -743,6 +918,7 @@ export function plan(previous: PreviousOutput, next: NextRender): Plan {
       changed: all.length,
       recreate: recreates.length,
       blocking: recreates.filter((c) => c.recreate?.blocking).length,
+      jobsRecreated: all.filter((c) => c.recreate?.recreatedByInstall).length,
       protectedRemovals: ordered.reduce(
         (n, l) => n + l.removed.filter((r) => r.protected).length,
         0,
@@ -783,6 +959,7 @@ export function planText(p: Plan): string {
           `Delete and re-create: ${s.recreate} (${s.blocking} not covered by an upgrade step: the apply fails until they are deleted).`,
         ]
       : []),
+    ...(s.jobsRecreated > 0 ? [`Jobs ${JOB_RECREATED}: ${s.jobsRecreated}; each runs again.`] : []),
     ...(s.protectedRemovals > 0
       ? [`Removed objects a user must keep: ${s.protectedRemovals}.`]
       : []),
@@ -795,12 +972,22 @@ export function planText(p: Plan): string {
       for (const f of c.fields) lines.push(...fieldLines(f));
       if (c.recreate) {
         const r = c.recreate;
-        lines.push(
-          `    ! immutable: ${r.fields.join(', ')}; needs delete and re-create: ${r.action}`,
-          ...(r.blocking
-            ? ['    ! BLOCKING: no upgrade step of the new release deletes it']
-            : r.coveredBy.map((step) => `    ! covered by upgrade step ${step}`)),
-        );
+        const immutable = r.fields.length > 0 ? `immutable: ${r.fields.join(', ')}; ` : '';
+        if (r.recreatedByInstall) lines.push(`    ! ${immutable}${r.action}`);
+        else {
+          lines.push(
+            `    ! ${immutable}needs delete and re-create: ${r.action}`,
+            ...r.coveredBy.map((step) => `    ! covered by upgrade step ${step}`),
+            ...(r.notRun ?? []).map((step) => `    ! not covered: upgrade step ${step}`),
+            ...(r.blocking
+              ? [
+                  r.notRun
+                    ? '    ! BLOCKING: no upgrade step of the new release that runs for this install deletes it'
+                    : '    ! BLOCKING: no upgrade step of the new release deletes it',
+                ]
+              : []),
+          );
+        }
       }
     }
     for (const r of l.removed) {

@@ -1,12 +1,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as yaml from 'yaml';
 import { main } from '../../../apps/cdk8s/plan-cli';
 import {
   MASKED,
   PLAN_EXIT,
   PreviousOutput,
+  compareVersions,
   diffObject,
+  installedVersions,
+  maskText,
+  olderThan,
+  parseVersions,
   plan,
   planExitCode,
   planText,
@@ -14,8 +20,16 @@ import {
 } from '../../../apps/cdk8s/plan';
 import { outputFiles, writeOutput } from '../../../apps/cdk8s/output';
 import { readEnvironmentFile, renderEnvironment } from '../../../apps/cdk8s/synth';
-import { KubeObject } from '../../../stacks/render';
-import { ComponentUpgrades } from '../../../stacks/render';
+import { ComponentVersion } from '../../../constructs/core/release-set';
+import { TEMPLATE_HASH_ANNOTATION, withLifecycleAnnotations } from '../../../stacks/protection';
+import { ComponentUpgrades, KubeObject, RenderedPlatform } from '../../../stacks/render';
+import { versionsDoc } from '../../../apps/cdk8s/versions-doc';
+
+// Counts the YAML parses (calls through to the real parser).
+jest.mock('yaml', () => {
+  const actual = jest.requireActual<typeof import('yaml')>('yaml');
+  return { ...actual, parseAllDocuments: jest.fn(actual.parseAllDocuments) };
+});
 
 const FIXTURES = path.join(__dirname, '../../fixtures/plan');
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -33,10 +47,11 @@ function run(args: string[]) {
 
 /** The installed release: base.yaml rendered and written by the real writer. */
 let previousDir: string;
+let baseRendered: RenderedPlatform;
 beforeAll(() => {
   previousDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-plan-')), 'plan');
-  const rendered = renderEnvironment(readEnvironmentFile(fixture('base.yaml')), 'base.yaml');
-  writeOutput(previousDir, outputFiles(rendered), { environment: rendered.environment });
+  baseRendered = renderEnvironment(readEnvironmentFile(fixture('base.yaml')), 'base.yaml');
+  writeOutput(previousDir, outputFiles(baseRendered), { environment: baseRendered.environment });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -112,9 +127,9 @@ Objects: 0 added, 2 changed, 35 removed.
 Removed objects a user must keep: 3.
 
 01-crds:
-  - CustomResourceDefinition.apiextensions.k8s.io experiments.kubeflow.org  (PROTECTED, install.sh keeps it without --prune-protected: deleting a CRD deletes every object of its kind (the Profile CRD: every tenant))
-  - CustomResourceDefinition.apiextensions.k8s.io suggestions.kubeflow.org  (PROTECTED, install.sh keeps it without --prune-protected: deleting a CRD deletes every object of its kind (the Profile CRD: every tenant))
-  - CustomResourceDefinition.apiextensions.k8s.io trials.kubeflow.org  (PROTECTED, install.sh keeps it without --prune-protected: deleting a CRD deletes every object of its kind (the Profile CRD: every tenant))
+  - CustomResourceDefinition.apiextensions.k8s.io experiments.kubeflow.org  (PROTECTED, install.sh keeps it without --prune-protected: deleting a CRD deletes every object of its kind)
+  - CustomResourceDefinition.apiextensions.k8s.io suggestions.kubeflow.org  (PROTECTED, install.sh keeps it without --prune-protected: deleting a CRD deletes every object of its kind)
+  - CustomResourceDefinition.apiextensions.k8s.io trials.kubeflow.org  (PROTECTED, install.sh keeps it without --prune-protected: deleting a CRD deletes every object of its kind)
 
 02-namespaces:
   - NetworkPolicy.networking.k8s.io kubeflow/allow-katib-controller
@@ -230,6 +245,34 @@ describe('plan against a previous synth output', () => {
     expect(r.code).toBe(code);
   });
 
+  test('the previous directory is read once: each layer file is parsed once', () => {
+    const parse = jest.mocked(yaml.parseAllDocuments);
+    parse.mockClear();
+    const r = run(['--previous', previousDir, '--config', fixture('base.yaml')]);
+    expect(r.code).toBe(PLAN_EXIT.NO_CHANGES);
+    const layerFiles = fs
+      .readdirSync(previousDir)
+      .filter((f) => f.endsWith('.k8s.yaml'))
+      .map((f) => fs.readFileSync(path.join(previousDir, f), 'utf8'));
+    expect(layerFiles.length).toBeGreaterThan(3);
+    const parsed = parse.mock.calls.map(([text]) => text);
+    // Once each; the new render is compared as objects, never written and parsed back.
+    expect(layerFiles.map((text) => parsed.filter((t) => t === text).length)).toEqual(
+      layerFiles.map(() => 1),
+    );
+  });
+
+  test('installed versions: each component is found under its row of versions.md', () => {
+    const installed = installedVersions(baseRendered, parseVersions(versionsDoc(baseRendered)));
+    expect(baseRendered.upgrades.length).toBeGreaterThan(3);
+    for (const u of baseRendered.upgrades) {
+      expect([u.component, installed.get(u.component)]).toEqual([u.component, u.version]);
+    }
+    // Without a previous versions.md every component is unknown: every step runs.
+    const unknown = installedVersions(baseRendered, undefined);
+    expect([...unknown.values()].every((v) => v === undefined)).toBe(true);
+  });
+
   test('--format json carries the same plan and the exit code', () => {
     const r = run(['-p', previousDir, '-c', fixture('role-change.yaml'), '--format', 'json']);
     expect(r.code).toBe(PLAN_EXIT.CHANGES);
@@ -246,6 +289,7 @@ describe('plan against a previous synth output', () => {
       changed: 0,
       recreate: 0,
       blocking: 0,
+      jobsRecreated: 0,
       protectedRemovals: 0,
     });
     expect(json.layers.map((l) => l.id)).toEqual(['08-tenants']);
@@ -322,17 +366,26 @@ const LAYER = '06-platform-controllers';
 function planOf(
   before: KubeObject[],
   after: KubeObject[],
-  extra: { images?: [string[], string[]]; upgrades?: ComponentUpgrades[] } = {},
+  extra: {
+    images?: [string[], string[]];
+    upgrades?: ComponentUpgrades[];
+    versions?: ComponentVersion[];
+    previousVersionsMarkdown?: string;
+  } = {},
 ) {
   const previous: PreviousOutput = {
     environment: 'test',
     layers: [{ id: LAYER, objects: before }],
     ...(extra.images ? { images: extra.images[0] } : {}),
+    ...(extra.previousVersionsMarkdown !== undefined
+      ? { versionsMarkdown: extra.previousVersionsMarkdown }
+      : {}),
   };
   const rendered = {
     ...renderedFromObjects('test', [{ id: LAYER, objects: after }]),
     images: extra.images?.[1] ?? [],
     upgrades: extra.upgrades ?? [],
+    versions: extra.versions ?? [],
   };
   return plan(previous, { rendered });
 }
@@ -430,6 +483,240 @@ describe('the comparison', () => {
     );
     expect(p.summary).toMatchObject({ recreate: 2, blocking: 1 });
     expect(planExitCode(p)).toBe(PLAN_EXIT.DISRUPTIVE);
+  });
+
+  test('an upgrade step covers a change only when install.sh runs it (older installed version)', () => {
+    const before = [deployment('kubeflow', 'profiles-deployment', 'p:1', { app: 'profiles' })];
+    const after = [
+      deployment('kubeflow', 'profiles-deployment', 'p:2', { 'app.kubernetes.io/name': 'p' }),
+    ];
+    const upgrades: ComponentUpgrades[] = [
+      {
+        component: 'kubeflow-dashboard',
+        version: 'v2.0.0',
+        steps: [
+          {
+            version: 'v2.0.0',
+            description: 'replace the profile controller Deployment (new selector)',
+            deleteBeforeApply: [
+              { resource: 'deployment', namespace: 'kubeflow', name: 'profiles-deployment' },
+            ],
+          },
+        ],
+      },
+    ];
+    // install.sh records the component's version; versions.md lists it under its project.
+    const versions: ComponentVersion[] = [{ project: 'dashboard', version: 'v2.0.0' }];
+    const installed = (version: string) =>
+      [
+        '# Versions of the "test" environment',
+        '',
+        '| component | deploys | release set | status |',
+        '| --- | --- | --- | --- |',
+        `| dashboard (kubeflow/dashboard) | \`${version}\` | \`v2.0.0\` | as in the set |`,
+        '',
+      ].join('\n');
+    const recreateOf = (previousVersionsMarkdown?: string) =>
+      planOf(before, after, {
+        upgrades,
+        versions,
+        ...(previousVersionsMarkdown !== undefined ? { previousVersionsMarkdown } : {}),
+      });
+
+    // Installed v1.10.0: `older_than v1.10.0 v2.0.0` holds, the step deletes it first.
+    const older = recreateOf(installed('v1.10.0'));
+    expect(older.layers[0].changed[0].recreate).toMatchObject({
+      coveredBy: [
+        'kubeflow-dashboard v2.0.0: replace the profile controller Deployment (new selector)',
+      ],
+      blocking: false,
+    });
+    expect(older.summary).toMatchObject({ recreate: 1, blocking: 0 });
+    // Unknown (no versions.md before): the step runs, as install.sh runs it.
+    expect(recreateOf().layers[0].changed[0].recreate?.blocking).toBe(false);
+
+    // Installed v2.0.0 already (a selector changed again later): the step does not run.
+    const same = recreateOf(installed('v2.0.0'));
+    expect(same.summary).toMatchObject({ recreate: 1, blocking: 1 });
+    expect(planExitCode(same)).toBe(PLAN_EXIT.DISRUPTIVE);
+    expect(
+      planText(same)
+        .split('\n')
+        .filter((l) => l.startsWith('    !')),
+    ).toEqual([
+      '    ! immutable: /spec/selector; needs delete and re-create: delete it (kubectl delete deployment.apps -n kubeflow profiles-deployment) before the apply; its pods are replaced',
+      '    ! not covered: upgrade step kubeflow-dashboard v2.0.0 runs only for an install older than v2.0.0 (installed: v2.0.0)',
+      '    ! BLOCKING: no upgrade step of the new release that runs for this install deletes it',
+    ]);
+    // Newer than the step (v2.1.0 installed, sort -V: 2.1.0 after 2.0.0): blocking too.
+    expect(recreateOf(installed('v2.1.0')).summary.blocking).toBe(1);
+  });
+
+  test('versions compare as sort -V does, and older_than as install.sh does', () => {
+    // The order GNU `sort -V` (coreutils 9) prints for these lines.
+    const sorted = [
+      '0.9.10',
+      '0.11.0',
+      '1.2.3',
+      '1.2.3a',
+      '1.2.3.4',
+      '1.9.0',
+      '1.10.0',
+      '2.0',
+      '2.0.0~rc1',
+      '2.0.0',
+      '2.0.0-rc1',
+      'RELEASE.2024-12-18T13-15-44Z',
+      'RELEASE.2025-09-07T16-13-09Z',
+    ];
+    expect([...sorted].reverse().sort(compareVersions)).toEqual(sorted);
+    expect(olderThan('v1.10.0', 'v2.0.0')).toBe(true);
+    expect(olderThan('v1.9.0', '1.10.0')).toBe(true);
+    expect(olderThan('v2.0.0', '2.0.0')).toBe(false);
+    expect(olderThan('v2.1.0', 'v2.0.0')).toBe(false);
+    expect(olderThan(undefined, 'v2.0.0')).toBe(true);
+    expect(olderThan('', 'v2.0.0')).toBe(true);
+  });
+
+  test('a Job whose template changed is re-created by install.sh: not blocking, exit 2', () => {
+    const job = (image: string, completions?: number): KubeObject =>
+      withLifecycleAnnotations(
+        obj('batch/v1', 'Job', {
+          spec: {
+            ...(completions !== undefined ? { completions } : {}),
+            template: { spec: { containers: [{ name: 'j', image }], restartPolicy: 'Never' } },
+          },
+        }),
+      );
+    const before = job('gen:1');
+    const after = job('gen:2');
+    const hash = (o: KubeObject) => o.metadata.annotations?.[TEMPLATE_HASH_ANNOTATION] ?? '';
+    expect(hash(before)).not.toBe(hash(after));
+    const p = planOf([before], [after]);
+    expect(p.layers[0].changed[0].recreate).toEqual({
+      fields: ['/spec/template'],
+      action: 're-created by install.sh (template hash changed): it runs again',
+      recreatedByInstall: true,
+      coveredBy: [],
+      blocking: false,
+    });
+    expect(p.summary).toMatchObject({ changed: 1, recreate: 0, blocking: 0, jobsRecreated: 1 });
+    expect(planExitCode(p)).toBe(PLAN_EXIT.CHANGES);
+    const text = planText(p);
+    expect(text).toContain(
+      'Jobs re-created by install.sh (template hash changed): 1; each runs again.',
+    );
+    expect(text).toContain(
+      '    ! immutable: /spec/template; re-created by install.sh (template hash changed): it runs again',
+    );
+    expect(text).not.toContain('BLOCKING');
+    expect(text).not.toContain('Delete and re-create');
+
+    // A Job of a release before the hash: install.sh finds no hash on the live Job, re-creates it.
+    const unhashed: KubeObject = {
+      ...before,
+      metadata: { name: 'o', namespace: 'ns' },
+    };
+    expect(planOf([unhashed], [before]).summary).toMatchObject({ jobsRecreated: 1, recreate: 0 });
+
+    // Another immutable field with the same template: the hash is the same, install.sh leaves it.
+    const more = planOf([job('gen:1', 1)], [job('gen:1', 2)]);
+    expect(more.layers[0].changed[0].recreate).toMatchObject({
+      fields: ['/spec/completions'],
+      blocking: true,
+    });
+    expect(more.summary).toMatchObject({ recreate: 1, blocking: 1, jobsRecreated: 0 });
+    expect(planExitCode(more)).toBe(PLAN_EXIT.DISRUPTIVE);
+  });
+
+  test('Service clusterIP and PriorityClass value and preemptionPolicy are immutable', () => {
+    const svc = (spec: Record<string, unknown>) => obj('v1', 'Service', { spec });
+    const pc = (fields: Record<string, unknown>) =>
+      obj('scheduling.k8s.io/v1', 'PriorityClass', fields, 'platform-critical', '');
+    const cases: { before: KubeObject; after: KubeObject; fields: string[] }[] = [
+      // Rendered without one, the live Service has an allocated address: headless is refused.
+      {
+        before: svc({ ports: [{ port: 80 }] }),
+        after: svc({ clusterIP: 'None', ports: [{ port: 80 }] }),
+        fields: ['/spec/clusterIP'],
+      },
+      {
+        before: svc({ ports: [{ port: 80 }] }),
+        after: svc({ clusterIP: 'None', clusterIPs: ['None'], ports: [{ port: 80 }] }),
+        fields: ['/spec/clusterIP', '/spec/clusterIPs'],
+      },
+      // An ExternalName Service has no address allocated.
+      {
+        before: svc({ type: 'ExternalName', externalName: 'a.example.com' }),
+        after: svc({ clusterIP: 'None', ports: [{ port: 80 }] }),
+        fields: [],
+      },
+      { before: pc({ value: 1000 }), after: pc({ value: 2000 }), fields: ['/value'] },
+      {
+        before: pc({ value: 1000 }),
+        after: pc({ value: 1000, preemptionPolicy: 'Never' }),
+        fields: ['/preemptionPolicy'],
+      },
+      // The default written out is no change; the description is mutable.
+      {
+        before: pc({ value: 1000 }),
+        after: pc({ value: 1000, preemptionPolicy: 'PreemptLowerPriority', description: 'x' }),
+        fields: [],
+      },
+    ];
+    for (const c of cases) {
+      const change = planOf([c.before], [c.after]).layers[0].changed[0];
+      expect([c.after, change.recreate?.fields ?? []]).toEqual([c.after, c.fields]);
+    }
+    const p = planOf([pc({ value: 1000 })], [pc({ value: 2000 })]);
+    expect(p.layers[0].changed[0].recreate?.action).toBe(
+      'delete it (kubectl delete priorityclass.scheduling.k8s.io platform-critical) before the apply; running pods keep their priority, and pods that name it are refused until the apply creates it again',
+    );
+    expect(planExitCode(p)).toBe(PLAN_EXIT.DISRUPTIVE);
+  });
+
+  test('masking in text stays on its line, and URL passwords are masked', () => {
+    // A key that opens a block has no value: the list item on the next line stays readable.
+    const dex = [
+      'staticPasswords:',
+      '- email: admin@example.com',
+      '  hash: "$2y$10$abcdefghijklmnopqrstuv"',
+      '  username: admin',
+    ].join('\n');
+    expect(maskText(dex)).toBe(
+      [
+        'staticPasswords:',
+        '- email: admin@example.com',
+        `  hash: ${MASKED}`,
+        '  username: admin',
+      ].join('\n'),
+    );
+    expect(maskText('url: postgres://mlflow:s3cr3t@db.kubeflow:5432/mlflow?sslmode=require')).toBe(
+      `url: postgres://mlflow:${MASKED}@db.kubeflow:5432/mlflow?sslmode=require`,
+    );
+    expect(maskText('s3://bucket/path and https://example.com:8443/x')).toBe(
+      's3://bucket/path and https://example.com:8443/x',
+    );
+    // In a field diff: an env var holding a URL with a password.
+    const env = (url: string): KubeObject =>
+      obj('apps/v1', 'Deployment', {
+        spec: {
+          template: {
+            spec: {
+              containers: [{ name: 'm', image: 'i', env: [{ name: 'DB_URL', value: url }] }],
+            },
+          },
+        },
+      });
+    expect(
+      diffObject(env('mysql://root:old@mysql:3306/a'), env('mysql://root:new@mysql:3306/b')),
+    ).toEqual([
+      {
+        path: '/spec/template/spec/containers[name=m]/env[name=DB_URL]/value',
+        before: `"mysql://root:${MASKED}@mysql:3306/a"`,
+        after: `"mysql://root:${MASKED}@mysql:3306/b"`,
+      },
+    ]);
   });
 
   test('Secret values and credential-like keys are masked; only the key shows', () => {
