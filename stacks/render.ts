@@ -11,6 +11,7 @@ import {
   SecretPrerequisite,
 } from '../constructs/core/prerequisites';
 import { AppliedOverride, MlopsPlatform } from './platform';
+import { withLifecycleAnnotations } from './protection';
 
 /** A Kubernetes object as plain JSON. */
 export interface KubeObject {
@@ -85,7 +86,7 @@ export function renderPlatform(platform: MlopsPlatform): RenderedPlatform {
     objects: chart.node
       .findAll()
       .filter((c): c is ApiObject => c instanceof ApiObject)
-      .map((o) => o.toJson() as KubeObject),
+      .map((o) => withLifecycleAnnotations(o.toJson() as KubeObject)),
   }));
   const images = new Set(BillOfMaterials.of(platform).images());
   for (const l of layers) for (const o of l.objects) podImages(o).forEach((i) => images.add(i));

@@ -2,6 +2,7 @@ import { ReadinessCheck } from '../../constructs/core/component';
 import { Layer } from '../../constructs/core/layers';
 import { KubeObject, RenderedPlatform } from '../../stacks/render';
 import { OPTIONS, PRUNE_RUN, pruneLines } from './inventory';
+import { TEMPLATE_HASH_ANNOTATION } from '../../stacks/protection';
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 const WEBHOOK_KINDS = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
@@ -145,6 +146,35 @@ const UPGRADE_HELPERS = [
 ];
 
 /**
+ * A Job's pod template cannot be changed: a Job whose template hash (on the Job since the hash was
+ * introduced) differs from the one rendered is deleted before its layer is applied, and the apply
+ * creates it again. The platform's Jobs are idempotent (generators keep existing Secrets,
+ * migrations go to the schema's head), so running one again is safe.
+ */
+const RECREATE_JOB = [
+  'recreate_job() {',
+  '  local live',
+  `  live=$(kc -n "$1" get job "$2" --ignore-not-found -o "jsonpath={.metadata.name} {.metadata.annotations.${TEMPLATE_HASH_ANNOTATION.replace(/\./g, '\\.')}}")`,
+  '  [ -n "$live" ] || return 0',
+  '  if [ "${live#* }" != "$3" ]; then',
+  '    echo "    job $1/$2: its pod template changed; deleting it so that the apply runs it again"',
+  '    kc -n "$1" delete job "$2" --wait=true',
+  '  fi',
+  '}',
+  '',
+];
+
+/** The `recreate_job` lines of a layer's Jobs, before its apply. */
+function recreateJobs(objects: readonly KubeObject[]): string[] {
+  return objects
+    .filter((o) => o.kind === 'Job' && o.metadata.annotations?.[TEMPLATE_HASH_ANNOTATION])
+    .map(
+      (o) =>
+        `recreate_job ${o.metadata.namespace ?? 'default'} ${o.metadata.name} ${o.metadata.annotations?.[TEMPLATE_HASH_ANNOTATION] ?? ''}`,
+    );
+}
+
+/**
  * What the cluster must already have because a component it runs owns it: each missing one stops
  * the script before anything is applied.
  */
@@ -230,6 +260,7 @@ export function installScript(rendered: RenderedPlatform): string {
       ? WAIT_FOR_CA
       : []),
     ...UPGRADE_HELPERS,
+    ...(layers.some((l) => recreateJobs(l.objects).length > 0) ? RECREATE_JOB : []),
     ...crdChecks,
     ...namespaceChecks,
     ...meshChecks,
@@ -238,6 +269,7 @@ export function installScript(rendered: RenderedPlatform): string {
     ...upgradeLines(rendered, 'before'),
     ...layers.flatMap((l) => [
       `echo "==> ${l.info.id}: ${l.info.description}"`,
+      ...recreateJobs(l.objects),
       `kc apply --server-side --field-manager=mlops-blueprint -f ${l.info.id}.k8s.yaml`,
       ...waitsFor(l.objects, rendered.readiness),
       '',

@@ -1,5 +1,6 @@
 import { MANAGED_BY, PART_OF } from '../../constructs/core/labels';
 import { KubeObject, RenderedPlatform } from '../../stacks/render';
+import { PROTECTED_KINDS } from '../../stacks/protection';
 
 /**
  * Pruning in `install.sh`: after every layer is applied, objects that carry the platform's labels
@@ -22,21 +23,10 @@ export const FIELD_MANAGER = MANAGED_BY;
 export const KEEP_ANNOTATION = 'mlops-blueprint.dev/prune';
 
 /**
- * Kinds pruned only with `--prune-protected`, as kubectl names them (`Kind.group`; `Kind` in the
- * core group), with why: deleting one loses data or takes other objects with it.
+ * Kinds pruned only with `--prune-protected` (`Kind.group`; `Kind` in the core group): the
+ * platform's, in stacks/protection.ts, which plan and the GitOps output use too.
  */
-export const PROTECTED_KINDS: readonly { readonly type: string; readonly reason: string }[] = [
-  {
-    type: 'CustomResourceDefinition.apiextensions.k8s.io',
-    reason: 'deleting a CRD deletes every object of its kind (the Profile CRD: every tenant)',
-  },
-  { type: 'Profile.kubeflow.org', reason: "a tenant's namespace is owned by its Profile" },
-  { type: 'Namespace', reason: 'deleting a namespace deletes everything in it' },
-  { type: 'PersistentVolumeClaim', reason: 'data' },
-  { type: 'PersistentVolume', reason: 'data' },
-  { type: 'StatefulSet.apps', reason: 'the databases and the object store' },
-  { type: 'Secret', reason: 'generated passwords and keys the cluster holds only there' },
-];
+export { PROTECTED_KINDS };
 
 /**
  * Kinds never listed: the controllers make them (Endpoints copy a Service's labels and have no
@@ -93,7 +83,14 @@ const LISTING_JSONPATH = [
 const CLASSIFY = [
   'prune_classify() {',
   `  awk -F'\\t' -v protected=" $PROTECTED_KINDS " -v manager="${FIELD_MANAGER}" '`,
-  '    NR == FNR { inventory[$0] = 1; next }',
+  // The namespaces the output still uses: its Namespaces and the namespaces of its objects.
+  '    NR == FNR {',
+  '      inventory[$0] = 1',
+  '      split($0, entry, " "); slash = index(entry[2], "/")',
+  '      if (entry[1] == "Namespace") used[entry[2]] = 1',
+  '      else if (slash) used[substr(entry[2], 1, slash - 1)] = 1',
+  '      next',
+  '    }',
   '    {',
   '      api = $1; kind = $2; ns = $3; name = $4',
   '      slash = index(api, "/")',
@@ -103,6 +100,10 @@ const CLASSIFY = [
   '      id = ns == "" ? name : ns "/" name',
   '      if ((type " " id) in inventory || $5 != "" || index(" " $6 " ", " " manager " ") == 0) next',
   '      verdict = $7 == "false" ? "kept" : index(protected, " " type " ") ? "protected" : "prune"',
+  // A namespace the output no longer uses stays (Namespaces are protected, and a tenant's is the
+  // profile controller's): its network and mesh policies stay with it, so what remains in it (a
+  // database) is not left open.
+  '      if (verdict == "prune" && ns != "" && !(ns in used) && kind ~ /^(NetworkPolicy|AuthorizationPolicy|PeerAuthentication)$/) verdict = "protected"',
   '      rank = 3',
   '      if (index(group, ".") && group !~ /\\.k8s\\.io$/) rank = 1',
   '      else if (kind ~ /^(Mutating|Validating)WebhookConfiguration$/) rank = 2',

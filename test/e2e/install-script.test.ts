@@ -20,6 +20,7 @@ case "$*" in
     key=$(echo "$*" | sed -n 's/.*{.data.\\([a-z_]*\\)}.*/\\1/p')
     for kv in $INSTALLED; do [ "\${kv%%=*}" = "$key" ] && printf '%s' "\${kv#*=}"; done ;;
   *"create configmap"*) echo "kind: ConfigMap" ;;
+  *"get job"*"template-hash"*) [ -n "$JOB_LIVE" ] && printf '%s' "$JOB_LIVE" ;;
   *"apply"*"-f -"*) cat >/dev/null ;;
 esac
 exit 0
@@ -152,6 +153,46 @@ describe('install.sh against a stand-in kubectl', () => {
         .some((c) => c.includes('apply --server-side --field-manager=mlops-blueprint -f -')),
     ).toBe(true);
     expect(calls.slice(at + 1).some((c) => c.includes('api-resources'))).toBe(true);
+  });
+});
+
+describe('install.sh re-creates a Job whose pod template changed', () => {
+  const { rendered } = synthesize(undefined);
+  const jobs = rendered.layers.flatMap((l) => l.objects).filter((o) => o.kind === 'Job');
+  const job = jobs.find((o) => o.metadata.namespace === 'minio') ?? jobs[0];
+  const hash = job.metadata.annotations?.['mlops-blueprint.dev/template-hash'] ?? '';
+  const deletes = (calls: string[]) =>
+    calls.filter((c) => c.includes(`delete job ${job.metadata.name}`));
+
+  test('every Job carries the hash of its pod template', () => {
+    expect(jobs.length).toBeGreaterThan(3);
+    for (const j of jobs) {
+      expect(j.metadata.annotations?.['mlops-blueprint.dev/template-hash']).toMatch(
+        /^[0-9a-f]{16}$/,
+      );
+    }
+  });
+
+  test('a Job with another hash, or none (an older install), is deleted before its layer is applied', () => {
+    for (const live of [`${job.metadata.name} 0123456789abcdef`, `${job.metadata.name} `]) {
+      const { calls, status } = install(rendered, { JOB_LIVE: live });
+      expect(status).toBe(0);
+      expect(deletes(calls)).toEqual([
+        `--context prod -n ${job.metadata.namespace} delete job ${job.metadata.name} --wait=true`,
+      ]);
+      const at = calls.indexOf(deletes(calls)[0]);
+      const layer = rendered.layers.find((l) => l.objects.includes(job));
+      expect(calls.findIndex((c) => c.includes(`-f ${layer?.info.id}.k8s.yaml`))).toBeGreaterThan(
+        at,
+      );
+    }
+  });
+
+  test('a Job with the same hash, or none at all, is left alone', () => {
+    expect(deletes(install(rendered, { JOB_LIVE: `${job.metadata.name} ${hash}` }).calls)).toEqual(
+      [],
+    );
+    expect(deletes(install(rendered, {}).calls)).toEqual([]);
   });
 });
 

@@ -41,6 +41,10 @@ import { REPO_ROOT, allObjects, readEnvironment, renderEnv } from '../helpers';
  *   PostgreSQL, the storage initializer, and per tenant a registry with its own PostgreSQL); of the
  *   objects before, `dashboard-config` changed (Model Registry on the menu). MLflow is off by
  *   default and adds nothing here.
+ * - Day two (issue 16): monitoring is off by default and adds nothing. Protected objects (CRDs,
+ *   namespaces, profiles, volumes and claims, StatefulSets, Secrets) gained the annotations that
+ *   keep them from Argo CD's and Flux's pruning, and every Job the hash of its pod template with
+ *   the annotations that re-create it (its template is immutable); nothing else changed.
  */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);

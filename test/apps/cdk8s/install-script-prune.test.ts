@@ -152,7 +152,10 @@ interface Run {
   readonly calls: string[];
 }
 
-function run(args: string[], opts: { recorded?: string; environment?: string } = {}): Run {
+function run(
+  args: string[],
+  opts: { recorded?: string; environment?: string; listing?: string } = {},
+): Run {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'install-prune-'));
   try {
     fs.writeFileSync(
@@ -160,7 +163,7 @@ function run(args: string[], opts: { recorded?: string; environment?: string } =
       installScript(platform(opts.environment ?? 'dev')),
     );
     fs.writeFileSync(path.join(dir, 'kubectl'), FAKE_KUBECTL, { mode: 0o755 });
-    fs.writeFileSync(path.join(dir, 'listing.tsv'), LISTING);
+    fs.writeFileSync(path.join(dir, 'listing.tsv'), opts.listing ?? LISTING);
     fs.writeFileSync(path.join(dir, 'calls.log'), '');
     const result = spawnSync('bash', [path.join(dir, 'install.sh'), ...args], {
       encoding: 'utf8',
@@ -181,6 +184,45 @@ function run(args: string[], opts: { recorded?: string; environment?: string } =
 const deletes = (r: Run) => r.calls.filter((c) => /(^| )delete /.test(c));
 
 describe('install.sh prune with a fake kubectl', () => {
+  test("a namespace the output no longer uses keeps its network and mesh policies (a removed tenant's database stays fenced)", () => {
+    const listing = [
+      [
+        'networking.k8s.io/v1',
+        'NetworkPolicy',
+        'team-old',
+        'default-deny-ingress',
+        '',
+        'mlops-blueprint',
+        '',
+      ],
+      [
+        'security.istio.io/v1',
+        'AuthorizationPolicy',
+        'team-old',
+        'registry-db',
+        '',
+        'mlops-blueprint',
+        '',
+      ],
+      ['v1', 'Service', 'team-old', 'registry-db', '', 'mlops-blueprint', ''],
+      // in a namespace the output still uses: pruned as usual
+      ['networking.k8s.io/v1', 'NetworkPolicy', 'kubeflow', 'allow-old', '', 'mlops-blueprint', ''],
+    ]
+      .map((f) => `${f.join('\t')}\n`)
+      .join('');
+    expect(deletes(run([], { listing }))).toEqual([
+      'delete -n kubeflow NetworkPolicy.v1.networking.k8s.io allow-old --ignore-not-found --wait=false',
+      'delete -n team-old Service registry-db --ignore-not-found --wait=false',
+    ]);
+    const all = deletes(run(['--prune-protected'], { listing }));
+    expect(all).toContain(
+      'delete -n team-old NetworkPolicy.v1.networking.k8s.io default-deny-ingress --ignore-not-found --wait=false',
+    );
+    expect(
+      all.some((c) => c.includes('AuthorizationPolicy.v1.security.istio.io registry-db')),
+    ).toBe(true);
+  });
+
   test('deletes what the output no longer renders, custom resources first, and keeps the rest', () => {
     const r = run([]);
     expect(r.stderr).toBe('');
