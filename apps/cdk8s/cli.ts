@@ -19,7 +19,7 @@ Options:
       --gitops <tools> also write the layers as Argo CD Applications and/or Flux Kustomizations:
                        argocd, flux or argocd,flux (into <out>/argocd/, <out>/flux/)
       --gitops-repo <url>      the Git repository the output is committed to (with --gitops)
-      --gitops-revision <ref>  the branch, tag or commit to follow (default: main)
+      --gitops-revision <ref>  the branch, tag (v1.2.0) or commit to follow (default: main)
       --gitops-path <path>     the output directory's path in that repository (default: --out,
                                or dist/<environment name>)
   -h, --help           show this help

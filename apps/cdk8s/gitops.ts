@@ -1,12 +1,14 @@
 import { ReadinessCheck } from '../../constructs/core/component';
 import { MANAGED_BY, PART_OF } from '../../constructs/core/labels';
+import { PROTECTED_KINDS, isProtectedObject, objectType } from '../../stacks/protection';
 import { KubeObject, RenderedLayer, RenderedPlatform } from '../../stacks/render';
 import type { OutputFile } from './output';
 import { yamlDocument } from './yaml';
 
 /**
- * GitOps output: the rendered layers as Argo CD Applications (an app-of-apps whose children sync
- * in layer order) or as Flux Kustomizations (each depending on the previous layer), written into
+ * GitOps output: the rendered layers as Argo CD Applications (an app-of-apps whose children are
+ * created in layer order, with `sync-in-order.sh` for ordered upgrades) or as Flux Kustomizations
+ * (each depending on the previous layer at the same revision), written into
  * a sub-directory next to the plain layer files. Nothing here is needed by `install.sh`, and the
  * plain files stay as they are: `kubectl apply -f <dir>` is not recursive and the top
  * `kustomization.yaml` lists only the layers, so neither picks up these objects.
@@ -21,7 +23,10 @@ import { yamlDocument } from './yaml';
  * - Flux kustomize-controller v1.9.4 `api/v1/kustomization_types.go` (dependsOn, path, prune,
  *   deletionPolicy, wait, timeout, retryInterval, patches, healthCheckExprs) and
  *   `docs/spec/v1/kustomizations.md` (the `kustomize.toolkit.fluxcd.io/prune: disabled` and
- *   `.../force: enabled` annotations); healthCheckExprs need Flux 2.5 or later. source-controller
+ *   `.../force: enabled` annotations, which the rendered objects carry: stacks/protection.ts), and
+ *   `internal/controller/kustomization_controller.go` (a dependency counts only once it applied
+ *   the same source revision; deleting objects skips those with `prune: disabled`);
+ *   healthCheckExprs need Flux 2.5 or later. source-controller
  *   v1.9.1 `api/v1/gitrepository_types.go` (url, interval, ref, ignore). Flux builds a
  *   kustomization with load restrictions off inside the source root (fluxcd/pkg
  *   `kustomize/kustomize_generator.go` at kustomize/v1.35.4), so a per-layer kustomization may name
@@ -36,8 +41,8 @@ export interface GitOpsOptions {
   /** The Git repository the output directory is committed to, as the GitOps tool clones it. */
   readonly repoURL: string;
   /**
-   * Branch, tag or commit to follow. For Flux, 40 hex digits are a commit, `refs/...` a full
-   * reference name, anything else a branch.
+   * Branch, tag or commit to follow. For Flux, a semantic version (`v1.2.0`, `1.2.0-rc.1`) is a
+   * tag, 40 hex digits a commit, `refs/...` a full reference name, anything else a branch.
    * @default 'main'
    */
   readonly revision?: string;
@@ -79,30 +84,12 @@ function nonEmpty(rendered: RenderedPlatform): RenderedLayer[] {
   return rendered.layers.filter((l) => l.objects.length > 0);
 }
 
-/**
- * Objects a prune must never delete on its own: every CRD (deleting one deletes all its objects;
- * the Profile CRD takes every tenant namespace with it), Namespaces (everything in them), Profiles
- * (the tenant's namespace), volumes and claims, and StatefulSets with volume claim templates (the
- * platform's databases and object store).
- */
-export function isProtected(o: KubeObject): boolean {
-  if (
-    ['CustomResourceDefinition', 'Namespace', 'PersistentVolume', 'PersistentVolumeClaim'].includes(
-      o.kind,
-    )
-  ) {
-    return true;
-  }
-  if (o.kind === 'Profile' && groupOf(o) === 'kubeflow.org') return true;
-  const spec = o.spec as { volumeClaimTemplates?: unknown[] } | undefined;
-  return o.kind === 'StatefulSet' && (spec?.volumeClaimTemplates?.length ?? 0) > 0;
-}
-
 function names(rendered: RenderedPlatform) {
   const prefix = `mlops-${rendered.environment}`;
   return {
     root: prefix,
     project: prefix,
+    rootProject: `${prefix}-root`,
     source: prefix,
     layer: (l: RenderedLayer) => `${prefix}-${l.info.id}`,
   };
@@ -256,9 +243,11 @@ export function conditionHealthLua(condition: string): string {
 
 /**
  * Kubeflow Profiles: the profile controller (kubeflow/dashboard v2.0.0
- * `components/profile-controller/controllers/profile_controller.go`) appends a condition of type
- * `Failed` when a reconcile fails and writes no condition on success, so the latest condition
- * decides: `Failed` is Degraded, anything else (or none) is Healthy.
+ * `components/profile-controller/controllers/profile_controller.go`, appendErrorConditionAndReturn)
+ * appends a `Failed` condition when a reconcile fails, never removes one and writes nothing on
+ * success, so a condition says only that something failed once. A Profile is Healthy once it
+ * exists (Progressing while being deleted); the latest `Failed` message, if any, is shown as the
+ * message, never as Degraded (which would hold a sync forever after one transient failure).
  */
 export const PROFILE_HEALTH_LUA = [
   'local hs = { status = "Healthy", message = "" }',
@@ -269,10 +258,12 @@ export const PROFILE_HEALTH_LUA = [
   'end',
   'local conditions = {}',
   'if obj.status ~= nil and obj.status.conditions ~= nil then conditions = obj.status.conditions end',
-  'local last = conditions[#conditions]',
-  'if last ~= nil and last.type == "Failed" then',
-  '  hs.status = "Degraded"',
-  '  hs.message = last.message or "the profile controller failed to reconcile"',
+  'for i = #conditions, 1, -1 do',
+  '  local c = conditions[i]',
+  '  if c.type == "Failed" then',
+  '    hs.message = "last reported failure (kept by the profile controller): " .. tostring(c.message or "")',
+  '    break',
+  '  end',
   'end',
   'return hs',
   '',
@@ -370,14 +361,56 @@ export function argocdConfigPatch(rendered: RenderedPlatform): Record<string, un
 
 const RETRY = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
 
+/** Sorted, unique strings. */
+function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
+
+/** The namespaces the objects live in, and those they create (Namespace objects); sorted. */
+export function namespacesUsed(objects: readonly KubeObject[]): string[] {
+  return sortedUnique(
+    objects.flatMap((o) => [
+      ...(o.metadata.namespace ? [o.metadata.namespace] : []),
+      ...(o.kind === 'Namespace' && o.apiVersion === 'v1' ? [o.metadata.name] : []),
+    ]),
+  );
+}
+
+/**
+ * The group/kind pairs of the cluster-scoped objects (those rendered without a namespace: every
+ * namespaced object of the render names its namespace), sorted by group, then kind.
+ */
+export function clusterScopedKinds(
+  objects: readonly KubeObject[],
+): { group: string; kind: string }[] {
+  return sortedUnique(
+    objects.filter((o) => !o.metadata.namespace).map((o) => `${groupOf(o)}\u0000${o.kind}`),
+  ).map((k) => {
+    const [group, kind] = k.split('\u0000');
+    return { group, kind };
+  });
+}
+
+/**
+ * A child's destination namespace: the first namespace its layer uses, else the first of the
+ * render. Every namespaced object names its namespace, so this only satisfies the AppProject
+ * check of the Application's destination (util/argo/argo.go: an empty namespace matches no
+ * listed destination).
+ */
+function destinationNamespace(rendered: RenderedPlatform, l: RenderedLayer): string | undefined {
+  return (
+    namespacesUsed(l.objects)[0] ?? namespacesUsed(rendered.layers.flatMap((x) => x.objects))[0]
+  );
+}
+
 function layerApplication(
   rendered: RenderedPlatform,
   l: RenderedLayer,
   opts: Resolved,
 ): Record<string, unknown> {
   const n = names(rendered);
-  const keep = l.objects.some(isProtected);
   const ignore = ignoreDifferences(l.objects);
+  const namespace = destinationNamespace(rendered, l);
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -386,13 +419,15 @@ function layerApplication(
       namespace: ARGOCD_NAMESPACE,
       labels: { ...labels(rendered), 'mlops-blueprint/layer': l.info.layer },
       annotations: {
-        // Waves order the children of the root Application: each waits for the one before.
+        // Waves order the root's changes to its children (creation, spec changes), not the syncs
+        // each child runs on its own when the revision moves: see sync-in-order.sh.
         'argocd.argoproj.io/sync-wave': String(l.info.order),
         // Diffs computed by the API server, with defaults and admission, as server-side apply sees them.
         'argocd.argoproj.io/compare-options': 'ServerSideDiff=true',
       },
-      // Deleting the Application deletes its objects, except in a layer holding what must be kept.
-      ...(keep ? {} : { finalizers: ['resources-finalizer.argocd.argoproj.io'] }),
+      // Deleting the Application deletes its objects, except the protected ones, which carry
+      // `argocd.argoproj.io/sync-options: Prune=false,Delete=false` (stacks/protection.ts).
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
     },
     spec: {
       project: n.project,
@@ -404,18 +439,19 @@ function layerApplication(
         // make Argo CD build every layer into each Application.
         directory: { recurse: false, include: `${l.info.id}.k8s.yaml` },
       },
-      destination: { server: IN_CLUSTER },
+      destination: { server: IN_CLUSTER, ...(namespace ? { namespace } : {}) },
       syncPolicy: {
-        // A layer holding protected objects is pruned by hand, after reading what would go.
-        automated: { prune: !keep, selfHeal: true },
+        // Objects a component no longer renders are pruned; protected ones stay (Prune=false).
+        automated: { prune: true, selfHeal: true },
         syncOptions: [
           'ServerSideApply=true',
           // Namespaces are objects of the namespaces layer, with their labels.
           'CreateNamespace=false',
+          // Only what is out of sync is applied: a Job (Force=true,Replace=true) is re-created
+          // when its template changed, not at every sync.
+          'ApplyOutOfSyncOnly=true',
           'PruneLast=true',
           'PrunePropagationPolicy=foreground',
-          // Another Application managing the same object is an error, not a tug of war.
-          'FailOnSharedResource=true',
           ...(ignore.length > 0 ? ['RespectIgnoreDifferences=true'] : []),
         ],
         retry: RETRY,
@@ -426,7 +462,12 @@ function layerApplication(
   };
 }
 
+/**
+ * The layers' AppProject: only the repository, the namespaces the render uses, the cluster-scoped
+ * kinds it renders; namespaced kinds are not restricted (the destinations bound them).
+ */
 function appProject(rendered: RenderedPlatform, opts: Resolved): Record<string, unknown> {
+  const objects = rendered.layers.flatMap((l) => l.objects);
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',
@@ -436,11 +477,33 @@ function appProject(rendered: RenderedPlatform, opts: Resolved): Record<string, 
       labels: labels(rendered),
     },
     spec: {
-      description: `mlops-blueprint environment ${rendered.environment}`,
+      description: `mlops-blueprint environment ${rendered.environment}: the layers`,
       sourceRepos: [opts.repoURL],
-      // The platform is cluster-wide: CRDs, namespaces, cluster roles, webhooks.
-      destinations: [{ server: IN_CLUSTER, namespace: '*' }],
-      clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+      destinations: namespacesUsed(objects).map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      clusterResourceWhitelist: clusterScopedKinds(objects),
+    },
+  };
+}
+
+/**
+ * The root Application's AppProject: it may only create Applications in Argo CD's namespace (no
+ * cluster-scoped kind; the AppProjects are applied by hand, not synced by the root).
+ */
+function rootProject(rendered: RenderedPlatform, opts: Resolved): Record<string, unknown> {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: {
+      name: names(rendered).rootProject,
+      namespace: ARGOCD_NAMESPACE,
+      labels: labels(rendered),
+    },
+    spec: {
+      description: `mlops-blueprint environment ${rendered.environment}: the app of apps`,
+      sourceRepos: [opts.repoURL],
+      destinations: [{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'Application' }],
     },
   };
 }
@@ -452,7 +515,7 @@ function rootApplication(rendered: RenderedPlatform, opts: Resolved): Record<str
     kind: 'Application',
     metadata: { name: n.root, namespace: ARGOCD_NAMESPACE, labels: labels(rendered) },
     spec: {
-      project: n.project,
+      project: n.rootProject,
       source: {
         repoURL: opts.repoURL,
         targetRevision: opts.revision,
@@ -469,13 +532,75 @@ function rootApplication(rendered: RenderedPlatform, opts: Resolved): Record<str
   };
 }
 
+/** Seconds `sync-in-order.sh` gives each layer's sync and each wait, unless `TIMEOUT` is set. */
+export const SYNC_TIMEOUT_SECONDS = 900;
+
+/**
+ * `sync-in-order.sh`: an ordered sync of the layers with the argocd CLI only (v3.5.1
+ * `cmd/argocd/commands/app.go`, `cmd/util/app.go`). `pause` turns automated sync off on the root
+ * (first, or its self-heal would restore the children) and on every layer; `sync` (the default)
+ * syncs each layer's Application and waits for it to be Healthy before the next, and creates a
+ * layer's Application from the root when the release adds one (it then syncs on its own: only
+ * waited for); `resume` syncs the root, which restores the children's automated policy and any
+ * changed Application from Git, then turns the root's automated sync back on.
+ */
+export function syncInOrderScript(rendered: RenderedPlatform): string {
+  const n = names(rendered);
+  const apps = nonEmpty(rendered).map((l) => n.layer(l));
+  return [
+    '#!/usr/bin/env bash',
+    `# Generated by mlops-blueprint: ordered sync of environment ${rendered.environment} with Argo CD.`,
+    '# Usage: sync-in-order.sh [pause|sync|resume]   (needs `argocd login` first; TIMEOUT in seconds)',
+    'set -euo pipefail',
+    '',
+    `TIMEOUT="\${TIMEOUT:-${SYNC_TIMEOUT_SECONDS}}"`,
+    `ROOT=${n.root}`,
+    '# The layers, in install order.',
+    `APPS=(${apps.join(' ')})`,
+    '',
+    'case "${1:-sync}" in',
+    '  pause)',
+    "    # The root first: its self-heal would put the children's automated policy back.",
+    '    argocd app set "$ROOT" --sync-policy none',
+    '    for app in "${APPS[@]}"; do',
+    '      if argocd app get "$app" >/dev/null 2>&1; then argocd app set "$app" --sync-policy none; fi',
+    '    done',
+    '    ;;',
+    '  sync)',
+    '    for app in "${APPS[@]}"; do',
+    '      echo "==> $app"',
+    '      if argocd app get "$app" >/dev/null 2>&1; then',
+    '        argocd app sync "$app" --timeout "$TIMEOUT"',
+    '        argocd app wait "$app" --health --timeout "$TIMEOUT"',
+    '      else',
+    '        # A layer new in this release: the root creates its Application, which then syncs itself.',
+    '        argocd app sync "$ROOT" --resource "argoproj.io:Application:$app" --timeout "$TIMEOUT"',
+    '        argocd app wait "$app" --sync --health --timeout "$TIMEOUT"',
+    '      fi',
+    '    done',
+    '    ;;',
+    '  resume)',
+    "    # Restores the children's automated policy (and any changed Application) from Git.",
+    '    argocd app sync "$ROOT" --timeout "$TIMEOUT"',
+    '    argocd app set "$ROOT" --sync-policy automated --auto-prune --self-heal',
+    '    ;;',
+    '  *)',
+    '    echo "usage: $0 [pause|sync|resume]" >&2',
+    '    exit 2',
+    '    ;;',
+    'esac',
+    '',
+  ].join('\n');
+}
+
 function argocdFiles(rendered: RenderedPlatform, opts: Resolved): OutputFile[] {
   const dir = GITOPS_DIRECTORIES.argocd;
   return [
     { name: `${dir}/README.md`, content: gitopsReadme(rendered, opts) },
     file(`${dir}/argocd-cm.yaml`, [argocdConfigPatch(rendered)]),
-    file(`${dir}/project.yaml`, [appProject(rendered, opts)]),
+    file(`${dir}/project.yaml`, [rootProject(rendered, opts), appProject(rendered, opts)]),
     file(`${dir}/root.yaml`, [rootApplication(rendered, opts)]),
+    { name: `${dir}/sync-in-order.sh`, content: syncInOrderScript(rendered), mode: 0o755 },
     ...nonEmpty(rendered).map((l) =>
       file(`${dir}/apps/${l.info.id}.yaml`, [layerApplication(rendered, l, opts)]),
     ),
@@ -510,40 +635,16 @@ export function healthCheckExprs(
   return [...out.values()];
 }
 
-/** Patches adding Flux's per-object annotations: keep protected objects, re-create Jobs. */
-function fluxPatches(objects: readonly KubeObject[]): Record<string, unknown>[] {
-  const patches: Record<string, unknown>[] = [];
-  const seen = new Set<string>();
-  const annotate = (o: KubeObject, annotation: string, value: string) => {
-    const key = `${annotation} ${o.apiVersion} ${o.kind} ${o.metadata.namespace ?? ''} ${o.metadata.name}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    const escaped = o.metadata.name.replace(/[.]/g, '\\.');
-    patches.push({
-      patch: yamlDocument({
-        apiVersion: o.apiVersion,
-        kind: o.kind,
-        metadata: { name: o.metadata.name, annotations: { [annotation]: value } },
-      }),
-      target: {
-        ...(groupOf(o) ? { group: groupOf(o) } : {}),
-        kind: o.kind,
-        ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
-        name: `^${escaped}$`,
-      },
-    });
-  };
-  for (const o of objects) {
-    if (isProtected(o)) annotate(o, 'kustomize.toolkit.fluxcd.io/prune', 'disabled');
-    // A Job's template is immutable: a changed Job is deleted and created again. Ours are
-    // idempotent (generators keep what exists, provisioners converge).
-    if (o.kind === 'Job') annotate(o, 'kustomize.toolkit.fluxcd.io/force', 'enabled');
-  }
-  return patches;
-}
+/** A semantic version (`v1.2.0`, `1.2.0-rc.1`, `v1.2.0+build`): a release tag. */
+const SEMVER_TAG = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
-/** `refs/...` a name, 40 hex digits a commit, anything else a branch. */
-function gitRef(revision: string): Record<string, string> {
+/**
+ * The GitRepository `ref` for a revision (source-controller v1.9.1 GitRepositoryRef): a semantic
+ * version is a tag, 40 hex digits a commit, `refs/...` a full reference name, anything else a
+ * branch.
+ */
+export function gitRef(revision: string): Record<string, string> {
+  if (SEMVER_TAG.test(revision)) return { tag: revision };
   if (/^[0-9a-f]{40}$/.test(revision)) return { commit: revision };
   if (revision.startsWith('refs/')) return { name: revision };
   return { branch: revision };
@@ -577,9 +678,7 @@ function fluxFiles(rendered: RenderedPlatform, opts: Resolved): OutputFile[] {
     },
   };
   const kustomizations = layers.map((l, i) => {
-    const keep = l.objects.some(isProtected);
     const exprs = healthCheckExprs(rendered.readiness, l.objects);
-    const patches = fluxPatches(l.objects);
     return {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
@@ -595,14 +694,17 @@ function fluxFiles(rendered: RenderedPlatform, opts: Resolved): OutputFile[] {
         interval: '10m',
         retryInterval: '1m',
         timeout: '10m',
+        // Objects no longer rendered are pruned; protected objects carry
+        // `kustomize.toolkit.fluxcd.io/prune: disabled` (stacks/protection.ts) and stay, and Jobs
+        // `kustomize.toolkit.fluxcd.io/force: enabled` (re-created when their template changes).
         prune: true,
-        // Deleting the Kustomization leaves a layer holding protected objects in place.
-        ...(keep ? { deletionPolicy: 'Orphan' } : {}),
+        // Deleting the Kustomization deletes what prune would (the default, made explicit): the
+        // protected objects stay.
+        deletionPolicy: 'MirrorPrune',
         // Every object of the layer must be ready (kstatus: rollouts, Jobs complete, CRDs
         // established) before the next layer's dependsOn is met.
         wait: true,
         ...(exprs.length > 0 ? { healthCheckExprs: exprs } : {}),
-        ...(patches.length > 0 ? { patches } : {}),
       },
     };
   });
@@ -632,9 +734,31 @@ function fluxFiles(rendered: RenderedPlatform, opts: Resolved): OutputFile[] {
 // ---------------------------------------------------------------------------------------------
 // README
 
+/** `kind namespace/name` of a reference, as the README shows it. */
+function refText(r: { resource: string; namespace?: string; name: string }): string {
+  return `\`${r.resource} ${r.namespace ? `${r.namespace}/` : ''}${r.name}\``;
+}
+
+/**
+ * Objects of a protected kind whose own annotations replace the protection (stacks/protection.ts
+ * lets an object's annotations win): the tool's prune or deletion would remove them.
+ */
+export function unprotectedObjects(rendered: RenderedPlatform, tool: GitOpsTool): KubeObject[] {
+  return rendered.layers
+    .flatMap((l) => l.objects)
+    .filter((o) => {
+      if (!isProtectedObject(o)) return false;
+      const a = o.metadata.annotations ?? {};
+      if (tool === 'flux') return a['kustomize.toolkit.fluxcd.io/prune'] !== 'disabled';
+      const options = (a['argocd.argoproj.io/sync-options'] ?? '').split(',').map((x) => x.trim());
+      return !(options.includes('Prune=false') && options.includes('Delete=false'));
+    });
+}
+
 function gitopsReadme(rendered: RenderedPlatform, opts: Resolved): string {
   const dir = GITOPS_DIRECTORIES[opts.tool];
   const layers = nonEmpty(rendered);
+  const n = names(rendered);
   const lines: string[] = [];
   const tool = opts.tool === 'argocd' ? 'Argo CD' : 'Flux';
   lines.push(
@@ -675,6 +799,11 @@ function gitopsReadme(rendered: RenderedPlatform, opts: Resolved): string {
     ...layers.map((l) => `${l.info.order}. \`${l.info.id}\`: ${l.info.description}`),
     '',
   );
+  const kept = PROTECTED_KINDS.map((k) => `\`${k.type}\``).join(', ');
+  const exposed = unprotectedObjects(rendered, opts.tool).map(
+    (o) =>
+      `\`${objectType(o.apiVersion, o.kind)} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}\``,
+  );
   if (opts.tool === 'argocd') {
     lines.push(
       '## Install',
@@ -684,17 +813,57 @@ function gitopsReadme(rendered: RenderedPlatform, opts: Resolved): string {
       `kubectl apply -f ${opts.path}/${dir}/project.yaml -f ${opts.path}/${dir}/root.yaml`,
       '```',
       '',
+      `Everything here is for an Argo CD running in the \`${ARGOCD_NAMESPACE}\` namespace (its install`,
+      "manifests' namespace): for another one, change `metadata.namespace` of every file here.",
+      '',
       '`argocd-cm.yaml` is a fragment: applied server-side, it adds its keys to the existing `argocd-cm`',
-      'and leaves the others. It switches resource tracking to annotations (label tracking would',
+      'and leaves the others. If another manager (Helm, the Argo CD operator, an earlier',
+      '`kubectl apply`) already set one of its keys, the apply fails with a conflict: merge the keys',
+      "into that source instead (Helm `configs.cm`, the operator's `ArgoCD` resource), or add",
+      '`--force-conflicts` to take them over (that manager may set them back at its next apply).',
+      'It switches resource tracking to annotations (label tracking would',
       "rewrite `app.kubernetes.io/instance`, which the platform's selectors use) and adds health checks",
       'Argo CD does not ship: child Applications (without it the root does not wait between layers),',
       'webhook configurations (Progressing until their CA is injected, for every Application of this',
       'Argo CD), Kubeflow Profiles and the readiness kinds the components declare.',
       '',
-      `The root Application \`${names(rendered).root}\` syncs one Application per layer in \`apps/\`, in`,
-      'sync-wave order, and waits for each to be Healthy before the next. Layers holding objects that',
-      'must be kept (CRDs, namespaces, Profiles, volumes, database StatefulSets) are not pruned',
-      'automatically and carry no deletion finalizer: review `argocd app diff` and prune by hand.',
+      `\`project.yaml\` holds two AppProjects: \`${n.rootProject}\` lets the root Application \`${n.root}\``,
+      `create only Applications in \`${ARGOCD_NAMESPACE}\`; \`${n.project}\` lets the layers' Applications`,
+      'write only to the namespaces this environment uses and only the cluster-scoped kinds it renders.',
+      'Both are applied by hand (the root does not sync them): re-apply `project.yaml` when a release',
+      'adds a namespace or a cluster-scoped kind, before syncing it.',
+      '',
+      '## What is ordered, and what is not',
+      '',
+      `- First install: the root syncs the layers' Applications in sync-wave order and waits for each`,
+      '  to be Healthy (the Application health check above) before creating the next.',
+      '- Later commits: every layer Application follows `targetRevision` itself. When the revision',
+      '  moves, each one syncs on its own, all at the same time, in no layer order; the waves only',
+      '  order changes the root makes to the Application objects. Inside one layer Argo CD applies',
+      '  by its kind order (namespaces and CRDs first) without waiting between objects.',
+      '- For an ordered upgrade use `sync-in-order.sh` (the argocd CLI only, after `argocd login`):',
+      '',
+      '```sh',
+      `${opts.path}/${dir}/sync-in-order.sh pause    # automated sync off: root ${n.root}, then every layer`,
+      '# merge the new release; run the upgrade steps below',
+      `${opts.path}/${dir}/sync-in-order.sh sync     # per layer: argocd app sync, then argocd app wait --health`,
+      `${opts.path}/${dir}/sync-in-order.sh resume   # argocd app sync ${n.root}; automated sync back on`,
+      '```',
+      '',
+      '  `pause` runs `argocd app set <app> --sync-policy none` on the root (first: its self-heal would',
+      '  restore the children) and on each layer. A layer Application new in the release is created',
+      '  by `sync` in its place; other changes to the Applications themselves apply at `resume`.',
+      '- An ApplicationSet with a RollingSync strategy is not generated: the progressive-sync feature',
+      '  must be enabled in the ApplicationSet controller and was not verified for this release.',
+      '',
+      '## Pruning and deletion',
+      '',
+      'Every layer Application prunes what the platform no longer renders (`prune: true`) and carries',
+      'the resources finalizer (deleting it deletes its objects). Objects of the protected kinds',
+      `(${kept}) carry \`argocd.argoproj.io/sync-options: Prune=false,Delete=false\`: Argo CD neither`,
+      'prunes them nor deletes them with their Application; remove them by hand after reading',
+      '`argocd app diff`. Jobs carry `Force=true,Replace=true` and are re-created when their template',
+      'changes; `ApplyOutOfSyncOnly=true` leaves unchanged ones alone.',
       '',
     );
   } else {
@@ -706,11 +875,24 @@ function gitopsReadme(rendered: RenderedPlatform, opts: Resolved): string {
       '```',
       '',
       `or point a Kustomization of your fleet repository at \`./${opts.path}/${dir}\`. Each layer's`,
-      'Kustomization depends on the previous one and waits for all its objects. Protected objects',
-      '(CRDs, namespaces, Profiles, volumes, database StatefulSets) are patched with',
-      '`kustomize.toolkit.fluxcd.io/prune: disabled`, and Jobs with `kustomize.toolkit.fluxcd.io/force: enabled`',
-      '(their template is immutable). healthCheckExprs need Flux 2.5 or later. For a private repository',
-      'add `spec.secretRef` to the GitRepository.',
+      'Kustomization depends on the previous one and waits for all its objects; a dependency counts',
+      'only once it applied the same source revision, so the layer order holds for every commit,',
+      'not only the first. healthCheckExprs need Flux 2.5 or later. For a private repository add',
+      '`spec.secretRef` to the GitRepository.',
+      '',
+      '## Pruning and deletion',
+      '',
+      'Every layer prunes what the platform no longer renders (`prune: true`), and deleting a',
+      'Kustomization deletes the same (`deletionPolicy: MirrorPrune`). Objects of the protected kinds',
+      `(${kept}) carry \`kustomize.toolkit.fluxcd.io/prune: disabled\` and stay; remove them by hand.`,
+      'Jobs carry `kustomize.toolkit.fluxcd.io/force: enabled`: their template is immutable, so a',
+      'changed Job is re-created.',
+      '',
+    );
+  }
+  if (exposed.length > 0) {
+    lines.push(
+      `Not protected, because their own annotations replace the protection: ${exposed.join(', ')}.`,
       '',
     );
   }
@@ -719,16 +901,53 @@ function gitopsReadme(rendered: RenderedPlatform, opts: Resolved): string {
       .filter((s) => (s.deleteBeforeApply ?? []).length > 0 || (s.pruneAfterApply ?? []).length > 0)
       .map((s) => ({ component: u.component, step: s })),
   );
+  const pause =
+    opts.tool === 'argocd'
+      ? [
+          `1. Pause: \`${opts.path}/${dir}/sync-in-order.sh pause\` (\`argocd app set <app> --sync-policy none\``,
+          `   on \`${n.root}\`, then on each layer), so that self-heal does not put back what you delete.`,
+        ]
+      : [
+          '1. Pause every layer, so that no reconcile puts back what you delete:',
+          '',
+          '   ```sh',
+          ...layers.map((l) => `   flux suspend kustomization ${n.layer(l)} -n ${FLUX_NAMESPACE}`),
+          '   ```',
+        ];
+  const resume =
+    opts.tool === 'argocd'
+      ? [
+          `4. Sync in order and resume: \`sync-in-order.sh sync\`, run the deletions "after" below, then`,
+          '   `sync-in-order.sh resume`.',
+        ]
+      : [
+          '4. Resume in layer order (each waits for its layer), then run the deletions "after" below:',
+          '',
+          '   ```sh',
+          ...layers.map((l) => `   flux resume kustomization ${n.layer(l)} -n ${FLUX_NAMESPACE}`),
+          '   ```',
+        ];
   lines.push(
     '## Upgrades',
     '',
     '`install.sh` runs recorded upgrade steps (deletions of objects whose immutable fields change)',
-    `before applying; ${tool} does not. Before syncing a new release, run them by hand:`,
+    `before and after applying; ${tool} does not. Each step applies only when upgrading from a`,
+    "version of its component older than the step's version (`install.sh` decides with `older_than`",
+    'from the versions it recorded; here, read the version you run in the `versions.md` of the',
+    'output you last synced). For a release with steps that apply to you:',
+    '',
+    ...pause,
+    '2. Commit the new output to the followed revision.',
+    '3. Run the "before" deletions of the steps that apply (never before step 1: a running tool',
+    '   would re-create the object from the old revision).',
+    ...resume,
+    '',
+    'Steps recorded in this release:',
     '',
     ...(steps.length > 0
       ? steps.map(
           ({ component, step }) =>
-            `- ${component} ${step.version}: ${step.description.replace(/\.?$/, '.')} Delete before: ${(step.deleteBeforeApply ?? []).map((r) => `\`${r.resource} ${r.namespace ? `${r.namespace}/` : ''}${r.name}\``).join(', ') || 'nothing'}; after: ${(step.pruneAfterApply ?? []).map((r) => `\`${r.resource} ${r.namespace ? `${r.namespace}/` : ''}${r.name}\``).join(', ') || 'nothing'}.`,
+            `- ${component} ${step.version}, only when upgrading from a ${component} older than ${step.version}: ${step.description.replace(/\.?$/, '.')} Delete before: ${(step.deleteBeforeApply ?? []).map(refText).join(', ') || 'nothing'}; after: ${(step.pruneAfterApply ?? []).map(refText).join(', ') || 'nothing'}.`,
         )
       : ['- None recorded for this release.']),
     '',

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import {
@@ -6,9 +8,14 @@ import {
   ARGOCD_BUILT_IN_HEALTH,
   PROFILE_HEALTH_LUA,
   WEBHOOK_CA_HEALTH_LUA,
+  clusterScopedKinds,
   conditionHealthLua,
+  gitRef,
   gitopsFiles,
   healthScripts,
+  namespacesUsed,
+  syncInOrderScript,
+  unprotectedObjects,
 } from '../../../apps/cdk8s/gitops';
 import { outputFiles } from '../../../apps/cdk8s/output';
 import { RenderedPlatform } from '../../../stacks/render';
@@ -133,7 +140,11 @@ describe('Argo CD', () => {
       expect(a.apiVersion).toBe('argoproj.io/v1alpha1');
       expect(a.metadata.namespace).toBe('argocd');
       expect(a.spec.project).toBe(`mlops-${rendered.environment}`);
-      expect(a.spec.destination).toEqual({ server: 'https://kubernetes.default.svc' });
+      expect(a.spec.destination.server).toBe('https://kubernetes.default.svc');
+      // A namespace the project permits (an empty one matches no destination of a project).
+      expect(namespacesUsed(rendered.layers.flatMap((l) => l.objects))).toContain(
+        a.spec.destination.namespace,
+      );
       expect(a.spec.source).toMatchObject({
         repoURL: REPO,
         targetRevision: 'main',
@@ -147,9 +158,19 @@ describe('Argo CD', () => {
       expect(layerFiles).toContain(a.spec.source.directory.include);
       expect(a.spec.source.kustomize).toBeUndefined();
       expect(a.spec.syncPolicy.syncOptions).toEqual(
-        expect.arrayContaining(['ServerSideApply=true', 'CreateNamespace=false']),
+        expect.arrayContaining([
+          'ServerSideApply=true',
+          'CreateNamespace=false',
+          // Force/Replace Jobs are re-created only when out of sync.
+          'ApplyOutOfSyncOnly=true',
+        ]),
       );
-      expect(a.spec.syncPolicy.automated.selfHeal).toBe(true);
+      // An object moving between layers must not jam the sync (controller/sync.go v3.5.1).
+      expect(a.spec.syncPolicy.syncOptions).not.toContain('FailOnSharedResource=true');
+      // Every layer prunes and deletes with its Application; protected objects carry their own
+      // Prune=false,Delete=false.
+      expect(a.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+      expect(a.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
       expect(a.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
       if (a.spec.ignoreDifferences) {
         expect(a.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
@@ -161,23 +182,49 @@ describe('Argo CD', () => {
       expect(list.some((a) => a.metadata.name.endsWith('08-tenants'))).toBe(false);
   });
 
-  test('layers holding CRDs, namespaces, Profiles or database StatefulSets: no auto-prune, no finalizer', () => {
-    const byLayer = new Map(apps(PROD).map((a) => [a.metadata.labels['mlops-blueprint/layer'], a]));
-    for (const layer of ['crds', 'namespaces', 'platform-controllers', 'tenants']) {
-      const a = must(byLayer.get(layer), `layer ${layer}`);
-      expect(a.spec.syncPolicy.automated.prune).toBe(false);
-      expect(a.metadata.finalizers).toBeUndefined();
-    }
-    for (const layer of [
-      'infrastructure',
-      'infrastructure-config',
-      'identity',
-      'platform-resources',
-    ]) {
-      const a = must(byLayer.get(layer), `layer ${layer}`);
-      expect(a.spec.syncPolicy.automated.prune).toBe(true);
-      expect(a.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
-    }
+  test('protected objects carry the Argo CD annotations that keep them (none overridden in prod)', () => {
+    const crd = must(
+      PROD.layers
+        .flatMap((l) => l.objects)
+        .find(
+          (o) =>
+            o.kind === 'CustomResourceDefinition' && o.metadata.name === 'profiles.kubeflow.org',
+        ),
+      'the Profile CRD',
+    );
+    expect(crd.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBe(
+      'Prune=false,Delete=false',
+    );
+    expect(unprotectedObjects(PROD, 'argocd')).toEqual([]);
+    expect(unprotectedObjects(PROD, 'flux')).toEqual([]);
+    // An object that replaces the protection with its own annotations is named in the README.
+    const override = {
+      ...PROD,
+      layers: PROD.layers.map((l) =>
+        l.info.layer !== 'namespaces'
+          ? l
+          : {
+              ...l,
+              objects: [
+                ...l.objects,
+                {
+                  apiVersion: 'v1',
+                  kind: 'Namespace',
+                  metadata: {
+                    name: 'scratch',
+                    annotations: { 'argocd.argoproj.io/sync-options': 'Prune=true' },
+                  },
+                },
+              ],
+            },
+      ),
+    };
+    expect(unprotectedObjects(override, 'argocd').map((o) => o.metadata.name)).toEqual(['scratch']);
+    const readme = must(
+      files(override, 'argocd').find((f) => f.name === 'argocd/README.md'),
+      'a README',
+    ).content;
+    expect(readme).toContain('their own annotations replace the protection: `Namespace scratch`');
   });
 
   test('ignoreDifferences: injected CA bundles, Knative webhook rules and certificates, HPA replicas', () => {
@@ -232,12 +279,128 @@ describe('Argo CD', () => {
     });
     expect(root.spec.destination.namespace).toBe('argocd');
     expect(root.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
-    const project = must(
-      all.find((o) => o.kind === 'AppProject'),
-      'a match',
+    // The root's own project: only Applications, only in argocd, nothing cluster-scoped.
+    expect(root.spec.project).toBe('mlops-prod-root');
+    const projects = new Map(
+      all.filter((o) => o.kind === 'AppProject').map((p) => [p.metadata.name, p]),
     );
-    expect(project.metadata.name).toBe('mlops-prod');
+    expect([...projects.keys()]).toEqual(['mlops-prod-root', 'mlops-prod']);
+    expect(must(projects.get('mlops-prod-root'), 'the root project').spec).toEqual({
+      description: 'mlops-blueprint environment prod: the app of apps',
+      sourceRepos: [REPO],
+      destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'Application' }],
+    });
+    const project = must(projects.get('mlops-prod'), 'the layers project');
     expect(project.spec.sourceRepos).toEqual([REPO]);
+  });
+
+  test('the layers project allows exactly the namespaces and cluster-scoped kinds of the render', () => {
+    const project = must(
+      objectsIn(PROD, 'argocd', 'argocd/project.yaml').find(
+        (o) => o.metadata.name === 'mlops-prod',
+      ),
+      'the layers project',
+    );
+    const objects = PROD.layers.flatMap((l) => l.objects);
+    const allowedNs = (project.spec.destinations as Json[]).map((d) => d.namespace as string);
+    expect(allowedNs).not.toContain('*');
+    expect(allowedNs).toEqual(expect.arrayContaining(['kubeflow', 'istio-system', 'cert-manager']));
+    // Every namespaced object goes to a listed namespace, every Namespace object is listed.
+    for (const o of objects) {
+      if (o.metadata.namespace) expect(allowedNs).toContain(o.metadata.namespace);
+      if (o.kind === 'Namespace') expect(allowedNs).toContain(o.metadata.name);
+    }
+    const kinds = (project.spec.clusterResourceWhitelist as Json[]).map(
+      (k) => `${k.group}/${k.kind}`,
+    );
+    expect(kinds).not.toContain('*/*');
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        '/Namespace',
+        'apiextensions.k8s.io/CustomResourceDefinition',
+        'rbac.authorization.k8s.io/ClusterRole',
+        'admissionregistration.k8s.io/MutatingWebhookConfiguration',
+        'kubeflow.org/Profile',
+      ]),
+    );
+    // Namespaced kinds are not listed as cluster-scoped.
+    expect(kinds).not.toContain('apps/Deployment');
+    expect(kinds).not.toContain('/Secret');
+    expect(project.spec.clusterResourceWhitelist).toEqual(clusterScopedKinds(objects));
+    expect(project.spec.namespaceResourceWhitelist).toBeUndefined();
+  });
+
+  test('sync-in-order.sh: pause, per-layer sync then wait in layer order, resume, argocd only', () => {
+    const script = must(
+      files(PROD, 'argocd').find((f) => f.name === 'argocd/sync-in-order.sh'),
+      'the script',
+    );
+    expect(script.mode).toBe(0o755);
+    expect(script.content).toBe(syncInOrderScript(PROD));
+    expect(script.content).not.toContain('kubectl');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-in-order-'));
+    try {
+      const scriptPath = path.join(dir, 'sync-in-order.sh');
+      fs.writeFileSync(scriptPath, script.content, { mode: 0o755 });
+      const log = path.join(dir, 'calls');
+      // A fake argocd: records each call; `app get` fails for the tenants layer (new in a release).
+      fs.writeFileSync(
+        path.join(dir, 'argocd'),
+        `#!/usr/bin/env bash\necho "$*" >> "${log}"\nif [ "$1 $2" = "app get" ] && [ "$3" = "mlops-prod-08-tenants" ]; then exit 1; fi\nexit 0\n`,
+        { mode: 0o755 },
+      );
+      const run = (arg: string) => {
+        fs.writeFileSync(log, '');
+        const r = spawnSync('bash', [scriptPath, arg], {
+          env: { PATH: `${dir}:/usr/bin:/bin`, TIMEOUT: '60' },
+          encoding: 'utf8',
+        });
+        expect(r.status).toBe(0);
+        return fs
+          .readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('app get'));
+      };
+      const apps = nonEmpty(PROD).map((l) => `mlops-prod-${l.info.id}`);
+      expect(run('pause')).toEqual([
+        'app set mlops-prod --sync-policy none',
+        ...apps
+          .filter((a) => !a.endsWith('08-tenants'))
+          .map((a) => `app set ${a} --sync-policy none`),
+      ]);
+      expect(run('sync')).toEqual(
+        apps.flatMap((a) =>
+          a.endsWith('08-tenants')
+            ? [
+                `app sync mlops-prod --resource argoproj.io:Application:${a} --timeout 60`,
+                `app wait ${a} --sync --health --timeout 60`,
+              ]
+            : [`app sync ${a} --timeout 60`, `app wait ${a} --health --timeout 60`],
+        ),
+      );
+      expect(run('resume')).toEqual([
+        'app sync mlops-prod --timeout 60',
+        'app set mlops-prod --sync-policy automated --auto-prune --self-heal',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('README: what is ordered, the argocd-cm namespace and conflicts, no ApplicationSet', () => {
+    const readme = must(
+      files(PROD, 'argocd').find((f) => f.name === 'argocd/README.md'),
+      'a README',
+    ).content;
+    expect(readme).toContain('all at the same time, in no layer order');
+    expect(readme).toContain('sync-in-order.sh pause');
+    expect(readme).toContain('`--force-conflicts`');
+    expect(readme).toContain('Argo CD running in the `argocd` namespace');
+    expect(readme).toContain('RollingSync strategy is not generated');
+    expect(files(PROD, 'argocd').some((f) => f.name.includes('applicationset'))).toBe(false);
   });
 
   test('argocd-cm: annotation tracking and health scripts Argo CD does not ship', () => {
@@ -349,25 +512,53 @@ describe('health scripts run in Lua', () => {
     expect(stalled()).toEqual({ status: 'Degraded', message: 'bad spec' });
   });
 
+  // The profile controller appends Failed conditions and never clears them (kubeflow/dashboard
+  // v2.0.0 profile_controller.go appendErrorConditionAndReturn): never Degraded from them.
   test.each(
     withHealth(PROFILE_HEALTH_LUA, [
       ['no status', { metadata: {} }, 'Healthy'],
       [
-        'latest Failed',
+        'a Failed condition',
         {
           metadata: {},
           status: { conditions: [cond('Failed', '', 'namespace owned by another')] },
         },
-        'Degraded',
+        'Healthy',
       ],
       [
         'Failed then something else',
         { metadata: {}, status: { conditions: [cond('Failed', ''), cond('Successful', 'True')] } },
         'Healthy',
       ],
+      ['being deleted', { metadata: { deletionTimestamp: '2025-01-01T00:00:00Z' } }, 'Progressing'],
     ]),
   )('Profile: %s', (_, result, status) => {
     expect(result().status).toBe(status);
+  });
+
+  const profileMessages = withHealth(PROFILE_HEALTH_LUA, [
+    [
+      'two failures',
+      {
+        metadata: {},
+        status: {
+          conditions: [
+            cond('Failed', '', 'first'),
+            cond('Other', 'True'),
+            cond('Failed', '', 'second'),
+          ],
+        },
+      },
+      'Healthy',
+    ],
+    ['none', { metadata: {}, status: {} }, 'Healthy'],
+  ]);
+  test('Profile: the latest Failed message is shown', () => {
+    expect(profileMessages[0][1]()).toEqual({
+      status: 'Healthy',
+      message: 'last reported failure (kept by the profile controller): second',
+    });
+    expect(profileMessages[1][1]()).toEqual({ status: 'Healthy', message: '' });
   });
 
   test.each(
@@ -465,41 +656,24 @@ describe('Flux', () => {
     ]);
   });
 
-  test('protected objects are never pruned, Jobs are re-created, layers with kept objects orphan on delete', () => {
-    const byLayer = new Map(
-      kustomizations(PROD).map((k) => [k.metadata.labels['mlops-blueprint/layer'], k]),
+  test('prune on every layer, no per-object patches (the objects carry the annotations), MirrorPrune', () => {
+    const list = kustomizations(PROD);
+    for (const k of list) {
+      expect(k.spec.prune).toBe(true);
+      expect(k.spec.deletionPolicy).toBe('MirrorPrune');
+      expect(k.spec.patches).toBeUndefined();
+    }
+    const objects = PROD.layers.flatMap((l) => l.objects);
+    const mysql = must(
+      objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'mysql'),
+      'the mysql StatefulSet',
     );
-    const patchFor = (layer: string, kind: string, name: string) =>
-      (must(byLayer.get(layer), `layer ${layer}`).spec.patches as Json[]).filter(
-        (p) => p.target.kind === kind && p.target.name === `^${name.replace(/\./g, '\\.')}$`,
-      );
-    const profileCrd = patchFor('crds', 'CustomResourceDefinition', 'profiles.kubeflow.org');
-    expect(profileCrd).toHaveLength(1);
-    expect(docs(profileCrd[0].patch)[0].metadata.annotations).toEqual({
-      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
-    });
-    expect(profileCrd[0].target.group).toBe('apiextensions.k8s.io');
-    const mysql = patchFor('platform-controllers', 'StatefulSet', 'mysql');
-    expect(mysql[0].target).toMatchObject({ group: 'apps', namespace: 'kubeflow' });
-    expect(docs(mysql[0].patch)[0].metadata.annotations['kustomize.toolkit.fluxcd.io/prune']).toBe(
-      'disabled',
+    expect(mysql.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
+    const job = must(
+      objects.find((o) => o.kind === 'Job' && o.metadata.name === 'mysql-credentials-generator'),
+      'the generator Job',
     );
-    expect(patchFor('tenants', 'Profile', 'fraud-detection')).toHaveLength(1);
-    const job = patchFor('platform-controllers', 'Job', 'mysql-credentials-generator');
-    expect(docs(job[0].patch)[0].metadata.annotations).toEqual({
-      'kustomize.toolkit.fluxcd.io/force': 'enabled',
-    });
-    expect(must(byLayer.get('crds'), `layer ${'crds'}`).spec.deletionPolicy).toBe('Orphan');
-    expect(
-      must(byLayer.get('infrastructure-config'), `layer ${'infrastructure-config'}`).spec
-        .deletionPolicy,
-    ).toBeUndefined();
-    // Deployments are neither kept nor forced.
-    expect(
-      (must(byLayer.get('identity'), `layer ${'identity'}`).spec.patches as Json[]).every(
-        (p) => p.target.kind === 'Job',
-      ),
-    ).toBe(true);
+    expect(job.metadata.annotations?.['kustomize.toolkit.fluxcd.io/force']).toBe('enabled');
   });
 
   test('healthCheckExprs for the readiness kinds in the layer', () => {
@@ -540,6 +714,39 @@ describe('Flux', () => {
     expect(repo('0123456789abcdef0123456789abcdef01234567').spec.ref).toEqual({
       commit: '0123456789abcdef0123456789abcdef01234567',
     });
+    expect(repo('v1.2.0').spec.ref).toEqual({ tag: 'v1.2.0' });
+  });
+
+  test.each([
+    ['v1.2.0', { tag: 'v1.2.0' }],
+    ['1.2.0', { tag: '1.2.0' }],
+    ['v1.2.0-rc.1', { tag: 'v1.2.0-rc.1' }],
+    ['v10.20.30+build.5', { tag: 'v10.20.30+build.5' }],
+    ['refs/tags/v1.2.0', { name: 'refs/tags/v1.2.0' }],
+    ['refs/heads/main', { name: 'refs/heads/main' }],
+    [
+      '0123456789abcdef0123456789abcdef01234567',
+      { commit: '0123456789abcdef0123456789abcdef01234567' },
+    ],
+    ['main', { branch: 'main' }],
+    ['release-1.2', { branch: 'release-1.2' }],
+    ['v1.2', { branch: 'v1.2' }],
+  ])('Flux ref for %s', (revision, ref) => {
+    expect(gitRef(revision)).toEqual(ref);
+  });
+
+  test('README: ordered on every revision, suspend before deleting and resume after', () => {
+    const readme = must(
+      files(PROD, 'flux').find((f) => f.name === 'flux/README.md'),
+      'a README',
+    ).content;
+    expect(readme).toContain('the layer order holds for every commit');
+    const suspend = readme.indexOf('flux suspend kustomization mlops-prod-01-crds -n flux-system');
+    const deletions = readme.indexOf('Run the "before" deletions');
+    const resume = readme.indexOf('flux resume kustomization mlops-prod-01-crds -n flux-system');
+    expect(suspend).toBeGreaterThan(0);
+    expect(deletions).toBeGreaterThan(suspend);
+    expect(resume).toBeGreaterThan(deletions);
   });
 });
 
@@ -576,6 +783,46 @@ describe('both tools', () => {
       ).content,
     ).toContain('Nothing: this environment references no external CRD, namespace or Secret.');
   });
+
+  test.each(['argocd', 'flux'] as const)(
+    '%s README: each upgrade step applies only from an older version',
+    (tool) => {
+      const rendered = {
+        ...PROD,
+        upgrades: [
+          {
+            component: 'kserve',
+            version: 'v0.15.2',
+            steps: [
+              {
+                version: 'v0.15.0',
+                description: 'the controller selector changed',
+                deleteBeforeApply: [
+                  {
+                    resource: 'deployment',
+                    namespace: 'kserve',
+                    name: 'kserve-controller-manager',
+                  },
+                ],
+              },
+              { version: 'v0.14.0', description: 'nothing to delete' },
+            ],
+          },
+        ],
+      };
+      const readme = must(
+        files(rendered, tool).find((f) => f.name === `${tool}/README.md`),
+        'a README',
+      ).content;
+      expect(readme).toContain(
+        '- kserve v0.15.0, only when upgrading from a kserve older than v0.15.0: the controller selector changed. Delete before: `deployment kserve/kserve-controller-manager`; after: nothing.',
+      );
+      expect(readme).not.toContain('nothing to delete');
+      expect(readme).toContain('`older_than`');
+      const pause = tool === 'argocd' ? '--sync-policy none' : 'flux suspend kustomization';
+      expect(readme.indexOf(pause)).toBeLessThan(readme.indexOf('- kserve v0.15.0'));
+    },
+  );
 
   test('a path outside the repository is refused', () => {
     expect(() => gitopsFiles(PROD, { tool: 'flux', repoURL: REPO, path: '../dist' })).toThrow(
