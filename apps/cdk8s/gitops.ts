@@ -947,7 +947,7 @@ function gitopsReadme(rendered: RenderedPlatform, opts: Resolved): string {
     ...(steps.length > 0
       ? steps.map(
           ({ component, step }) =>
-            `- ${component} ${step.version}, only when upgrading from a ${component} older than ${step.version}: ${step.description.replace(/\.?$/, '.')} Delete before: ${(step.deleteBeforeApply ?? []).map(refText).join(', ') || 'nothing'}; after: ${(step.pruneAfterApply ?? []).map(refText).join(', ') || 'nothing'}.`,
+            `- ${component} ${step.version}, only when the installed ${component} is older than ${step.version}: ${step.description.replace(/\.?$/, '.')} Delete before: ${(step.deleteBeforeApply ?? []).map(refText).join(', ') || 'nothing'}; after: ${(step.pruneAfterApply ?? []).map(refText).join(', ') || 'nothing'}.`,
         )
       : ['- None recorded for this release.']),
     '',

@@ -815,7 +815,7 @@ describe('both tools', () => {
         'a README',
       ).content;
       expect(readme).toContain(
-        '- kserve v0.15.0, only when upgrading from a kserve older than v0.15.0: the controller selector changed. Delete before: `deployment kserve/kserve-controller-manager`; after: nothing.',
+        '- kserve v0.15.0, only when the installed kserve is older than v0.15.0: the controller selector changed. Delete before: `deployment kserve/kserve-controller-manager`; after: nothing.',
       );
       expect(readme).not.toContain('nothing to delete');
       expect(readme).toContain('`older_than`');
