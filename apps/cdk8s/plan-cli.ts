@@ -15,9 +15,11 @@ export const PLAN_USAGE = `Usage: mlops-blueprint plan --previous <dir> [--confi
 
 Renders the environment (default: the dev preset) in memory and compares it with a previous
 output directory of synth (what is installed, e.g. dist/prod): objects added, changed field by
-field (Secret data and credential-like keys masked) and removed, per layer in install order;
-changes to immutable fields that need a delete and re-create, with the upgrade steps of the new
-release that cover them; the access diff; images added and removed; versions. Nothing is written.
+field (Secret data, credential-like keys and URL passwords masked) and removed, per layer in
+install order; changes to immutable fields that need a delete and re-create, with the upgrade
+steps of the new release that cover them (those install.sh runs for the installed versions, read
+from the previous versions.md); Jobs install.sh re-creates because their template hash changed;
+the access diff; images added and removed; versions. Nothing is written.
 
 Options:
   -p, --previous <dir>  a directory written by synth (it carries the ${MARKER_FILE} marker)
@@ -27,7 +29,7 @@ Options:
 
 Exit codes, for a CI job to gate on:
   0   no changes
-  2   changes that apply in place
+  2   changes that apply in place, Jobs install.sh re-creates (they run again) included
   3   changes that need a delete and re-create (immutable fields), or removal of objects a user
       must keep (CRDs, Profiles, namespaces, volumes, StatefulSets, Secrets)
   1   invalid input: the environment, or a previous directory that is not a synth output
