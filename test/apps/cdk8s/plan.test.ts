@@ -206,6 +206,28 @@ Versions:
   katib: v0.19.0 → (none)`,
   },
   {
+    name: '(f) a Job whose pod template changes: re-created by install.sh, in place (exit 2)',
+    file: 'added-bucket.yaml',
+    code: PLAN_EXIT.CHANGES,
+    text: `Plan for environment plan
+
+Objects: 0 added, 1 changed, 0 removed.
+Jobs re-created by install.sh (template hash changed): 1; each runs again.
+
+06-platform-controllers:
+  ~ Job.batch minio/minio-bucket-provisioner
+    /metadata/annotations/mlops-blueprint.dev~1template-hash: "cc48b8f87ec93ac6" → "db9dad78470848bb"
+    /spec/template/spec/containers[name=mc]/env[name=BUCKETS]/value: "mlpipeline" → "mlpipeline features"
+    /spec/template/spec/containers[name=mc]/env[name=VERSIONED_BUCKETS]/value: "mlpipeline" → "mlpipeline features"
+    ! immutable: /spec/template; re-created by install.sh (template hash changed): it runs again
+
+Access:
+  no change
+
+Images:
+  no change`,
+  },
+  {
     name: '(e) a role change in a tenant',
     file: 'role-change.yaml',
     code: PLAN_EXIT.CHANGES,
