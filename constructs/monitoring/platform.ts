@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ILayerCharts, LAYERS_CONTEXT, Layer } from '../core/layers';
-import { Alert, AlertGroup, Dashboard } from '../core/monitoring';
+import { Alert, AlertGroup, Dashboard, ISTIO_AGENT_SCRAPE_FAILURES } from '../core/monitoring';
 import { PlatformMonitoring } from './monitoring';
 import {
   MONITORING_KEY,
@@ -51,6 +51,8 @@ export const PLATFORM_METRICS = {
   containerMemory: 'container_memory_working_set_bytes',
   /** Synthesized by Prometheus for every target. */
   up: 'up',
+  /** The sidecar agent's failed reads of a meshed target's application. */
+  agentScrapeFailures: ISTIO_AGENT_SCRAPE_FAILURES,
 } as const;
 
 const M = PLATFORM_METRICS;
@@ -228,6 +230,18 @@ export function platformHealthDashboard(
             type: 'stat',
             queries: [{ expr: `count(${M.up}{${ns}} == 0) or vector(0)` }],
           },
+          {
+            // A meshed target stays up while its application is down: its sidecar agent answers.
+            title: 'Applications the sidecar cannot read (per second)',
+            description:
+              "Meshed targets are read through their sidecar's agent, which answers even when the application does not; these are its failed reads of the application.",
+            queries: [
+              {
+                expr: `sum by (job) (rate(${M.agentScrapeFailures}{${ns},type="application"}[5m]))`,
+                legend: '{{job}}',
+              },
+            ],
+          },
         ],
       },
       {
@@ -326,6 +340,7 @@ export function platformHealthDashboard(
     ],
     metrics: [
       M.up,
+      M.agentScrapeFailures,
       M.deploymentAvailable,
       M.deploymentDesired,
       M.statefulSetReady,

@@ -53,6 +53,8 @@ export const METRICS: Readonly<Record<string, readonly string[]>> = {
   cadvisor: ['container_cpu_usage_seconds_total', 'container_memory_working_set_bytes'],
   // synthesized by Prometheus for every target
   prometheus: ['up'],
+  // Istio 1.30.1 pilot/cmd/pilot-agent/metrics/metrics.go, prefixed istio_agent_ in status/server.go
+  'istio-agent': ['istio_agent_scrape_failures_total'],
 };
 
 export const ALL_METRICS: ReadonlySet<string> = new Set(Object.values(METRICS).flat());
