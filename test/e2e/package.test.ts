@@ -65,6 +65,11 @@ describe('package.json declares', () => {
     expect(pkg.files).toEqual(expect.arrayContaining(['lib/**/*.d.ts']));
   });
 
+  test('the JSON Schema of the environment file as ./schema/*.json, shipped in files', () => {
+    expect(pkg.exports['./schema/*.json']).toBe('./schema/*.json');
+    expect(pkg.files).toContain('schema/*.json');
+  });
+
   test('the example environments as ./stacks/*.yaml, shipped in files', () => {
     expect(pkg.exports['./stacks/*.yaml']).toBe('./stacks/*.yaml');
     expect(pkg.files).toContain('stacks/*.yaml');
@@ -157,6 +162,8 @@ describe('built from this repository', () => {
           'lib/apps/cdk8s/bin.js',
           'lib/policies/index.d.ts',
           'stacks/prod.yaml',
+          // the JSON Schema the example files' modeline names, for editors of users' files
+          'schema/environment.schema.json',
           'package.json',
         ]),
       );
