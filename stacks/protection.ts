@@ -55,24 +55,16 @@ export const JOB_RECREATE_ANNOTATIONS: Readonly<Record<string, string>> = {
   'kustomize.toolkit.fluxcd.io/force': 'enabled',
 };
 
-/** Stable JSON (sorted keys) of a value, for hashing. */
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as Record<string, unknown>)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** The first 16 hex digits of the SHA-256 of a Job's `spec.template`. */
+/**
+ * The first 16 hex digits of the SHA-256 of a Job's `spec.template` as rendered (cdk8s writes keys
+ * sorted, so the same template gives the same text; a different order would only run the Job once
+ * more).
+ */
 export function templateHash(job: KubeObject): string {
   const spec = job.spec as { template?: unknown } | undefined;
   return crypto
     .createHash('sha256')
-    .update(stable(spec?.template ?? null))
+    .update(JSON.stringify(spec?.template ?? null))
     .digest('hex')
     .slice(0, 16);
 }
