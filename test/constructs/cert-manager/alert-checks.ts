@@ -4,6 +4,7 @@ import { Alert, AlertGroup } from '../../../constructs/core/monitoring';
 import { EnvironmentConfig } from '../../../stacks/config/schema';
 import { MlopsPlatform } from '../../../stacks/platform';
 import { FakeMonitoring } from '../../fakes';
+import { metricNames as metricNamesIn } from '../../promql';
 
 /**
  * Checks shared by the monitoring tests of the infrastructure components (cert-manager, Istio,
@@ -19,39 +20,8 @@ export interface MetricFact {
 /** Synthesized by Prometheus for every target. */
 const SYNTHESIZED = new Set(['up']);
 
-const PROMQL_WORDS = new Set([
-  'by',
-  'without',
-  'on',
-  'ignoring',
-  'group_left',
-  'group_right',
-  'or',
-  'and',
-  'unless',
-  'bool',
-  'offset',
-]);
-
-/**
- * The metric names of a PromQL expression: identifiers that are not functions, keywords, label
- * names inside `{}`, `by (...)` lists or durations inside `[]`.
- */
-export function metricNamesIn(expr: string): string[] {
-  const stripped = expr
-    .replace(/"[^"]*"/g, '""')
-    .replace(/\{[^}]*\}/g, '{}')
-    .replace(/\[[^\]]*\]/g, '[]')
-    .replace(/\boffset\s+[0-9a-z]+/g, ' ')
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
-  const names = new Set<string>();
-  for (const m of stripped.matchAll(/([A-Za-z_:][A-Za-z0-9_:]*)(\s*\()?/g)) {
-    const [, name, call] = m;
-    if (call || PROMQL_WORDS.has(name)) continue;
-    names.add(name);
-  }
-  return [...names];
-}
+/** The metric names a PromQL expression reads (test/promql.ts). */
+export { metricNamesIn };
 
 /** Every alert of every group, for table tests. */
 export function alertsOf(groups: readonly AlertGroup[]): Alert[] {

@@ -40,26 +40,5 @@ export const KFP_API_METRICS_PORT = 8888;
 /** The scheduled workflow controller's METRICS_PORT default (scheduledworkflow/main.go). */
 export const KFP_SWF_METRICS_PORT = 9090;
 
-const PROMQL_WORDS = new Set(['and', 'or', 'unless', 'offset', 'bool', 'up']);
-
-/**
- * The metric names a PromQL expression reads: identifiers that are not functions, keywords,
- * label matchers, range selectors, strings or grouping label lists. `up` is returned too.
- */
-export function metricsIn(expr: string): string[] {
-  const stripped = expr
-    .replace(/"[^"]*"/g, '""')
-    .replace(/\{[^}]*\}/g, ' ')
-    .replace(/\[[^\]]*\]/g, ' ')
-    .replace(/\b(on|by|without|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
-  const names = new Set<string>();
-  for (const m of stripped.matchAll(/\b[A-Za-z_:][A-Za-z0-9_:]*\b/g)) {
-    const word = m[0];
-    const after = stripped.slice((m.index ?? 0) + word.length).trimStart();
-    if (after.startsWith('(')) continue;
-    if (PROMQL_WORDS.has(word) && word !== 'up') continue;
-    if (/^\d/.test(word)) continue;
-    names.add(word);
-  }
-  return [...names];
-}
+/** The metric names a PromQL expression reads (test/promql.ts). */
+export { metricNames as metricsIn } from '../../promql';

@@ -169,8 +169,8 @@ describe('Pipelines and Argo monitoring', () => {
       'resource_manager_workflow_runs_success',
     ]);
     expect(metricsIn(alert('KubeflowPipelinesApiServerDown').expr)).toEqual([
-      'up',
       'istio_agent_scrape_failures_total',
+      'up',
     ]);
   });
 

@@ -59,36 +59,5 @@ export const METRICS: Readonly<Record<string, readonly string[]>> = {
 
 export const ALL_METRICS: ReadonlySet<string> = new Set(Object.values(METRICS).flat());
 
-const KEYWORDS = new Set([
-  'by',
-  'without',
-  'on',
-  'ignoring',
-  'group_left',
-  'group_right',
-  'and',
-  'or',
-  'unless',
-  'bool',
-  'offset',
-  'inf',
-  'nan',
-]);
-
-/** The metric names a PromQL expression reads (not functions, keywords, labels or strings). */
-export function metricNames(expr: string): string[] {
-  const stripped = expr
-    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
-    .replace(/\{[^}]*\}/g, ' ')
-    .replace(/\[[^\]]*\]/g, ' ')
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
-  const names = new Set<string>();
-  for (const m of stripped.matchAll(/[A-Za-z_:][A-Za-z0-9_:]*/g)) {
-    const end = (m.index ?? 0) + m[0].length;
-    // A function name is followed by "(".
-    if (/^\s*\(/.test(stripped.slice(end))) continue;
-    if (KEYWORDS.has(m[0].toLowerCase())) continue;
-    names.add(m[0]);
-  }
-  return [...names].sort();
-}
+/** The metric names a PromQL expression reads (test/promql.ts). */
+export { metricNames } from '../../promql';

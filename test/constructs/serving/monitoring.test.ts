@@ -2,6 +2,7 @@ import { Testing, Chart } from 'cdk8s';
 import { z } from 'zod';
 import { Alert, Dashboard, ScrapeJob, downExpression } from '../../../constructs/core/monitoring';
 import { renderDashboard } from '../../../constructs/monitoring/dashboards';
+import { metricNames as metricsIn } from '../../promql';
 import { MODEL_ALERT_DEFAULTS, servingTenantShape } from '../../../constructs/serving/config';
 import {
   modelAlerts,
@@ -57,13 +58,6 @@ function tenant() {
   const chart = new Chart(Testing.app(), 'Test');
   const jobs = scrapeTenantModels(chart, monitoring, new FakeNamespace(TENANT), ['iris', 'bert']);
   return { monitoring, jobs };
-}
-
-/** Identifiers followed by `{` or `[` outside strings: the metrics a PromQL expression reads. */
-function metricsIn(expr: string): string[] {
-  return [...expr.replace(/"[^"]*"/g, '""').matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*[{[]/g)].map(
-    (m) => m[1],
-  );
 }
 
 /** Labels a PromQL expression matches on (`label=`, `!=`, `=~`, `!~`) or groups by. */

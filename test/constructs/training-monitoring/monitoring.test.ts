@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { monitorKatib, KATIB_JOB } from '../../../constructs/automl/monitoring';
 import { monitorTraining, TRAINING_JOBS } from '../../../constructs/training/monitoring';
 import { FakeMonitoring, FakeNamespace } from '../../fakes';
+import { metricNames as metricsIn } from '../../promql';
 
 /**
  * Metric names each upstream exports at the pinned tag, read there:
@@ -24,30 +25,6 @@ const EXPORTED = new Set([
   'katib_experiments_current',
   'katib_trials_current',
 ]);
-
-const PROMQL_WORDS = new Set([
-  'sum',
-  'by',
-  'rate',
-  'increase',
-  'or',
-  'vector',
-  'and',
-  'unless',
-  'on',
-  'job',
-  'namespace',
-  'controller',
-  'count',
-  'exported_namespace',
-  'offset',
-]);
-
-/** Metric names in a PromQL expression: identifiers before a selector or a range. */
-function metricsIn(expr: string): string[] {
-  const names = expr.replace(/"[^"]*"/g, '""').match(/[a-zA-Z_:][a-zA-Z0-9_:]*(?=\s*[{[])/g);
-  return [...new Set((names ?? []).filter((n) => !PROMQL_WORDS.has(n)))];
-}
 
 function setup() {
   const chart = new Chart(Testing.app(), 'test');
