@@ -12,7 +12,7 @@ import {
   AlertGroup,
   Dashboard,
   IMonitoring,
-  downExpression,
+  scrapeJob,
   ScrapeJob,
   ScrapeTarget,
 } from '../constructs/core/monitoring';
@@ -180,8 +180,7 @@ export class FakeMonitoring implements IMonitoring {
 
   public scrape(_scope: Construct, target: ScrapeTarget): ScrapeJob {
     this.targets.push(target);
-    const selector = `job="${target.id}",namespace="${target.namespace.name}"`;
-    return { job: target.id, selector, ...downExpression(selector, target.meshed !== undefined) };
+    return scrapeJob(target.id, target.namespace.name, target.meshed !== undefined);
   }
 
   public addAlerts(_scope: Construct, group: AlertGroup): void {

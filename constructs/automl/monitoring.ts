@@ -33,7 +33,7 @@ export function monitorKatib(scope: Construct, props: KatibMonitoringProps): voi
   const { monitoring, namespace } = props;
   const ns = namespace.name;
   const m = KATIB_METRICS;
-  monitoring.scrape(scope, {
+  const job = monitoring.scrape(scope, {
     id: KATIB_JOB,
     namespace,
     podLabels: props.controllerPods,
@@ -47,14 +47,14 @@ export function monitorKatib(scope: Construct, props: KatibMonitoringProps): voi
     alerts: [
       {
         name: 'KatibControllerDown',
-        expr: `(sum(up{job="${KATIB_JOB}",namespace="${ns}"}) or vector(0)) == 0`,
+        expr: job.down,
         for: '10m',
         severity: 'critical',
         summary: `Katib's controller is down in ${ns}.`,
         description:
           'No katib-controller pod has answered a scrape for 10 minutes. Its webhooks refuse new experiments, and running experiments get no new trials.',
         runbook: `Check \`kubectl -n ${ns} describe deployment katib-controller\` and its log (\`kubectl -n ${ns} logs deployment/katib-controller --previous\` after a restart). It waits for its webhook certificate (\`kubectl -n ${ns} get certificate katib-webhook-cert\`) and reaches the DB manager (\`kubectl -n ${ns} get pods -l katib.kubeflow.org/component=db-manager\`). A running pod while the alert fires means Prometheus cannot reach port 8080: check the \`allow-prometheus-${KATIB_JOB}\` NetworkPolicy.`,
-        metrics: ['up'],
+        metrics: [...job.downMetrics],
       },
       {
         name: 'KatibTrialsFailing',

@@ -26,9 +26,6 @@ export interface CertManagerMonitoringOptions {
   readonly expiryWarningDays: number;
 }
 
-/** `(sum(up{…}) or vector(0)) == 0`: the target is down or has vanished. */
-const down = (job: ScrapeJob): string => `(sum(up{${job.selector}}) or vector(0)) == 0`;
-
 /**
  * Prometheus scrapes all three parts on `http-metrics` (9402, plain HTTP: upstream serves TLS
  * there only with `--metrics-tls-*` flags, which the platform does not set), and the platform pages
@@ -66,7 +63,7 @@ export function addCertManagerMonitoring(
   const alerts: Alert[] = [
     {
       name: 'CertManagerDown',
-      expr: down(controller),
+      expr: controller.down,
       for: '10m',
       severity: 'critical',
       summary: 'The cert-manager controller is down: no certificate is issued or renewed.',
@@ -86,7 +83,7 @@ export function addCertManagerMonitoring(
     },
     {
       name: 'CertManagerWebhookDown',
-      expr: down(webhook),
+      expr: webhook.down,
       for: '5m',
       severity: 'critical',
       summary: 'The cert-manager webhook is down: cert-manager resources cannot be changed.',
@@ -107,7 +104,7 @@ export function addCertManagerMonitoring(
     },
     {
       name: 'CertManagerCainjectorDown',
-      expr: down(cainjector),
+      expr: cainjector.down,
       for: '15m',
       severity: 'warning',
       summary: "cert-manager's CA injector is down: webhook CA bundles are not kept up to date.",

@@ -107,6 +107,12 @@ export interface ScrapeJob {
  */
 export const ISTIO_AGENT_SCRAPE_FAILURES = 'istio_agent_scrape_failures_total';
 
+/** How the series of target `id` in `namespace` are labelled, and when it is down. */
+export function scrapeJob(id: string, namespace: string, meshed: boolean): ScrapeJob {
+  const selector = `job="${id}",namespace="${namespace}"`;
+  return { job: id, selector, ...downExpression(selector, meshed) };
+}
+
 /** `ScrapeJob.down` and its metrics for a target with this selector. */
 export function downExpression(
   selector: string,
@@ -184,6 +190,12 @@ export interface Dashboard {
   /** The metrics the queries read, for the tests that check them. */
   readonly metrics: readonly string[];
 }
+
+/**
+ * Envoy's own statistics port in Istio's sidecar and gateway injection templates (plain HTTP,
+ * not captured by the sidecar), at `ISTIO_MERGED_METRICS_PATH`.
+ */
+export const ISTIO_ENVOY_PROM_PORT = { name: 'http-envoy-prom', number: 15090 } as const;
 
 /** Istio's metrics-merging port: the sidecar agent serves the app's and Envoy's metrics here. */
 export const ISTIO_MERGED_METRICS_PORT = 15020;

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Alert, IMonitoring, ScrapeJob } from '../core/monitoring';
+import { Alert, IMonitoring } from '../core/monitoring';
 import { INamespace } from '../core/network';
 import { ISTIO_NAMES, ISTIO_PORTS } from './names';
 import { PROXY_PROMETHEUS_PORT } from './proxy';
@@ -25,8 +25,6 @@ export interface IstioMonitoringOptions {
     readonly selector: Readonly<Record<string, string>>;
   };
 }
-
-const down = (job: ScrapeJob): string => `(sum(up{${job.selector}}) or vector(0)) == 0`;
 
 /**
  * Prometheus scrapes istiod on `http-monitoring` (15014 `/metrics`, the `--monitoringAddr` of the
@@ -66,7 +64,7 @@ export function addIstioMonitoring(scope: Construct, opts: IstioMonitoringOption
   const alerts: Alert[] = [
     {
       name: 'IstiodDown',
-      expr: down(istiod),
+      expr: istiod.down,
       for: '5m',
       severity: 'critical',
       summary: 'istiod is down: the mesh gets no configuration, certificates or injection.',
@@ -140,7 +138,7 @@ export function addIstioMonitoring(scope: Construct, opts: IstioMonitoringOption
     },
     {
       name: 'IstioIngressGatewayDown',
-      expr: down(gateway),
+      expr: gateway.down,
       for: '5m',
       severity: 'critical',
       summary: 'The ingress gateway is down: users cannot reach the platform.',

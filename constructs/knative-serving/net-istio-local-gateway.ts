@@ -4,7 +4,13 @@ import { Construct } from 'constructs';
 import { ImageRef, resolveImage } from '../core/images';
 import { standardLabels } from '../core/labels';
 import { IMesh } from '../core/mesh';
-import { IMonitoring, ScrapeJob } from '../core/monitoring';
+import {
+  IMonitoring,
+  ISTIO_ENVOY_PROM_PORT,
+  ISTIO_MERGED_METRICS_PATH,
+  ISTIO_MERGED_METRICS_PORT,
+  ScrapeJob,
+} from '../core/monitoring';
 import { INamespace, NetworkPeer } from '../core/network';
 import { ResourceSpec, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
@@ -101,7 +107,10 @@ export interface KnativeLocalGatewayProps {
  * Envoy's statistics port (Istio 1.30.1
  * manifests/charts/istio-control/istio-discovery/files/gateway-injection-template.yaml).
  */
-const ENVOY_PROM_PORT = { name: 'http-envoy-prom', containerPort: 15090 } as const;
+const ENVOY_PROM_PORT = {
+  name: ISTIO_ENVOY_PROM_PORT.name,
+  containerPort: ISTIO_ENVOY_PROM_PORT.number,
+} as const;
 
 /** The `job` label of the cluster-local gateway's series in Prometheus. */
 export const LOCAL_GATEWAY_SCRAPE_JOB = 'knative-local-gateway';
@@ -185,8 +194,8 @@ export class KnativeLocalGateway extends Construct implements ILocalGateway {
             annotations: {
               'inject.istio.io/templates': 'gateway',
               'prometheus.io/scrape': 'true',
-              'prometheus.io/port': '15020',
-              'prometheus.io/path': '/stats/prometheus',
+              'prometheus.io/port': String(ISTIO_MERGED_METRICS_PORT),
+              'prometheus.io/path': ISTIO_MERGED_METRICS_PATH,
             },
           },
           spec: {
@@ -228,7 +237,7 @@ export class KnativeLocalGateway extends Construct implements ILocalGateway {
         namespace: props.namespace,
         podLabels: { ...LOCAL_GATEWAY_POD_LABELS },
         port: { name: ENVOY_PROM_PORT.name, number: ENVOY_PROM_PORT.containerPort },
-        path: '/stats/prometheus',
+        path: ISTIO_MERGED_METRICS_PATH,
         description:
           "Knative's cluster-local gateway (Envoy): requests to models and their responses",
       });

@@ -62,7 +62,7 @@ export function addPvcViewerMonitoring(
     alerts: [
       {
         name: 'KubeflowPvcViewerControllerDown',
-        expr: `(sum(up{${job.selector}}) or vector(0)) == 0`,
+        expr: job.down,
         for: '10m',
         severity: 'warning',
         summary: `${opts.deploymentName} is down: volumes cannot be browsed.`,

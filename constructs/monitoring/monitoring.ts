@@ -9,7 +9,7 @@ import {
   ISTIO_MERGED_METRICS_PORT,
   ScrapeJob,
   ScrapeTarget,
-  downExpression,
+  scrapeJob,
 } from '../core/monitoring';
 import { NetworkPeer } from '../core/network';
 import { isDnsLabel, propProblem, throwIfProblems } from '../core/validation';
@@ -380,8 +380,7 @@ export class PlatformMonitoring extends Construct implements IMonitoring {
       podLabels: { ...target.podLabels },
       ports: [{ port }],
     });
-    const selector = `job="${target.id}",namespace="${ns}"`;
-    return { job: target.id, selector, ...downExpression(selector, target.meshed !== undefined) };
+    return scrapeJob(target.id, ns, target.meshed !== undefined);
   }
 
   /**

@@ -1,3 +1,5 @@
+import { ISTIO_ENVOY_PROM_PORT } from '../core/monitoring';
+
 /** The component's key and the `app.kubernetes.io/name` of the objects it writes. */
 export const MONITORING_KEY = 'monitoring';
 
@@ -38,4 +40,4 @@ export const PROMETHEUS_OPERATOR_CRDS = [
 ] as const;
 
 /** The Istio sidecar's container port (named) that serves Envoy's own stats: one per meshed pod. */
-export const ISTIO_ENVOY_PROM_PORT_NAME = 'http-envoy-prom';
+export const ISTIO_ENVOY_PROM_PORT_NAME = ISTIO_ENVOY_PROM_PORT.name;

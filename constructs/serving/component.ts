@@ -39,6 +39,7 @@ import {
 } from './config';
 import { InferenceService } from './inference-service';
 import { monitorServingPlatform, scrapeTenantModels } from './monitoring';
+import { ISTIO_MERGED_METRICS_PORT } from '../core/monitoring';
 
 /** Knative Serving's namespace (upstream's). */
 export const KNATIVE_SERVING_NAMESPACE = 'knative-serving';
@@ -156,7 +157,10 @@ export const servingComponent = defineComponent({
         knativeNamespace.allowIngress('knative-from-metrics-scraper', {
           description: "Prometheus scraping Knative's activator, autoscaler and controllers",
           from: [scraperPeer],
-          ports: [{ port: KNATIVE_SERVING_PORTS.activator.metrics }, { port: 15020 }],
+          ports: [
+            { port: KNATIVE_SERVING_PORTS.activator.metrics },
+            { port: ISTIO_MERGED_METRICS_PORT },
+          ],
         });
       }
     }

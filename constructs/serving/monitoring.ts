@@ -1,5 +1,12 @@
 import { Construct } from 'constructs';
-import { Alert, Dashboard, IMonitoring, ScrapeJob } from '../core/monitoring';
+import {
+  Alert,
+  Dashboard,
+  IMonitoring,
+  ISTIO_ENVOY_PROM_PORT,
+  ISTIO_MERGED_METRICS_PATH,
+  ScrapeJob,
+} from '../core/monitoring';
 import { boundedName } from '../core/names';
 import { INamespace } from '../core/network';
 import { KNATIVE_SERVING_SCRAPE_JOBS } from '../knative-serving/knative-serving';
@@ -35,8 +42,8 @@ export const SERVING_METRICS = {
  * container port `http-envoy-prom`; the sidecar does not capture it, so Prometheus outside the
  * mesh reads it in plain HTTP).
  */
-export const ENVOY_STATS_PORT = { name: 'http-envoy-prom', number: 15090 } as const;
-export const ENVOY_STATS_PATH = '/stats/prometheus';
+export const ENVOY_STATS_PORT = ISTIO_ENVOY_PROM_PORT;
+export const ENVOY_STATS_PATH = ISTIO_MERGED_METRICS_PATH;
 
 /**
  * The `job` label of a model's series (ids are unique on the platform): `isvc-<tenant>-<model>`,

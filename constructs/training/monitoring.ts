@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Alert, IMonitoring } from '../core/monitoring';
+import { Alert, IMonitoring, ScrapeJob } from '../core/monitoring';
 import { INamespace } from '../core/network';
 
 /**
@@ -42,16 +42,22 @@ function newJobSets(metric: string, job: string): string {
 }
 
 /** A manager that is not scraped or whose target is gone. */
-function downAlert(name: string, job: string, what: string, deployment: string, ns: string): Alert {
+function downAlert(
+  name: string,
+  job: ScrapeJob,
+  what: string,
+  deployment: string,
+  ns: string,
+): Alert {
   return {
     name,
-    expr: `(sum(up{job="${job}",namespace="${ns}"}) or vector(0)) == 0`,
+    expr: job.down,
     for: '10m',
     severity: 'critical',
     summary: `${what[0].toUpperCase()}${what.slice(1)} is down in ${ns}.`,
     description: `For 10 minutes no pod of ${what} has answered a scrape. Its webhooks fail, so new train jobs are refused, and running ones are not reconciled.`,
     runbook: `Check the pods with \`kubectl -n ${ns} describe deployment ${deployment}\`. A pod that restarts: read \`kubectl -n ${ns} logs deployment/${deployment} --previous\`; a webhook or metrics certificate that is not ready shows in \`kubectl -n ${ns} get certificates\`. A pod that runs while the alert fires means Prometheus cannot reach port 8443: check the \`allow-prometheus-*\` NetworkPolicy in ${ns}.`,
-    metrics: ['up'],
+    metrics: [...job.downMetrics],
   };
 }
 
@@ -67,7 +73,7 @@ export function monitorTraining(scope: Construct, props: TrainingMonitoringProps
   const ns = namespace.name;
   const trainerTls =
     "the Trainer's manager serves metrics with a certificate controller-runtime generates itself";
-  monitoring.scrape(scope, {
+  const jobSet = monitoring.scrape(scope, {
     id: TRAINING_JOBS.jobSet,
     namespace,
     podLabels: props.jobSetPods,
@@ -78,7 +84,7 @@ export function monitorTraining(scope: Construct, props: TrainingMonitoringProps
     tls: props.jobSetTls,
     description: 'JobSet manager: JobSet outcomes and controller-runtime metrics',
   });
-  monitoring.scrape(scope, {
+  const trainer = monitoring.scrape(scope, {
     id: TRAINING_JOBS.trainer,
     namespace,
     podLabels: props.trainerPods,
@@ -93,16 +99,10 @@ export function monitorTraining(scope: Construct, props: TrainingMonitoringProps
     namespace: ns,
     component: 'training',
     alerts: [
-      downAlert(
-        'JobSetControllerDown',
-        TRAINING_JOBS.jobSet,
-        'the JobSet manager',
-        TRAINING_JOBS.jobSet,
-        ns,
-      ),
+      downAlert('JobSetControllerDown', jobSet, 'the JobSet manager', TRAINING_JOBS.jobSet, ns),
       downAlert(
         'KubeflowTrainerControllerDown',
-        TRAINING_JOBS.trainer,
+        trainer,
         'the Kubeflow Trainer manager',
         TRAINING_JOBS.trainer,
         ns,

@@ -1,4 +1,4 @@
-import { MetricFact } from './alert-checks';
+import { MetricFact } from '../../monitoring-checks';
 
 /**
  * Metrics cert-manager v1.20.2 exports on 9402 `/metrics`, with where upstream defines them (the

@@ -2,7 +2,8 @@ import { CERT_MANAGER_PORTS, CertManager } from '../../../constructs/cert-manage
 import { FakeMonitoring, PROMETHEUS_NS } from '../../fakes';
 import { allObjects } from '../../helpers';
 import { renderPlatform } from '../../../stacks/render';
-import { alertsOf, expectAlertFacts, metricNamesIn, platformWithMonitoring } from './alert-checks';
+import { alertsOf, expectAlertFacts, platformWithMonitoring } from '../../monitoring-checks';
+import { metricNames } from '../../promql';
 import { buildCertManager } from './helpers';
 import { CERT_MANAGER_METRIC_FACTS, CERT_MANAGER_METRICS_FACTS } from './monitoring-facts';
 
@@ -114,10 +115,10 @@ describe('cert-manager with monitoring', () => {
   });
 });
 
-describe('metricNamesIn', () => {
+describe('metricNames', () => {
   test('finds metric names, not functions, keywords, labels or durations', () => {
     expect(
-      metricNamesIn(
+      metricNames(
         'sum by (code, exported_namespace) (rate(a_total{job="x",code=~"5.."}[5m])) / sum(rate(b_total{job="x"}[5m])) > 0.05 or vector(0) and on (pod) c',
       ).sort(),
     ).toEqual(['a_total', 'b_total', 'c']);

@@ -11,7 +11,7 @@ import { DATABASE_VERSIONS } from '../../../constructs/database/versions';
 import { imageReference } from '../../../constructs/core/images';
 import { FakeMonitoring } from '../../fakes';
 import { Obj, findObject } from '../../helpers';
-import { metricsIn } from '../kubeflow-pipelines/monitoring-facts';
+import { metricNames } from '../../promql';
 import { env, platform } from './helpers';
 
 /**
@@ -166,7 +166,7 @@ describe('backup alerts', () => {
     for (const a of alerts) {
       expect(a.metrics.length).toBeGreaterThan(0);
       for (const m of a.metrics) expect(known).toContain(m);
-      const read = metricsIn(a.expr);
+      const read = metricNames(a.expr);
       expect(read.length).toBeGreaterThan(0);
       for (const m of read) expect(a.metrics).toContain(m);
     }

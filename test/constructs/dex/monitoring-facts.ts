@@ -1,4 +1,4 @@
-import { MetricFact } from '../cert-manager/alert-checks';
+import { MetricFact } from '../../monitoring-checks';
 
 /** Metrics Dex v2.45.1 serves on its telemetry listener (cmd/dex/serve.go: `/metrics` on `telemetry.http`). */
 export const DEX_METRIC_FACTS: Readonly<Record<string, MetricFact>> = {

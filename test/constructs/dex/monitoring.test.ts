@@ -1,7 +1,7 @@
 import { ISTIO_MERGED_METRICS_PORT } from '../../../constructs/core/monitoring';
 import { DEX_5XX_RATIO } from '../../../constructs/dex';
 import { FakeMonitoring } from '../../fakes';
-import { alertsOf, expectAlertFacts, platformWithMonitoring } from '../cert-manager/alert-checks';
+import { alertsOf, expectAlertFacts, platformWithMonitoring } from '../../monitoring-checks';
 import { CORPORATE_SSO, DEX_NS, buildDex } from './helpers';
 import { DEX_METRICS_PATH, DEX_METRIC_FACTS } from './monitoring-facts';
 

@@ -1,4 +1,4 @@
-import { MetricFact } from '../cert-manager/alert-checks';
+import { MetricFact } from '../../monitoring-checks';
 
 /**
  * Metrics of Istio 1.30.1 the alerts read. istiod's are registered through pkg/monitoring, which

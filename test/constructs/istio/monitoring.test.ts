@@ -1,6 +1,6 @@
 import { ISTIO_GATEWAY_5XX_RATIO } from '../../../constructs/istio';
 import { FakeMonitoring } from '../../fakes';
-import { alertsOf, expectAlertFacts, platformWithMonitoring } from '../cert-manager/alert-checks';
+import { alertsOf, expectAlertFacts, platformWithMonitoring } from '../../monitoring-checks';
 import { findObject, istioFixture, synth } from './helpers';
 import { ISTIO_METRICS_FACTS, ISTIO_METRIC_FACTS } from './monitoring-facts';
 

@@ -1,6 +1,6 @@
 import { Manifest } from '../../helpers';
 import { FakeMonitoring } from '../../fakes';
-import { metricsIn } from '../kubeflow-pipelines/monitoring-facts';
+import { metricNames } from '../../promql';
 import { NS, build, containerOf } from './helpers';
 import {
   DASHBOARD_EXPORTED_METRICS,
@@ -106,7 +106,7 @@ describe('kubeflow-dashboard monitoring', () => {
         const a = monitoring.alert(name);
         if (!a) throw new Error(name);
         for (const m of a.metrics) expect(known).toContain(m);
-        const read = metricsIn(a.expr);
+        const read = metricNames(a.expr);
         expect(read.length).toBeGreaterThan(0);
         for (const m of read) expect(a.metrics).toContain(m);
         // every series is read from this part's job only

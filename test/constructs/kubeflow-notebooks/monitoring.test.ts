@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { TensorboardController } from '../../../constructs/kubeflow-notebooks/tensorboard-controller';
 import { FakeGateway, FakeMonitoring, FakeNamespace } from '../../fakes';
 import { Manifest, Objects } from '../../helpers';
-import { metricsIn } from '../kubeflow-pipelines/monitoring-facts';
+import { metricNames } from '../../promql';
 import { NS, buildNotebooks } from './helpers';
 
 /**
@@ -80,7 +80,7 @@ describe('notebook and TensorBoard controller monitoring', () => {
     const known = new Set(['up', 'istio_agent_scrape_failures_total', ...UPSTREAM.metrics]);
     for (const a of alerts) {
       for (const m of a.metrics) expect(known).toContain(m);
-      const read = metricsIn(a.expr);
+      const read = metricNames(a.expr);
       expect(read.length).toBeGreaterThan(0);
       for (const m of read) expect(a.metrics).toContain(m);
       expect(a.runbook).toContain('kubectl -n kubeflow logs deploy/');

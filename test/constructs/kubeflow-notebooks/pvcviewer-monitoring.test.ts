@@ -5,7 +5,7 @@ import {
 } from '../../../constructs/kubeflow-notebooks/pvcviewer-controller';
 import { CLUSTER_ISSUER, FakeGateway, FakeMonitoring, FakeNamespace } from '../../fakes';
 import { Manifest, Objects } from '../../helpers';
-import { metricsIn } from '../kubeflow-pipelines/monitoring-facts';
+import { metricNames } from '../../promql';
 
 const NS = 'kubeflow';
 
@@ -84,7 +84,7 @@ describe('PVC viewer controller monitoring', () => {
     const known = new Set(['up', ...UPSTREAM.metrics]);
     for (const a of alerts) {
       for (const m of a.metrics) expect(known).toContain(m);
-      const read = metricsIn(a.expr);
+      const read = metricNames(a.expr);
       expect(read.length).toBeGreaterThan(0);
       for (const m of read) expect(a.metrics).toContain(m);
       expect(a.runbook).toContain(`kubectl -n ${NS} logs deploy/${PVC_VIEWER_NAMES.deployment}`);

@@ -39,6 +39,3 @@ export const ARGO_METRICS_ENDPOINT = { port: 9090, path: '/metrics' };
 export const KFP_API_METRICS_PORT = 8888;
 /** The scheduled workflow controller's METRICS_PORT default (scheduledworkflow/main.go). */
 export const KFP_SWF_METRICS_PORT = 9090;
-
-/** The metric names a PromQL expression reads (test/promql.ts). */
-export { metricNames as metricsIn } from '../../promql';

@@ -15,9 +15,9 @@ import {
   KFP_API_METRICS_PORT,
   KFP_EXPORTED_METRICS,
   KFP_SWF_METRICS_PORT,
-  metricsIn,
 } from './monitoring-facts';
 import { z } from 'zod';
+import { metricNames } from '../../promql';
 
 const NS = 'kubeflow';
 
@@ -155,20 +155,20 @@ describe('Pipelines and Argo monitoring', () => {
   test('every metric an alert reads is exported upstream and listed in its metrics', () => {
     for (const a of alerts) {
       for (const m of a.metrics) expect(known).toContain(m);
-      for (const m of metricsIn(a.expr)) expect(a.metrics).toContain(m);
+      for (const m of metricNames(a.expr)) expect(a.metrics).toContain(m);
     }
   });
 
   test('the metric extraction finds what the expressions read', () => {
-    expect(metricsIn(alert('KubeflowPipelinesRunsFailing').expr)).toEqual([
+    expect(metricNames(alert('KubeflowPipelinesRunsFailing').expr)).toEqual([
       'argo_workflows_total_count',
     ]);
-    expect(metricsIn(alert('KubeflowPipelinesRunsNotRecorded').expr).sort()).toEqual([
+    expect(metricNames(alert('KubeflowPipelinesRunsNotRecorded').expr).sort()).toEqual([
       'argo_workflows_total_count',
       'resource_manager_workflow_runs_failed',
       'resource_manager_workflow_runs_success',
     ]);
-    expect(metricsIn(alert('KubeflowPipelinesApiServerDown').expr)).toEqual([
+    expect(metricNames(alert('KubeflowPipelinesApiServerDown').expr)).toEqual([
       'istio_agent_scrape_failures_total',
       'up',
     ]);

@@ -1,4 +1,4 @@
-import { MetricFact } from '../cert-manager/alert-checks';
+import { MetricFact } from '../../monitoring-checks';
 
 /**
  * MinIO RELEASE.2025-09-07T16-13-09Z v2 cluster metrics (cmd/metrics-v2.go: namespace

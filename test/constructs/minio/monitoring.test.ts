@@ -3,7 +3,7 @@ import { Minio } from '../../../constructs/minio/minio';
 import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
 import { FakeMonitoring } from '../../fakes';
 import { Obj, findObject, testChart } from '../../helpers';
-import { alertsOf, expectAlertFacts } from '../cert-manager/alert-checks';
+import { alertsOf, expectAlertFacts } from '../../monitoring-checks';
 import { MINIO_METRICS_ROUTER_FACTS, MINIO_METRIC_FACTS } from './monitoring-facts';
 
 function build(props: Partial<ConstructorParameters<typeof Minio>[2]> = {}) {

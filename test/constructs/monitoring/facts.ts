@@ -58,6 +58,3 @@ export const METRICS: Readonly<Record<string, readonly string[]>> = {
 };
 
 export const ALL_METRICS: ReadonlySet<string> = new Set(Object.values(METRICS).flat());
-
-/** The metric names a PromQL expression reads (test/promql.ts). */
-export { metricNames } from '../../promql';

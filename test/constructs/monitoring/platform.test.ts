@@ -15,7 +15,8 @@ import {
 } from '../../../constructs/monitoring/platform';
 import { runbookMarkdown } from '../../../constructs/monitoring/runbooks';
 import { Obj, findObject, testChart } from '../../helpers';
-import { ALL_METRICS, metricNames } from './facts';
+import { ALL_METRICS } from './facts';
+import { metricNames } from '../../promql';
 
 /** A small platform: two namespaces, a tenant namespace, two webhooks. */
 function platform(chart: Chart): void {

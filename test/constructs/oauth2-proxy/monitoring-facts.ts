@@ -1,4 +1,4 @@
-import { MetricFact } from '../cert-manager/alert-checks';
+import { MetricFact } from '../../monitoring-checks';
 
 /**
  * Metrics oauth2-proxy v7.15.2 serves on `--metrics-address` (oauthproxy.go: the metrics server's

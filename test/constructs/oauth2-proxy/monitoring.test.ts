@@ -1,6 +1,6 @@
 import { OAUTH2_PROXY_5XX_RATIO } from '../../../constructs/oauth2-proxy';
 import { FakeMonitoring } from '../../fakes';
-import { alertsOf, expectAlertFacts } from '../cert-manager/alert-checks';
+import { alertsOf, expectAlertFacts } from '../../monitoring-checks';
 import { PROXY_NS } from '../dex/helpers';
 import { buildStack, flag, proxyContainer, proxyDeployment } from './helpers';
 import { NOT_EXPORTED, OAUTH2_PROXY_METRIC_FACTS } from './monitoring-facts';

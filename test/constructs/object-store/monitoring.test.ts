@@ -1,5 +1,5 @@
 import { FakeMonitoring } from '../../fakes';
-import { platformWithMonitoring } from '../cert-manager/alert-checks';
+import { platformWithMonitoring } from '../../monitoring-checks';
 
 describe('object store monitoring in the platform', () => {
   test('MinIO: scraped, with objectStore.alerts.freeSpacePercent', () => {

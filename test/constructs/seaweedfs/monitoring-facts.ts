@@ -1,4 +1,4 @@
-import { MetricFact } from '../cert-manager/alert-checks';
+import { MetricFact } from '../../monitoring-checks';
 
 /** SeaweedFS 4.00 metrics (weed/stats/metrics.go: namespace `SeaweedFS`, one registry `Gather`). */
 export const SEAWEEDFS_METRIC_FACTS: Readonly<Record<string, MetricFact>> = {

@@ -2,7 +2,7 @@ import { PlatformNamespace } from '../../../constructs/namespaces/namespace';
 import { SEAWEEDFS_SERVER_ARGS, SeaweedFs } from '../../../constructs/seaweedfs/seaweedfs';
 import { FakeMonitoring } from '../../fakes';
 import { findObject, testChart } from '../../helpers';
-import { alertsOf, expectAlertFacts } from '../cert-manager/alert-checks';
+import { alertsOf, expectAlertFacts } from '../../monitoring-checks';
 import { SEAWEEDFS_METRIC_FACTS, SEAWEEDFS_SERVER_FLAG_FACTS } from './monitoring-facts';
 
 function build(props: Partial<ConstructorParameters<typeof SeaweedFs>[2]> = {}) {

@@ -1,8 +1,8 @@
 import { Testing, Chart } from 'cdk8s';
 import { z } from 'zod';
-import { Alert, Dashboard, ScrapeJob, downExpression } from '../../../constructs/core/monitoring';
+import { Alert, Dashboard, ScrapeJob, scrapeJob } from '../../../constructs/core/monitoring';
 import { renderDashboard } from '../../../constructs/monitoring/dashboards';
-import { metricNames as metricsIn } from '../../promql';
+import { metricNames } from '../../promql';
 import { MODEL_ALERT_DEFAULTS, servingTenantShape } from '../../../constructs/serving/config';
 import {
   modelAlerts,
@@ -20,11 +20,7 @@ import {
   SERVING_SCRAPE_FACTS,
 } from './monitoring-facts';
 
-const job = (id: string, ns: string, meshed = true): ScrapeJob => ({
-  job: id,
-  selector: `job="${id}",namespace="${ns}"`,
-  ...downExpression(`job="${id}",namespace="${ns}"`, meshed),
-});
+const job = (id: string, ns: string, meshed = true): ScrapeJob => scrapeJob(id, ns, meshed);
 const KNATIVE = {
   namespace: 'knative-serving',
   serving: {
@@ -73,7 +69,7 @@ function labelsIn(expr: string): string[] {
 function checkAlert(a: Alert): void {
   for (const l of labelsIn(a.expr)) expect(SERVING_LABEL_FACTS).toContain(l);
   for (const m of a.metrics) expect(Object.keys(SERVING_METRIC_FACTS)).toContain(m);
-  for (const m of metricsIn(a.expr)) expect(a.metrics).toContain(m);
+  for (const m of metricNames(a.expr)) expect(a.metrics).toContain(m);
   expect(a.name).toMatch(/^[A-Z][A-Za-z]+$/);
   expect(a.runbook).toMatch(/kubectl -n /);
   expect(a.summary.length).toBeGreaterThan(0);
@@ -190,7 +186,7 @@ describe('Model serving dashboard', () => {
   test('every query reads only the metrics the dashboard lists, all exported', () => {
     for (const m of d.metrics) expect(Object.keys(SERVING_METRIC_FACTS)).toContain(m);
     for (const q of d.rows.flatMap((r) => r.panels).flatMap((p) => p.queries)) {
-      for (const m of metricsIn(q.expr)) expect(d.metrics).toContain(m);
+      for (const m of metricNames(q.expr)) expect(d.metrics).toContain(m);
       for (const l of labelsIn(q.expr)) expect(SERVING_LABEL_FACTS).toContain(l);
     }
     for (const v of d.variables ?? []) {

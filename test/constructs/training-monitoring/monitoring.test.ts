@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { monitorKatib, KATIB_JOB } from '../../../constructs/automl/monitoring';
 import { monitorTraining, TRAINING_JOBS } from '../../../constructs/training/monitoring';
 import { FakeMonitoring, FakeNamespace } from '../../fakes';
-import { metricNames as metricsIn } from '../../promql';
+import { metricNames } from '../../promql';
 
 /**
  * Metric names each upstream exports at the pinned tag, read there:
@@ -93,7 +93,7 @@ describe('training monitoring', () => {
       'JobSetFailureRateHigh',
     ]);
     for (const a of alerts) {
-      expect(metricsIn(a.expr).sort()).toEqual([...a.metrics].sort());
+      expect(metricNames(a.expr).sort()).toEqual([...a.metrics].sort());
       for (const m of a.metrics) expect(EXPORTED).toContain(m);
       expect(a.runbook.length).toBeGreaterThan(80);
     }
@@ -129,7 +129,7 @@ describe('Katib monitoring', () => {
       'KatibTrialMetricsUnavailable',
     ]);
     for (const a of alerts) {
-      expect(metricsIn(a.expr).sort()).toEqual([...a.metrics].sort());
+      expect(metricNames(a.expr).sort()).toEqual([...a.metrics].sort());
       for (const m of a.metrics) expect(EXPORTED).toContain(m);
     }
   });
@@ -137,6 +137,6 @@ describe('Katib monitoring', () => {
 
 test('the expression reader finds metric names and skips functions and label values', () => {
   expect(
-    metricsIn('sum by (job) (rate(a_total{job="x{y}"}[5m])) / sum(b[5m]) or vector(0)'),
+    metricNames('sum by (job) (rate(a_total{job="x{y}"}[5m])) / sum(b[5m]) or vector(0)'),
   ).toEqual(['a_total', 'b']);
 });

@@ -1,10 +1,10 @@
 import { App } from 'cdk8s';
-import { Contracts, defineComponent } from '../../../constructs/core/component';
-import { Alert, AlertGroup } from '../../../constructs/core/monitoring';
-import { EnvironmentConfig } from '../../../stacks/config/schema';
-import { MlopsPlatform } from '../../../stacks/platform';
-import { FakeMonitoring } from '../../fakes';
-import { metricNames as metricNamesIn } from '../../promql';
+import { Contracts, defineComponent } from '../constructs/core/component';
+import { Alert, AlertGroup } from '../constructs/core/monitoring';
+import { EnvironmentConfig } from '../stacks/config/schema';
+import { MlopsPlatform } from '../stacks/platform';
+import { FakeMonitoring } from './fakes';
+import { metricNames } from './promql';
 
 /**
  * Checks shared by the monitoring tests of the infrastructure components (cert-manager, Istio,
@@ -19,9 +19,6 @@ export interface MetricFact {
 
 /** Synthesized by Prometheus for every target. */
 const SYNTHESIZED = new Set(['up']);
-
-/** The metric names a PromQL expression reads (test/promql.ts). */
-export { metricNamesIn };
 
 /** Every alert of every group, for table tests. */
 export function alertsOf(groups: readonly AlertGroup[]): Alert[] {
@@ -52,7 +49,7 @@ export function expectAlertFacts(
       known: SYNTHESIZED.has(metric) || metric in facts,
     }).toEqual({ alert: alert.name, metric, known: true });
   }
-  expect(metricNamesIn(alert.expr).sort()).toEqual([...alert.metrics].sort());
+  expect(metricNames(alert.expr).sort()).toEqual([...alert.metrics].sort());
 }
 
 /** The whole platform for `environment` with `monitoring` offered as `Contracts.monitoring`. */
