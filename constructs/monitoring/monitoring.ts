@@ -389,7 +389,9 @@ export class PlatformMonitoring extends Construct implements IMonitoring {
    * Prometheus's own service account token (`PodMetricsEndpoint` has no `bearerTokenFile`,
    * pkg/apis/monitoring/v1/podmonitor_types.go at v0.93.0; its credentials come from a Secret
    * in the monitor's namespace). So the target's namespace gets a service account that may only
-   * `get` the metrics path, and a token Secret for it that Kubernetes fills in.
+   * `get` the metrics path, and a token Secret for it that Kubernetes fills in. A non-resource
+   * path is granted on every server that delegates authorization, the API server's own `/metrics`
+   * included: the same right kube-prometheus gives its Prometheus.
    */
   private scraperToken(
     scope: Construct,
