@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { standardLabels } from '../core/labels';
+import { PART_OF, standardLabels } from '../core/labels';
 import {
   AlertGroup,
   Dashboard,
@@ -544,7 +544,7 @@ export class PlatformMonitoring extends Construct implements IMonitoring {
                 `Dashboard ${uid}: \`uid\` changed while building (got "${dashboard.uid}"). Keep the uid the dashboard was added with.`,
               );
             }
-            return renderDashboard(dashboard, ['mlops-platform']);
+            return renderDashboard(dashboard, [PART_OF]);
           },
         }),
       },
