@@ -7,6 +7,7 @@ import {
   RenderedLayer,
   RenderedPlatform,
 } from '../../stacks/render';
+import { parseInstallRecord } from './versions-doc';
 
 /**
  * `plan`: what applying a new render over a previous output directory would do, as pure
@@ -825,7 +826,16 @@ export function plan(previous: PreviousOutput, next: NextRender): Plan {
   const wasVersions = previous.versionsMarkdown
     ? parseVersions(previous.versionsMarkdown)
     : undefined;
-  const installed = installedVersions(rendered, wasVersions);
+  // The versions install.sh recorded, when the previous versions.md lists them (since the install
+  // record section); before, matched from the versions table.
+  const record = previous.versionsMarkdown
+    ? parseInstallRecord(previous.versionsMarkdown)
+    : undefined;
+  const installed = record
+    ? new Map<string, string | undefined>(
+        rendered.upgrades.map((u) => [u.component, record.get(u.component)]),
+      )
+    : installedVersions(rendered, wasVersions);
   for (const [label, now] of after) {
     const was = before.get(label);
     if (!was) {

@@ -1,6 +1,25 @@
 import { RELEASE_SET, releaseSetDrift } from '../../constructs/core/release-set';
 import { RenderedPlatform } from '../../stacks/render';
 
+/** The heading of `versions.md`'s install record section. */
+export const INSTALL_RECORD_HEADING = '## Install record';
+
+/**
+ * The versions `install.sh` records per component (`versions.md`'s install record section), or
+ * `undefined` for a `versions.md` written before the section existed.
+ */
+export function parseInstallRecord(markdown: string): Map<string, string> | undefined {
+  const at = markdown.indexOf(`\n${INSTALL_RECORD_HEADING}\n`);
+  if (at < 0) return undefined;
+  const out = new Map<string, string>();
+  for (const line of markdown.slice(at).split('\n').slice(2)) {
+    if (line.startsWith('## ')) break;
+    const row = /^\| ([^|`]+?) \| `([^`]+)` \|$/.exec(line);
+    if (row) out.set(row[1], row[2]);
+  }
+  return out;
+}
+
 /**
  * `versions.md`: the release set the environment follows, every upstream version it deploys
  * against the set, and the upgrade steps `install.sh` runs for an older install. Generated from
@@ -52,6 +71,15 @@ export function versionsDoc(rendered: RenderedPlatform): string {
           ...steps,
         ]
       : ['None for the versions above.']),
+    '',
+    INSTALL_RECORD_HEADING,
+    '',
+    '`install.sh` records these versions when it installs this output; its upgrade steps, and',
+    '`mlops-blueprint plan` against this directory, compare with them.',
+    '',
+    '| component | recorded version |',
+    '| --- | --- |',
+    ...rendered.upgrades.map((u) => `| ${u.component} | \`${u.version}\` |`),
     '',
   ].join('\n');
 }

@@ -572,6 +572,21 @@ describe('the comparison', () => {
     ]);
     // Newer than the step (v2.1.0 installed, sort -V: 2.1.0 after 2.0.0): blocking too.
     expect(recreateOf(installed('v2.1.0')).summary.blocking).toBe(1);
+
+    // A versions.md with the install record names the component itself: that version counts,
+    // not the project row's.
+    const recorded = (version: string) =>
+      [
+        installed('v2.0.0'),
+        '## Install record',
+        '',
+        '| component | recorded version |',
+        '| --- | --- |',
+        `| kubeflow-dashboard | \`${version}\` |`,
+        '',
+      ].join('\n');
+    expect(recreateOf(recorded('v1.10.0')).summary).toMatchObject({ recreate: 1, blocking: 0 });
+    expect(recreateOf(recorded('v2.0.0')).summary).toMatchObject({ recreate: 1, blocking: 1 });
   });
 
   test('versions compare as sort -V does, and older_than as install.sh does', () => {
