@@ -33,6 +33,11 @@ export const SCENARIOS: Record<string, () => unknown> = {
   'dev (default)': () => ({ name: 'dev', preset: 'dev' }),
   'stacks/dev.yaml': file('stacks/dev.yaml'),
   'stacks/prod.yaml': file('stacks/prod.yaml'),
+  // Day two: the prod environment with the platform's monitoring on (monitors, rules, dashboards).
+  'prod-monitored': () => ({
+    ...(file('stacks/prod.yaml')() as Record<string, unknown>),
+    monitoring: { enabled: true },
+  }),
   'tenants-100': () => withTenants(100),
   'tenants-500': () => withTenants(500),
   'tenants-1000': () => withTenants(1000),
