@@ -6,25 +6,7 @@ import { outputFiles } from '../../apps/cdk8s/output';
 import { defineComponent } from '../../constructs/core/component';
 import { synthesize } from '../../stacks/pipeline';
 import { RenderedPlatform } from '../../stacks/render';
-
-/**
- * A stand-in kubectl: records each call (one line of arguments) and answers what install.sh asks:
- * an injected CA for the CA wait, the previous install's versions from $INSTALLED, YAML for
- * `create --dry-run`. Everything else succeeds silently.
- */
-const FAKE_KUBECTL = `#!/usr/bin/env bash
-echo "$*" >> "$KUBECTL_LOG"
-case "$*" in
-  *caBundle*) printf 'LS0tLS1CRUdJTg==' ;;
-  *"get configmap mlops-blueprint-installed"*)
-    key=$(echo "$*" | sed -n 's/.*{.data.\\([a-z_]*\\)}.*/\\1/p')
-    for kv in $INSTALLED; do [ "\${kv%%=*}" = "$key" ] && printf '%s' "\${kv#*=}"; done ;;
-  *"create configmap"*) echo "kind: ConfigMap" ;;
-  *"get job"*"template-hash"*) [ -n "$JOB_LIVE" ] && printf '%s' "$JOB_LIVE" ;;
-  *"apply"*"-f -"*) cat >/dev/null ;;
-esac
-exit 0
-`;
+import { FAKE_KUBECTL } from '../fake-kubectl';
 
 /** A component with one upgrade step, to exercise the mechanism end to end. */
 const stepper = defineComponent({

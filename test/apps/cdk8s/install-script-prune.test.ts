@@ -14,6 +14,7 @@ import { MANAGED_BY, PART_OF } from '../../../constructs/core/labels';
 import { LAYERS, Layer } from '../../../constructs/core/layers';
 import { KubeObject, RenderedPlatform } from '../../../stacks/render';
 import { ENVIRONMENTS, allObjects, renderEnv } from '../../helpers';
+import { FAKE_KUBECTL } from '../../fake-kubectl';
 
 const LABELS = {
   'app.kubernetes.io/part-of': PART_OF,
@@ -132,19 +133,6 @@ const LISTING = [
   .map((f) => `${f.join('\t')}\n`)
   .join('');
 
-/** A kubectl that logs its arguments and answers what install.sh asks. */
-const FAKE_KUBECTL = `#!/usr/bin/env bash
-printf '%s\\n' "$*" >> "$FAKE_DIR/calls.log"
-case "$*" in
-  "api-resources "*) printf '%s\\n' configmaps events endpoints deployments.apps endpointslices.discovery.k8s.io ;;
-  *"get configmap mlops-blueprint-installed -o jsonpath={.data.environment}") printf '%s' "\${FAKE_RECORDED:-}" ;;
-  "get "*" -l "*) cat "$FAKE_DIR/listing.tsv" ;;
-  *"create configmap "*) echo "kind: ConfigMap" ;;
-  *" -f -") cat >/dev/null ;;
-esac
-exit 0
-`;
-
 interface Run {
   readonly status: number | null;
   readonly stdout: string;
@@ -170,8 +158,11 @@ function run(
       env: {
         PATH: process.env.PATH,
         KUBECTL: path.join(dir, 'kubectl'),
-        FAKE_DIR: dir,
-        FAKE_RECORDED: opts.recorded ?? '',
+        KUBECTL_LOG: path.join(dir, 'calls.log'),
+        FAKE_LISTING: path.join(dir, 'listing.tsv'),
+        FAKE_API_RESOURCES:
+          'configmaps events endpoints deployments.apps endpointslices.discovery.k8s.io',
+        INSTALLED: opts.recorded ? `environment=${opts.recorded}` : '',
       },
     });
     const calls = fs.readFileSync(path.join(dir, 'calls.log'), 'utf8').split('\n').filter(Boolean);
